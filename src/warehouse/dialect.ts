@@ -1,0 +1,52 @@
+/**
+ * The dialect seam: methods named by meaning that return SQL text. A dialect imports no driver;
+ * everything engine-specific in the SQL the warehouse and metric layers build goes through here.
+ * Engines differ in cast functions, list handling and how they spell a type, which is why
+ * these exist; the shape of the queries is shared.
+ */
+import type { FieldKind } from './schema/fields.js';
+
+export interface Dialect {
+  readonly name: 'duckdb' | 'clickhouse';
+  /** Quote an identifier (table or column name). */
+  ident(name: string): string;
+  /** A string literal, escaped for this engine. */
+  str(value: string): string;
+  /** The column type that stores a field of this kind. */
+  columnType(kind: FieldKind): string;
+  /** Text → value of the kind, or NULL when it does not parse (never an error). */
+  tryParse(kind: FieldKind, textExpr: string): string;
+  /** The current time plus `minutes`, as a UTC timestamp value comparable with parsed timestamps. */
+  nowPlusMinutes(minutes: number): string;
+  /** True when a text expression holds a JSON object. */
+  isJsonObject(textExpr: string): string;
+  /** A list built from the non-NULL values among the expressions (reasons a row is rejected). */
+  listOfNonNull(exprs: readonly string[]): string;
+  /** Number of elements in a list expression. */
+  listLength(listExpr: string): string;
+  /** A list as JSON array text. */
+  listToJson(listExpr: string): string;
+  /** Join a list of strings with a separator. */
+  listJoin(listExpr: string, sep: string): string;
+  /** Concatenate string expressions. */
+  concat(exprs: readonly string[]): string;
+  /** Render an expression as text for a message: the value quoted, shortened to 60 characters. */
+  quoteForMessage(textExpr: string): string;
+  /** A JSON object text from name → text expression pairs (keeps rejected rows verbatim). */
+  jsonObject(pairs: readonly [string, string][]): string;
+  /** Extract a field of a JSON object text as text (NULL when absent). */
+  jsonText(jsonExpr: string, key: string): string;
+  /** A stable hash of a text, as text (dedupes quarantined rows). */
+  hashText(textExpr: string): string;
+  /** The value of `valueExpr` on the row where `byExpr` is largest (an aggregate). */
+  argMax(valueExpr: string, byExpr: string): string;
+  /**
+   * A LEFT JOIN clause attaching to each row of `left` the row of `table` (aliased `alias`, with
+   * columns currency, date, rate) with the same currency and the latest date on or before the row's.
+   */
+  latestRateJoin(left: string, currencyCol: string, dateCol: string, table: string, alias: string): string;
+  /** The current time as a UTC timestamp. */
+  nowUtc(): string;
+  /** Trim and lower-case. */
+  lowerTrim(textExpr: string): string;
+}

@@ -1,0 +1,175 @@
+/** The embedded DuckDB engine: a workspace is one DuckDB file (or `:memory:` for tests). */
+import {
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { RetainError } from '../../errors.js';
+import type { FileSource, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
+import { schemaSql } from './ddl.js';
+import { duckdbDialect } from './dialect.js';
+import { csvPlan, jsonlPlan, parquetPlan, type LoadPlan } from './load.js';
+
+/** RETAIN_TRACE=1 prints every statement with its duration to stderr. */
+const TRACE = process.env.RETAIN_TRACE === '1';
+
+export interface DuckDBOptions {
+  readOnly?: boolean;
+  /** DuckDB memory limit, e.g. '2GB'; beyond it DuckDB spills to disk. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export async function openDuckDB(path: string, opts: DuckDBOptions = {}): Promise<Warehouse> {
+  const config: Record<string, string> = {};
+  if (opts.readOnly && path !== ':memory:') config.access_mode = 'READ_ONLY';
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.threads) config.threads = String(opts.threads);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, config);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const hint = /lock/i.test(msg)
+      ? 'Another retain command is using this workspace; wait for it to finish.'
+      : 'Check that --db points to a Retain workspace (a DuckDB file) you can read and write.';
+    throw new RetainError('workspace-open-failed', `Cannot open workspace ${path}: ${msg}`, hint);
+  }
+  const conn = await instance.connect();
+  // UTC session: timestamps without an offset are read as UTC; reports convert explicitly.
+  await conn.run(`SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false`);
+  return new DuckDBWarehouse(path, instance, conn);
+}
+
+class DuckDBWarehouse implements Warehouse {
+  readonly dialect = duckdbDialect;
+  private stageCount = 0;
+  private lastRejects: string | null = null;
+  private lastFormat = '';
+
+  constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
+    const reader = await this.run(sql, params);
+    const columns = reader.columnNames();
+    return reader.getRows().map((r) => Object.fromEntries(columns.map((c, i) => [c, toJs(r[i] as DuckDBValue)])));
+  }
+
+  async exec(sql: string, params: readonly Param[] = []): Promise<void> {
+    await this.run(sql, params);
+  }
+
+  private async run(sql: string, params: readonly Param[]) {
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      return await this.conn.runAndReadAll(sql, params.length ? params.map(toDuckDB) : undefined);
+    } catch (e) {
+      throw new RetainError('query-failed', (e as Error).message, undefined, { sql, cause: e });
+    } finally {
+      if (TRACE) process.stderr.write(`[sql ${((performance.now() - t0) / 1000).toFixed(3)}s] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+    }
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.conn.run('COMMIT');
+      return result;
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async createSchema(): Promise<void> {
+    for (const sql of schemaSql()) await this.exec(sql);
+  }
+
+  async stage(src: FileSource, staging: string): Promise<StagedFile> {
+    const rejects = `_rejects_${process.pid}_${++this.stageCount}`;
+    let plan: LoadPlan;
+    if (src.format === 'csv') plan = csvPlan(src, staging, rejects);
+    else if (src.format === 'jsonl') plan = jsonlPlan(src, staging, rejects);
+    else {
+      const described = await this.query(`DESCRIBE SELECT * FROM read_parquet(${duckdbDialect.str(src.path)})`);
+      const cols = described.map((r) => String(r.column_name));
+      plan = parquetPlan({ ...src, columns: cols }, staging, described.map((r) => String(r.column_type)));
+      src = { ...src, columns: cols };
+    }
+    await this.exec(plan.load);
+    const hasRejects = src.format !== 'parquet';
+    const malformed = hasRejects ? Number((await this.query(`SELECT count(*) AS n FROM ${rejects}`))[0]?.n ?? 0) : 0;
+    await this.exec(plan.view(malformed > 0 ? rejects : null));
+    this.lastRejects = hasRejects ? rejects : null;
+    this.lastFormat = src.format;
+    return { table: staging, columns: [...src.columns], extraColumns: plan.extraColumns, malformed, rawExpr: plan.rawExpr };
+  }
+
+  async stagedMalformed(): Promise<{ row: number; raw: string; reason: string }[]> {
+    if (!this.lastRejects) return [];
+    const rows = await this.query(
+      `SELECT line, csv_line, error_type, error_message FROM ${this.lastRejects} ORDER BY line`,
+    );
+    const headerLines = this.lastFormat === 'jsonl' ? 0 : 1;
+    return rows.map((r) => ({
+      row: Number(r.line) - headerLines,
+      raw: String(r.csv_line ?? ''),
+      reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
+    }));
+  }
+
+  watchProgress(onProgress: (p: QueryProgress) => void): () => void {
+    const timer = setInterval(() => {
+      const p = this.conn.progress;
+      onProgress({ percent: p.percentage });
+    }, 200);
+    return () => clearInterval(timer);
+  }
+
+  async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    const extracted = await this.conn.extractStatements(sql);
+    if (extracted.count !== 1) {
+      throw new RetainError('sql-one-statement', 'retain sql runs exactly one statement.', 'Remove the extra statements.');
+    }
+    const prepared = await extracted.prepare(0);
+    const allowed = [StatementType.SELECT, StatementType.EXPLAIN, StatementType.PRAGMA];
+    if (!allowed.includes(prepared.statementType)) {
+      throw new RetainError(
+        'sql-read-only',
+        'retain sql only reads: use SELECT (or EXPLAIN, DESCRIBE, SHOW).',
+        'Change data with retain import, retain quarantine retry or retain config set.',
+      );
+    }
+    const reader = await prepared.runAndReadAll();
+    const columns = reader.columnNames();
+    const rows = reader.getRows().map((r) => Object.fromEntries(columns.map((c, i) => [c, toJs(r[i] as DuckDBValue)])));
+    return { columns, rows };
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toDuckDB(p: Param): DuckDBValue {
+  if (p instanceof Date) return p.toISOString();
+  return p;
+}
+
+/** Engine values → plain JSON-friendly JS: exact integers as numbers, decimals as numbers, dates as text. */
+function toJs(v: DuckDBValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v.toString();
+  if (v instanceof DuckDBDecimalValue) return v.toDouble();
+  if (v instanceof DuckDBListValue) return v.items.map(toJs);
+  return String(v);
+}

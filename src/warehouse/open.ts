@@ -1,0 +1,26 @@
+/**
+ * Open a workspace. Today the engine is the embedded DuckDB file (--db, RETAIN_DB, ./retain.duckdb);
+ * a server engine will be chosen here too, so callers never name an engine.
+ */
+import { openDuckDB } from './engines/duckdb/driver.js';
+import type { Warehouse } from './warehouse.js';
+
+export const DEFAULT_DB = 'retain.duckdb';
+
+export interface OpenOptions {
+  db?: string;
+  readOnly?: boolean;
+}
+
+export function workspacePath(db?: string): string {
+  return db ?? process.env.RETAIN_DB ?? DEFAULT_DB;
+}
+
+export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> {
+  const wh = await openDuckDB(workspacePath(opts.db), {
+    readOnly: opts.readOnly,
+    memoryLimit: process.env.RETAIN_MEMORY_LIMIT,
+  });
+  if (!opts.readOnly) await wh.createSchema();
+  return wh;
+}

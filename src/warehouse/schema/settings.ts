@@ -1,0 +1,73 @@
+/**
+ * Workspace settings (DATA_MODEL.md): stored in the workspace, shown and changed with
+ * `retain config`, echoed in every report header. Declared once here with their validation.
+ */
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { Warehouse } from '../warehouse.js';
+
+const duration = z.string().regex(/^\d+d$/, 'a number of days such as 365d');
+
+export const SETTINGS = {
+  currency: { schema: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD'), default: 'USD', description: 'Reporting currency.' },
+  timezone: {
+    schema: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+    default: 'UTC',
+    description: 'Time zone for period and bucket boundaries.',
+  },
+  model: { schema: z.enum(['auto', 'subscription', 'transactional']), default: 'auto', description: 'Active-customer model.' },
+  activity_window: { schema: duration, default: '365d', description: 'Transactional activity window.' },
+  gross_margin: {
+    schema: z.coerce.number().gt(0).lte(1).transform(String),
+    default: '1.0',
+    description: 'Gross margin (0–1] applied to CLV and profit.',
+  },
+  point_value: { schema: z.coerce.number().nonnegative().transform(String), default: '', description: 'Money per loyalty point.' },
+  industry: { schema: z.string().min(1), default: '', description: 'Industry, selects benchmark bands.' },
+  engagement_weights: {
+    schema: z.string().refine((s) => {
+      try {
+        const o = JSON.parse(s) as unknown;
+        return typeof o === 'object' && o !== null && Object.values(o).every((w) => typeof w === 'number' && w >= 1 && w <= 10);
+      } catch {
+        return false;
+      }
+    }, 'a JSON object of event name → weight 1–10'),
+    default: '{}',
+    description: 'Engagement score weights per event name.',
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, string>> {
+  const rows = await wh.query(`SELECT key, value FROM _settings`);
+  const out = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as Record<SettingKey, string>;
+  for (const r of rows) if (String(r.key) in out) out[r.key as SettingKey] = String(r.value);
+  return out;
+}
+
+export function validateSetting(key: string, value: string): string {
+  if (!(SETTING_KEYS as string[]).includes(key)) {
+    throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `Settings: ${SETTING_KEYS.join(', ')}.`);
+  }
+  const r = SETTINGS[key as SettingKey].schema.safeParse(value);
+  if (!r.success) throw new UsageError('bad-setting', `${key} must be ${r.error.issues[0]?.message ?? 'valid'}; got "${value}".`);
+  return String(r.data);
+}
+
+export async function setSetting(wh: Warehouse, key: string, value: string): Promise<void> {
+  const v = validateSetting(key, value);
+  await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
+  await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
+}
