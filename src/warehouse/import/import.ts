@@ -33,7 +33,7 @@ export interface ImportOptions {
   onProgress?: (phase: 'reading' | 'validating' | 'writing', p: QueryProgress) => void;
 }
 
-const STG = '_stg';
+export const STG = '_stg';
 
 export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -102,7 +102,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
   }
 }
 
-interface StoreInput {
+export interface StoreInput {
   currency: string;
   text: (field: string) => string | null;
   rawExpr: string;
@@ -110,6 +110,8 @@ interface StoreInput {
   importId: number;
   /** A staged column that is non-NULL when a record has more fields than the header. */
   extraFieldsColumn?: string;
+  /** SQL for each record's file, when records come from several (quarantine retry). */
+  fileExpr?: string;
 }
 
 /**
@@ -120,7 +122,6 @@ export async function validateAndStore(
   wh: Warehouse,
   t: TableDef,
   input: StoreInput,
-  fileExpr?: string,
 ): Promise<{ read: number; accepted: number; quarantined: number; orphans: number }> {
   const d = wh.dialect;
   const fields = t.fields.map((f) => d.ident(f.name));
@@ -132,6 +133,7 @@ export async function validateAndStore(
   const check = checkQuery(d, t, STG, input.text, input.rawExpr, {
     currency: input.currency,
     extraFieldsColumn: input.extraFieldsColumn,
+    fileExpr: input.fileExpr ?? d.str(input.file),
   });
   await wh.exec(`CREATE TEMP TABLE _chk AS ${check}`);
 
@@ -157,9 +159,8 @@ export async function validateAndStore(
       (SELECT count(*) FROM _chk WHERE ${d.listLength('_reasons')} > 0) AS quarantined`);
 
   // 3. Quarantine the rejected rows (once: a re-import finds them there already).
-  const file = fileExpr ?? d.str(input.file);
   await wh.exec(`INSERT INTO _quarantine
-    SELECT ${d.str(t.name)}, ${d.hashText('_raw')}, _key, ${file}, _row, _raw, ${d.listToJson('_reasons')},
+    SELECT ${d.str(t.name)}, ${d.hashText('_raw')}, _key, _file, _row, _raw, ${d.listToJson('_reasons')},
            ${input.importId}, ${d.nowUtc()}
     FROM _chk c WHERE ${d.listLength('_reasons')} > 0
       AND NOT EXISTS (SELECT 1 FROM _quarantine z WHERE z.table_name = ${d.str(t.name)} AND z.row_hash = ${d.hashText('c._raw')})`);
@@ -180,18 +181,18 @@ export async function validateAndStore(
   return { read: Number(c?.read ?? 0), accepted: Number(c?.accepted ?? 0), quarantined: Number(c?.quarantined ?? 0), orphans };
 }
 
-async function dropStaging(wh: Warehouse): Promise<void> {
+export async function dropStaging(wh: Warehouse): Promise<void> {
   await wh.exec(`DROP VIEW IF EXISTS ${STG}; DROP TABLE IF EXISTS ${STG}_raw; DROP TABLE IF EXISTS ${STG}_lines;
     DROP TABLE IF EXISTS _ok; DROP TABLE IF EXISTS _chk`);
 }
 
 /** Import ids number the log; the workspace file lock keeps two imports from racing. */
-async function nextImportId(wh: Warehouse): Promise<number> {
+export async function nextImportId(wh: Warehouse): Promise<number> {
   const [r] = await wh.query(`SELECT coalesce(max(import_id), 0) + 1 AS id FROM _imports`);
   return Number(r?.id ?? 1);
 }
 
-function tableDefOrUsage(name: string): TableDef {
+export function tableDefOrUsage(name: string): TableDef {
   try {
     return tableDef(name);
   } catch {

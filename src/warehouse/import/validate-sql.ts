@@ -16,6 +16,8 @@ export interface CheckContext {
   currency: string;
   /** A staged column that is non-NULL when a record has more fields than the header. */
   extraFieldsColumn?: string;
+  /** The file a record came from (a literal for an import, a column for a retry). */
+  fileExpr: string;
 }
 
 /**
@@ -88,7 +90,7 @@ export function checkQuery(
   const rejected = `${d.listLength('_reasons')} > 0`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
   const out = ['_row', ...t.fields.map((fd) => d.ident(fd.name)), ...(t.fx ? ['_rate'] : []), '_reasons'];
-  return `SELECT ${out.join(', ')}, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
+  return `SELECT ${out.join(', ')}, ${ctx.fileExpr} AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
   FROM (SELECT p.*${fxCols}, ${d.listOfNonNull(reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
       FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p ${fxJoin}) l3`;

@@ -57,11 +57,15 @@ export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, str
   return out;
 }
 
-export function validateSetting(key: string, value: string): string {
+export function assertKnownSetting(key: string): asserts key is SettingKey {
   if (!(SETTING_KEYS as string[]).includes(key)) {
     throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `Settings: ${SETTING_KEYS.join(', ')}.`);
   }
-  const r = SETTINGS[key as SettingKey].schema.safeParse(value);
+}
+
+export function validateSetting(key: string, value: string): string {
+  assertKnownSetting(key);
+  const r = SETTINGS[key].schema.safeParse(value);
   if (!r.success) throw new UsageError('bad-setting', `${key} must be ${r.error.issues[0]?.message ?? 'valid'}; got "${value}".`);
   return String(r.data);
 }

@@ -7,7 +7,7 @@ import {
   type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { RetainError } from '../../errors.js';
+import { RetainError, UsageError } from '../../errors.js';
 import type { FileSource, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
@@ -137,12 +137,12 @@ class DuckDBWarehouse implements Warehouse {
   async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
     const extracted = await this.conn.extractStatements(sql);
     if (extracted.count !== 1) {
-      throw new RetainError('sql-one-statement', 'retain sql runs exactly one statement.', 'Remove the extra statements.');
+      throw new UsageError('sql-one-statement', 'retain sql runs exactly one statement.', 'Remove the extra statements.');
     }
     const prepared = await extracted.prepare(0);
     const allowed = [StatementType.SELECT, StatementType.EXPLAIN, StatementType.PRAGMA];
     if (!allowed.includes(prepared.statementType)) {
-      throw new RetainError(
+      throw new UsageError(
         'sql-read-only',
         'retain sql only reads: use SELECT (or EXPLAIN, DESCRIBE, SHOW).',
         'Change data with retain import, retain quarantine retry or retain config set.',

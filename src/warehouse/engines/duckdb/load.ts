@@ -52,10 +52,12 @@ export function jsonlPlan(src: FileSource, staging: string, rejects: string): Lo
     auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '',
     columns = {'j': 'VARCHAR'}, strict_mode = false,
     store_rejects = true, rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(rejects + '_scan')});
-  CREATE TEMP TABLE ${d.ident(staging + '_raw')} AS SELECT
-    CASE WHEN json_valid(j) AND json_type(j) = 'OBJECT' THEN j END AS _obj, j AS _line,
-    ${src.columns.map((c, i) => `CASE WHEN json_valid(j) AND json_type(j) = 'OBJECT' THEN ${d.jsonText('j', c)} END AS c${i}`).join(',\n    ')}
-    FROM ${d.ident(staging + '_lines')}`;
+  CREATE TEMP TABLE ${d.ident(staging + '_raw')} AS SELECT _obj, _line,
+    ${src.columns.map((c, i) => `${d.jsonText('_obj', c)} AS c${i}`).join(',\n    ')}
+    FROM (SELECT j AS _line,
+      -- json_type would fail on invalid text, and DuckDB does not short-circuit AND, so test the first character.
+      CASE WHEN json_valid(j) AND starts_with(ltrim(j), '{') THEN j END AS _obj
+    FROM ${d.ident(staging + '_lines')}) l`;
   return {
     load,
     columns: src.columns.map((_, i) => `c${i}`),

@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { exportQuarantine, listQuarantine, retryQuarantine } from '../../warehouse/import/quarantine.js';
+import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
+import { printRows, toCsv } from '../output.js';
+import { renderSummary } from './import.js';
+
+export function quarantineCommand(): Command {
+  const cmd = new Command('quarantine').description('Rows rejected at import: list them, export them to fix, retry them.');
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ retain quarantine list --table orders
+  $ retain quarantine export --table orders --out bad_orders.csv   # fix, then: retain import orders bad_orders.csv
+  $ retain import fx_rates rates.csv && retain quarantine retry    # after adding missing FX rates or customers`,
+  );
+
+  const list = new Command('list')
+    .description('List quarantined rows with their file, row number and reasons.')
+    .option('--table <table>', 'only this table')
+    .option('--limit <n>', 'at most this many rows', positiveInt('--limit'), 100)
+    .action(async (o: { db?: string; table?: string; limit: number; format: 'table' | 'json' | 'csv' }) => {
+      const rows = await withWorkspace(o, (wh) => listQuarantine(wh, o), true);
+      if (o.format === 'json') return printJson(rows);
+      const flat = rows.map((r) => ({ table: r.table, file: r.file, row: r.row, reasons: r.reasons.join('; '), record: r.raw }));
+      printRows(['table', 'file', 'row', 'reasons', 'record'], flat, o.format);
+    });
+  cmd.addCommand(formatOption(dbOption(list), ['table', 'json', 'csv']).exitOverride());
+
+  const exp = new Command('export')
+    .description('Write one table\'s quarantined rows as CSV (canonical columns first), ready to correct and import again.')
+    .requiredOption('--table <table>', 'the table')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (o: { db?: string; table: string; out?: string }) => {
+      const { columns, rows } = await withWorkspace(o, (wh) => exportQuarantine(wh, o.table), true);
+      const csv = toCsv(columns, rows);
+      if (o.out) {
+        await writeFile(o.out, csv);
+        process.stderr.write(`${rows.length} rows written to ${o.out}\n`);
+      } else process.stdout.write(csv);
+    });
+  cmd.addCommand(dbOption(exp).exitOverride());
+
+  const retry = new Command('retry')
+    .description('Validate quarantined rows again; those that now pass move into their table.')
+    .option('--table <table>', 'only this table')
+    .action(async (o: { db?: string; table?: string; format: 'table' | 'json' }) => {
+      const summaries = await withWorkspace(o, (wh) => retryQuarantine(wh, o.table));
+      if (o.format === 'json') return printJson(summaries);
+      if (!summaries.length) process.stdout.write('The quarantine is empty.\n');
+      for (const s of summaries) process.stdout.write(renderSummary(s) + '\n');
+    });
+  cmd.addCommand(formatOption(dbOption(retry), ['table', 'json']).exitOverride());
+  return cmd;
+}

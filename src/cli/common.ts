@@ -1,0 +1,40 @@
+/** Options and helpers every command shares. */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../warehouse/errors.js';
+import { openWorkspace } from '../warehouse/open.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { OutputFormat } from './output.js';
+
+export function dbOption(cmd: Command): Command {
+  return cmd.option('--db <path>', 'workspace file (default: $RETAIN_DB or ./retain.duckdb)');
+}
+
+export function formatOption(cmd: Command, formats: readonly OutputFormat[], def: OutputFormat = 'table'): Command {
+  return cmd.addOption(new Option('--format <format>', 'output format').choices([...formats]).default(def));
+}
+
+/** Open the workspace for the duration of fn, and close it whatever happens. */
+export async function withWorkspace<T>(opts: { db?: string }, fn: (wh: Warehouse) => Promise<T>, readOnly = false): Promise<T> {
+  const wh = await openWorkspace({ db: opts.db, readOnly });
+  try {
+    return await fn(wh);
+  } finally {
+    await wh.close();
+  }
+}
+
+export function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError('bad-option', `${name} must be a positive whole number; got "${v}".`);
+    return n;
+  };
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}

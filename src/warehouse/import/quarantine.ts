@@ -1,0 +1,112 @@
+/**
+ * The quarantine: rejected records, verbatim, with their file, record number and reasons.
+ * list shows them, export writes them back out as a file to correct and import again, retry
+ * re-validates them in place (after missing customers or FX rates have arrived).
+ */
+import { getSettings } from '../schema/settings.js';
+import { TABLES } from '../schema/tables.js';
+import type { Row, Warehouse } from '../warehouse.js';
+import { dropStaging, nextImportId, STG, tableDefOrUsage, validateAndStore, type ImportSummary } from './import.js';
+
+export interface QuarantinedRow {
+  table: string;
+  file: string;
+  row: number;
+  reasons: string[];
+  raw: Record<string, unknown>;
+}
+
+export async function listQuarantine(wh: Warehouse, opts: { table?: string; limit?: number } = {}): Promise<QuarantinedRow[]> {
+  if (opts.table) tableDefOrUsage(opts.table);
+  const rows = await wh.query(
+    `SELECT table_name, file, "row", reasons, raw FROM _quarantine
+     WHERE ($1 IS NULL OR table_name = $1) ORDER BY table_name, file, "row" LIMIT $2`,
+    [opts.table ?? null, opts.limit ?? 1_000_000_000],
+  );
+  return rows.map(toQuarantined);
+}
+
+export async function quarantineCounts(wh: Warehouse): Promise<Record<string, number>> {
+  const rows = await wh.query(`SELECT table_name, count(*) AS n FROM _quarantine GROUP BY table_name ORDER BY table_name`);
+  return Object.fromEntries(rows.map((r) => [String(r.table_name), Number(r.n)]));
+}
+
+function toQuarantined(r: Row): QuarantinedRow {
+  return {
+    table: String(r.table_name),
+    file: String(r.file),
+    row: Number(r.row),
+    reasons: JSON.parse(String(r.reasons)) as string[],
+    raw: JSON.parse(String(r.raw)) as Record<string, unknown>,
+  };
+}
+
+/**
+ * The quarantined records of one table as columns and rows for a CSV: the canonical fields first
+ * (so the corrected file imports without --map), then any other source columns, then where the
+ * record came from and why it was rejected (ignored on re-import).
+ */
+export async function exportQuarantine(wh: Warehouse, table: string): Promise<{ columns: string[]; rows: Record<string, string>[] }> {
+  const t = tableDefOrUsage(table);
+  const list = await listQuarantine(wh, { table });
+  const columns = t.fields.map((f) => f.name);
+  for (const q of list) for (const k of Object.keys(q.raw)) if (!columns.includes(k)) columns.push(k);
+  columns.push('_file', '_row', '_reasons');
+  const rows = list.map((q) => {
+    const out: Record<string, string> = {};
+    for (const c of columns) out[c] = q.raw[c] === null || q.raw[c] === undefined ? '' : String(q.raw[c]);
+    out._file = q.file;
+    out._row = String(q.row);
+    out._reasons = q.reasons.join('; ');
+    return out;
+  });
+  return { columns, rows };
+}
+
+/** Re-validate quarantined records of one table (or every table); good ones move into the table. */
+export async function retryQuarantine(wh: Warehouse, table?: string): Promise<ImportSummary[]> {
+  const tables = table ? [tableDefOrUsage(table)] : TABLES;
+  const counts = await quarantineCounts(wh);
+  const { currency } = await getSettings(wh);
+  const d = wh.dialect;
+  const out: ImportSummary[] = [];
+  for (const t of tables) {
+    if (!counts[t.name]) continue;
+    const started = performance.now();
+    const summary = await wh.transaction(async () => {
+      await dropStaging(wh);
+      const cols = t.fields.map((f, i) => `${d.jsonText('raw', f.name)} AS c${i}`);
+      await wh.exec(`CREATE TEMP TABLE ${STG}_raw AS SELECT "row" AS _row, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
+        FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+      await wh.exec(`CREATE TEMP VIEW ${STG} AS SELECT * FROM ${STG}_raw`);
+      await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+      const importId = await nextImportId(wh);
+      const text = (field: string) => `c${t.fields.findIndex((f) => f.name === field)}`;
+      const c = await validateAndStore(wh, t, { currency, text, rawExpr: '_qraw', file: '', fileExpr: '_qfile', importId });
+      const s: ImportSummary = {
+        table: t.name,
+        file: '(quarantine)',
+        read: c.read,
+        accepted: c.accepted,
+        duplicates: c.read - c.accepted - c.quarantined,
+        quarantined: c.quarantined,
+        orphans: c.orphans,
+        seconds: Math.round(performance.now() - started) / 1000,
+      };
+      await wh.exec(`INSERT INTO _imports VALUES ($1, $2, '(quarantine)', 'retry', ${d.nowUtc()}, $3, $4, $5, $6, $7, $8)`, [
+        importId,
+        t.name,
+        s.seconds,
+        s.read,
+        s.accepted,
+        s.duplicates,
+        s.quarantined,
+        s.orphans,
+      ]);
+      await dropStaging(wh);
+      return s;
+    });
+    out.push(summary);
+  }
+  return out;
+}
