@@ -94,6 +94,8 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
         `INSERT INTO _imports VALUES ($10, $1, $2, $3, ${d.nowUtc()}, $4, $5, $6, $7, $8, $9)`,
         [t.name, opts.file, src.format, summary.seconds, summary.read, summary.accepted, summary.duplicates, summary.quarantined, summary.orphans, importId],
       );
+      // Fault injection for the crash-safety test: die at the worst moment, everything written, nothing committed.
+      if (process.env.RETAIN_FAULT === 'kill-before-commit') process.kill(process.pid, 'SIGKILL');
       return summary;
     });
   } finally {

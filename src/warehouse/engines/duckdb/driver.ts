@@ -104,7 +104,16 @@ class DuckDBWarehouse implements Warehouse {
       plan = parquetPlan({ ...src, columns: cols }, staging, described.map((r) => String(r.column_type)));
       src = { ...src, columns: cols };
     }
-    await this.exec(plan.load);
+    try {
+      await this.exec(plan.load);
+    } catch (e) {
+      // DuckDB's parallel reader cannot pad short records once quoted line breaks appear; such
+      // files are read again by the single-threaded reader, which can.
+      if (src.format !== 'csv' || !/parallel\s*=\s*false/.test((e as Error).message)) throw e;
+      await this.exec(`DROP TABLE IF EXISTS ${duckdbDialect.ident(staging + '_raw')}`);
+      plan = csvPlan(src, staging, rejects, false);
+      await this.exec(plan.load);
+    }
     const hasRejects = src.format !== 'parquet';
     const malformed = hasRejects ? Number((await this.query(`SELECT count(*) AS n FROM ${rejects}`))[0]?.n ?? 0) : 0;
     await this.exec(plan.view(malformed > 0 ? rejects : null));

@@ -21,7 +21,7 @@ export interface LoadPlan {
   readonly rawExpr: (names: readonly string[]) => string;
 }
 
-export function csvPlan(src: FileSource, staging: string, rejects: string): LoadPlan {
+export function csvPlan(src: FileSource, staging: string, rejects: string, parallel = true): LoadPlan {
   const cols = src.columns.map((_, i) => `c${i}`);
   const extras = Array.from({ length: CSV_EXTRA_COLUMNS }, (_, i) => `x${i}`);
   const colSpec = [...cols, ...extras].map((c) => `${d.str(c)}: 'VARCHAR'`).join(', ');
@@ -31,7 +31,7 @@ export function csvPlan(src: FileSource, staging: string, rejects: string): Load
   // stray quotes in the data instead of failing the whole file.
   const load = `CREATE TEMP TABLE ${d.ident(staging + '_raw')} AS SELECT * FROM read_csv(${d.str(src.path)},
     auto_detect = false, header = true, delim = ${d.str(src.delimiter ?? ',')}, quote = '"', escape = '"',
-    columns = {${colSpec}}, null_padding = true, strict_mode = false,
+    columns = {${colSpec}}, null_padding = true, strict_mode = false,${parallel ? '' : ' parallel = false,'}
     store_rejects = true, rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(rejects + '_scan')})`;
   const extraText = `concat_ws(${d.str(src.delimiter ?? ',')}, ${extras.join(', ')})`;
   return {
