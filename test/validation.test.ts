@@ -179,6 +179,22 @@ describe('CSV dialects and mapping', () => {
     expect(r[3]).toEqual(['amount: missing (required)']);
   });
 
+  it('numbers rows exactly in a file big enough to be read in parallel, with a foreign currency', async () => {
+    await load('fx_rates', 'fx.csv', 'currency,date,rate\nEUR,2020-01-01,1.1\n');
+    const lines = ['order_id,customer_id,ordered_at,amount,currency'];
+    const bad: number[] = [];
+    for (let i = 1; i <= 300_000; i++) {
+      const broken = i % 9973 === 0;
+      if (broken) bad.push(i);
+      lines.push(`o${i},c${i % 100},2024-01-01,${broken ? 'x' : i % 50},${i % 7 === 0 ? 'EUR' : 'USD'}`);
+    }
+    const s = await load('orders', 'big.csv', lines.join('\n') + '\n');
+    expect(s).toMatchObject({ read: 300_000, quarantined: bad.length, accepted: 300_000 - bad.length });
+    const rows = await wh.query(`SELECT "row", raw FROM _quarantine ORDER BY "row"`);
+    expect(rows.map((r) => Number(r.row))).toEqual(bad);
+    expect(rows.map((r) => (JSON.parse(String(r.raw)) as { order_id: string }).order_id)).toEqual(bad.map((i) => `o${i}`));
+  });
+
   it('reads JSON lines, reporting bad lines by line number', async () => {
     const jsonl = '{"order_id":"1","customer_id":"c","ordered_at":"2024-01-01","amount":5}\nnot json\n\n{"order_id":"2","customer_id":"c","ordered_at":"2024-01-01","amount":"x"}\n';
     const s = await load('orders', 'o.jsonl', jsonl);

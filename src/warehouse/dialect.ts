@@ -24,6 +24,8 @@ export interface Dialect {
   listOfNonNull(exprs: readonly string[]): string;
   /** Number of elements in a list expression. */
   listLength(listExpr: string): string;
+  /** The list with one more element at its end. */
+  listAppend(listExpr: string, valueExpr: string): string;
   /** A list as JSON array text. */
   listToJson(listExpr: string): string;
   /** Join a list of strings with a separator. */

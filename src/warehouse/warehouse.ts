@@ -25,16 +25,25 @@ export interface FileSource {
   readonly columns: readonly string[];
 }
 
-/** What `stage` produced: a temp table with `_row` (1-based record number) and `c0…cN` text columns. */
+/** A file as the engine exposes it to validation: a view of text columns. */
 export interface StagedFile {
+  /** The view to SELECT from. */
   readonly table: string;
-  /** Source column i is staged as `c<i>`; extra fields beyond the header land in `x0…`. */
+  /** Source column names; source column i is the view's column `c<i>`. */
   readonly columns: readonly string[];
+  /** Columns that hold fields beyond the header (non-NULL when a record has too many). */
   readonly extraColumns: readonly string[];
-  /** Records the engine could not split into fields at all (see stagedMalformed). */
-  readonly malformed: number;
-  /** SQL over the staging table giving a record's verbatim content as a JSON object text, its columns named `names`. */
+  /** Whether the view carries `_row`; otherwise the engine numbers the checked rows itself. */
+  readonly hasRowColumn: boolean;
+  /** SQL over the view giving a record's verbatim content as a JSON object text, its columns named `names`. */
   readonly rawExpr: (names: readonly string[]) => string;
+}
+
+/** A record the engine's reader could not split into fields at all. */
+export interface MalformedRecord {
+  readonly row: number;
+  readonly raw: string;
+  readonly reason: string;
 }
 
 export interface Warehouse {
@@ -50,12 +59,18 @@ export interface Warehouse {
   /** Create the canonical and bookkeeping tables when missing. Idempotent. */
   createSchema(): Promise<void>;
   /**
-   * Bulk load: read a file into a new temporary staging table of text columns, in file order.
-   * Structurally broken records are recorded in `malformed` (see stagedMalformed).
+   * Bulk load and check in one streaming pass: expose the file as a view of text columns, then
+   * materialise `into` (a temp table, outside any transaction) from the SELECT that `check`
+   * builds over that view, numbered by `_row` in file order. Also returns the records the reader
+   * could not parse at all.
    */
-  stage(source: FileSource, stagingTable: string): Promise<StagedFile>;
-  /** The malformed records of the last `stage`: record number, raw text and reason. */
-  stagedMalformed(): Promise<{ row: number; raw: string; reason: string }[]>;
+  loadChecked(
+    source: FileSource,
+    check: (staged: StagedFile) => string,
+    into: string,
+  ): Promise<{ staged: StagedFile; malformed: MalformedRecord[] }>;
+  /** Drop the temp tables and views of a load (safe to call when there are none). */
+  dropLoad(into: string): Promise<void>;
   /** Calls onProgress while long statements run (bulk load, validation). Returns a stop function. */
   watchProgress(onProgress: (p: QueryProgress) => void): () => void;
   /** Only reads are allowed through this (the `retain sql` surface). */

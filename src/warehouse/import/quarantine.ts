@@ -6,7 +6,8 @@
 import { getSettings } from '../schema/settings.js';
 import { TABLES } from '../schema/tables.js';
 import type { Row, Warehouse } from '../warehouse.js';
-import { dropStaging, nextImportId, STG, tableDefOrUsage, validateAndStore, type ImportSummary } from './import.js';
+import { addFx, dropChecked, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
+import { checkQuery } from './validate-sql.js';
 
 export interface QuarantinedRow {
   table: string;
@@ -73,39 +74,28 @@ export async function retryQuarantine(wh: Warehouse, table?: string): Promise<Im
   for (const t of tables) {
     if (!counts[t.name]) continue;
     const started = performance.now();
+    // The quarantined rows become the source, exactly as a file would be: checked into CHECKED,
+    // then stored in one transaction that also removes them from the quarantine.
+    const src = '_retry_src';
+    const cols = t.fields.map((f, i) => `${d.jsonText('raw', f.name)} AS c${i}`);
+    await dropChecked(wh);
+    await wh.exec(`DROP VIEW IF EXISTS ${src}`);
+    await wh.exec(`CREATE TEMP VIEW ${src} AS SELECT "row" AS _row, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
+      FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+    const text = (field: string) => `c${t.fields.findIndex((f) => f.name === field)}`;
+    await wh.exec(`CREATE TEMP TABLE ${NUMBERED}_raw AS ${checkQuery(d, t, src, text, '_qraw', { currency, fileExpr: '_qfile', rowColumn: true })}`);
+    await wh.exec(`CREATE TEMP VIEW ${NUMBERED} AS SELECT * FROM ${NUMBERED}_raw`);
+    await addFx(wh, t, currency);
     const summary = await wh.transaction(async () => {
-      await dropStaging(wh);
-      const cols = t.fields.map((f, i) => `${d.jsonText('raw', f.name)} AS c${i}`);
-      await wh.exec(`CREATE TEMP TABLE ${STG}_raw AS SELECT "row" AS _row, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
-        FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
-      await wh.exec(`CREATE TEMP VIEW ${STG} AS SELECT * FROM ${STG}_raw`);
       await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
       const importId = await nextImportId(wh);
-      const text = (field: string) => `c${t.fields.findIndex((f) => f.name === field)}`;
-      const c = await validateAndStore(wh, t, { currency, text, rawExpr: '_qraw', file: '', fileExpr: '_qfile', importId });
-      const s: ImportSummary = {
-        table: t.name,
-        file: '(quarantine)',
-        read: c.read,
-        accepted: c.accepted,
-        duplicates: c.read - c.accepted - c.quarantined,
-        quarantined: c.quarantined,
-        orphans: c.orphans,
-        seconds: Math.round(performance.now() - started) / 1000,
-      };
-      await wh.exec(`INSERT INTO _imports VALUES ($1, $2, '(quarantine)', 'retry', ${d.nowUtc()}, $3, $4, $5, $6, $7, $8)`, [
-        importId,
-        t.name,
-        s.seconds,
-        s.read,
-        s.accepted,
-        s.duplicates,
-        s.quarantined,
-        s.orphans,
-      ]);
-      await dropStaging(wh);
+      const c = await storeChecked(wh, t, importId);
+      const s: ImportSummary = { table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
+      await logImport(wh, importId, s, 'retry');
       return s;
     });
+    await dropChecked(wh);
+    await wh.exec(`DROP VIEW IF EXISTS ${src}`);
     out.push(summary);
   }
   return out;

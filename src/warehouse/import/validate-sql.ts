@@ -18,6 +18,8 @@ export interface CheckContext {
   extraFieldsColumn?: string;
   /** The file a record came from (a literal for an import, a column for a retry). */
   fileExpr: string;
+  /** Whether the source carries `_row` (record numbers) to pass through. */
+  rowColumn: boolean;
 }
 
 /**
@@ -61,25 +63,13 @@ export function checkQuery(
       );
     }
   }
-  let fxJoin = '';
-  let fxCols = '';
+  // FX needs a join, and a join does not keep file order (which numbers the records): the rate
+  // and its reason are added afterwards by fxQuery, over the numbered rows. The verbatim copy is
+  // kept for foreign-currency rows too, since fxQuery may reject them.
+  let keepRaw = '';
   if (t.fx) {
-    const cur = `coalesce(${d.ident(t.fx.currencyField)}, ${d.str(ctx.currency)})`;
-    const date = `CAST(${d.ident(t.fx.dateField)} AS DATE)`;
-    l2.push(`${cur} AS _cur`, `${date} AS _fxdate`);
-    fxJoin = d.latestRateJoin('p', '_cur', '_fxdate', 'fx_rates', 'fx');
-    fxCols = `, CAST(CASE WHEN p._cur = ${d.str(ctx.currency)} THEN 1.0 ELSE fx.rate END AS DOUBLE) AS _rate`;
-    reasons.push(
-      `CASE WHEN p._cur <> ${d.str(ctx.currency)} AND p._fxdate IS NOT NULL AND fx.rate IS NULL THEN ` +
-        d.concat([
-          d.str(`${t.fx.currencyField}: no FX rate for `),
-          'p._cur',
-          d.str(' on or before '),
-          'CAST(p._fxdate AS VARCHAR)',
-          d.str(' (import fx_rates, then run retain quarantine retry)'),
-        ]) +
-        ` END`,
-    );
+    l2.push(`coalesce(${d.ident(t.fx.currencyField)}, ${d.str(ctx.currency)}) AS _cur`, `CAST(${d.ident(t.fx.dateField)} AS DATE) AS _fxdate`);
+    keepRaw = ` OR _cur <> ${d.str(ctx.currency)}`;
   }
   if (ctx.extraFieldsColumn) {
     reasons.push(
@@ -87,13 +77,40 @@ export function checkQuery(
     );
   }
   const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `coalesce(${tx(k)}, '')`] : [`coalesce(${tx(k)}, '')`])));
-  const rejected = `${d.listLength('_reasons')} > 0`;
+  const rejected = `${d.listLength('_reasons')} > 0${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
-  const out = ['_row', ...t.fields.map((fd) => d.ident(fd.name)), ...(t.fx ? ['_rate'] : []), '_reasons'];
+  const out = [...(ctx.rowColumn ? ['_row'] : []), ...t.fields.map((fd) => d.ident(fd.name)), ...(t.fx ? ['_cur', '_fxdate'] : []), '_reasons'];
   return `SELECT ${out.join(', ')}, ${ctx.fileExpr} AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
-  FROM (SELECT p.*${fxCols}, ${d.listOfNonNull(reasons)} AS _reasons
+  FROM (SELECT p.*, ${d.listOfNonNull(reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
-      FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p ${fxJoin}) l3`;
+      FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p) l3`;
+}
+
+/** Columns of the numbered checked rows, as checkQuery produces them (plus `_row`). */
+export function checkedColumns(d: Dialect, t: TableDef): string[] {
+  return ['_row', ...t.fields.map((f) => d.ident(f.name)), ...(t.fx ? ['_cur', '_fxdate'] : []), '_reasons', '_file', '_raw', '_key'];
+}
+
+/**
+ * The checked rows with the FX rate of each (`_rate`, reporting currency per unit) and, where
+ * a foreign-currency row has no rate on or before its date, that reason added. Rows in the
+ * reporting currency (nearly all, usually) bypass the join.
+ */
+export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency: string }): string {
+  if (!t.fx) return `SELECT * FROM ${source}`;
+  const cols = checkedColumns(d, t).filter((c) => c !== '_reasons');
+  const reason = d.concat([
+    d.str(`${t.fx.currencyField}: no FX rate for `),
+    'p._cur',
+    d.str(' on or before '),
+    'CAST(p._fxdate AS VARCHAR)',
+    d.str(' (import fx_rates, then run retain quarantine retry)'),
+  ]);
+  return `SELECT ${cols.join(', ')}, CAST(1.0 AS DOUBLE) AS _rate, _reasons FROM ${source} WHERE _cur = ${d.str(ctx.currency)}
+    UNION ALL
+    SELECT ${cols.map((c) => `p.${c}`).join(', ')}, CAST(fx.rate AS DOUBLE) AS _rate,
+      CASE WHEN fx.rate IS NULL AND p._fxdate IS NOT NULL THEN ${d.listAppend('p._reasons', reason)} ELSE p._reasons END AS _reasons
+    FROM (SELECT * FROM ${source} WHERE _cur <> ${d.str(ctx.currency)}) p ${d.latestRateJoin('p', '_cur', '_fxdate', 'fx_rates', 'fx')}`;
 }
 
 /** Reasons for one field, from its normalised text `t` and parsed value `p`. */

@@ -71,6 +71,7 @@ export const duckdbDialect: Dialect = {
   listOfNonNull: (exprs) =>
     exprs.length === 0 ? `[]::VARCHAR[]` : `list_filter([${exprs.join(', ')}]::VARCHAR[], x -> x IS NOT NULL)`,
   listLength: (e) => `len(${e})`,
+  listAppend: (l, v) => `list_append(${l}, ${v})`,
   listToJson: (e) => `to_json(${e})::VARCHAR`,
   listJoin: (e, sep) => `array_to_string(${e}, ${str(sep)})`,
   concat: (exprs) => `concat(${exprs.join(', ')})`,

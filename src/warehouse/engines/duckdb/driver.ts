@@ -8,10 +8,10 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { RetainError, UsageError } from '../../errors.js';
-import type { FileSource, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
+import type { FileSource, MalformedRecord, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
-import { csvPlan, jsonlPlan, parquetPlan, type LoadPlan } from './load.js';
+import { csvPlan, jsonlPlan, numberedView, parquetPlan, type LoadPlan } from './load.js';
 
 /** RETAIN_TRACE=1 prints every statement with its duration to stderr. */
 const TRACE = process.env.RETAIN_TRACE === '1';
@@ -46,9 +46,7 @@ export async function openDuckDB(path: string, opts: DuckDBOptions = {}): Promis
 
 class DuckDBWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
-  private stageCount = 0;
-  private lastRejects: string | null = null;
-  private lastFormat = '';
+  private loadCount = 0;
 
   constructor(
     readonly location: string,
@@ -93,46 +91,60 @@ class DuckDBWarehouse implements Warehouse {
     for (const sql of schemaSql()) await this.exec(sql);
   }
 
-  async stage(src: FileSource, staging: string): Promise<StagedFile> {
-    const rejects = `_rejects_${process.pid}_${++this.stageCount}`;
+  async loadChecked(
+    src: FileSource,
+    check: (staged: StagedFile) => string,
+    into: string,
+  ): Promise<{ staged: StagedFile; malformed: MalformedRecord[] }> {
+    const d = duckdbDialect;
+    const staging = `${into}_src`;
+    const rejects = `_rejects_${process.pid}_${++this.loadCount}`;
     let plan: LoadPlan;
-    if (src.format === 'csv') plan = csvPlan(src, staging, rejects);
-    else if (src.format === 'jsonl') plan = jsonlPlan(src, staging, rejects);
-    else {
-      const described = await this.query(`DESCRIBE SELECT * FROM read_parquet(${duckdbDialect.str(src.path)})`);
-      const cols = described.map((r) => String(r.column_name));
-      plan = parquetPlan({ ...src, columns: cols }, staging, described.map((r) => String(r.column_type)));
-      src = { ...src, columns: cols };
-    }
+    if (src.format === 'parquet') {
+      const described = await this.query(`DESCRIBE SELECT * FROM read_parquet(${d.str(src.path)})`);
+      src = { ...src, columns: described.map((r) => String(r.column_name)) };
+      plan = parquetPlan(src, staging, described.map((r) => String(r.column_type)));
+    } else plan = src.format === 'csv' ? csvPlan(src, staging, rejects) : jsonlPlan(src, staging, rejects);
+    const staged = (p: LoadPlan): StagedFile => ({
+      table: staging,
+      columns: [...src.columns],
+      extraColumns: p.extraColumns,
+      hasRowColumn: p.hasRowColumn,
+      rawExpr: p.rawExpr,
+    });
+    const raw = `${into}_raw`;
+    const materialise = async (p: LoadPlan) => {
+      await this.exec(p.load);
+      await this.exec(`CREATE TEMP TABLE ${d.ident(raw)} AS ${check(staged(p))}`);
+    };
+    await this.dropLoad(into);
     try {
-      await this.exec(plan.load);
+      await materialise(plan);
     } catch (e) {
       // DuckDB's parallel reader cannot pad short records once quoted line breaks appear; such
       // files are read again by the single-threaded reader, which can.
       if (src.format !== 'csv' || !/parallel\s*=\s*false/.test((e as Error).message)) throw e;
-      await this.exec(`DROP TABLE IF EXISTS ${duckdbDialect.ident(staging + '_raw')}`);
+      await this.dropLoad(into);
       plan = csvPlan(src, staging, rejects, false);
-      await this.exec(plan.load);
+      await materialise(plan);
     }
     const hasRejects = src.format !== 'parquet';
-    const malformed = hasRejects ? Number((await this.query(`SELECT count(*) AS n FROM ${rejects}`))[0]?.n ?? 0) : 0;
-    await this.exec(plan.view(malformed > 0 ? rejects : null));
-    this.lastRejects = hasRejects ? rejects : null;
-    this.lastFormat = src.format;
-    return { table: staging, columns: [...src.columns], extraColumns: plan.extraColumns, malformed, rawExpr: plan.rawExpr };
-  }
-
-  async stagedMalformed(): Promise<{ row: number; raw: string; reason: string }[]> {
-    if (!this.lastRejects) return [];
-    const rows = await this.query(
-      `SELECT line, csv_line, error_type, error_message FROM ${this.lastRejects} ORDER BY line`,
-    );
-    const headerLines = this.lastFormat === 'jsonl' ? 0 : 1;
-    return rows.map((r) => ({
-      row: Number(r.line) - headerLines,
+    const rejected = hasRejects
+      ? await this.query(`SELECT line, csv_line, error_type, error_message FROM ${d.ident(rejects)} ORDER BY line`)
+      : [];
+    await this.exec(numberedView(raw, into, plan, rejected.length ? rejects : null));
+    const malformed = rejected.map((r) => ({
+      row: Number(r.line) - plan.headerLines,
       raw: String(r.csv_line ?? ''),
       reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
     }));
+    return { staged: staged(plan), malformed };
+  }
+
+  async dropLoad(into: string): Promise<void> {
+    const d = duckdbDialect;
+    await this.exec(`DROP VIEW IF EXISTS ${d.ident(into)}; DROP TABLE IF EXISTS ${d.ident(into + '_raw')};
+      DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')}`);
   }
 
   watchProgress(onProgress: (p: QueryProgress) => void): () => void {
