@@ -146,8 +146,8 @@ describe('CSV dialects and mapping', () => {
     expect(s).toMatchObject({ read: 2, accepted: 2 });
     const rows = await wh.query(`SELECT order_id, customer_id, CAST(ordered_at AS VARCHAR) AS t FROM orders ORDER BY order_id`);
     expect(rows).toEqual([
-      { order_id: 'a;1', customer_id: 'c "x"', t: '2024-01-01 00:00:00' },
-      { order_id: 'b', customer_id: 'multi\r\nline', t: '2024-01-02 08:00:00' },
+      { order_id: 'a;1', customer_id: 'c "x"', t: '2024-01-01 00:00:00+00' },
+      { order_id: 'b', customer_id: 'multi\r\nline', t: '2024-01-02 08:00:00+00' },
     ]);
   });
 

@@ -16,7 +16,7 @@ export interface Dialect {
   columnType(kind: FieldKind): string;
   /** Text → value of the kind, or NULL when it does not parse (never an error). */
   tryParse(kind: FieldKind, textExpr: string): string;
-  /** The current time plus `minutes`, as a UTC timestamp value comparable with parsed timestamps. */
+  /** The current time plus `minutes`, as a literal comparable with parsed timestamps. */
   nowPlusMinutes(minutes: number): string;
   /** True when a text expression holds a JSON object. */
   isJsonObject(textExpr: string): string;
@@ -47,8 +47,8 @@ export interface Dialect {
    * columns currency, date, rate) with the same currency and the latest date on or before the row's.
    */
   latestRateJoin(left: string, currencyCol: string, dateCol: string, table: string, alias: string): string;
-  /** The current time as a UTC timestamp. */
+  /** The current instant. */
   nowUtc(): string;
-  /** Trim and lower-case. */
-  lowerTrim(textExpr: string): string;
+  /** Lower-case. */
+  lower(textExpr: string): string;
 }

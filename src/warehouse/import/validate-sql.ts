@@ -39,8 +39,8 @@ export function checkQuery(
   const tx = (name: string) => d.ident(`_t_${name}`);
   const l1 = t.fields.map((fd) => {
     const e = text(fd.name);
-    const norm = e === null ? 'CAST(NULL AS VARCHAR)' : `NULLIF(trim(${e}), '')`;
-    return `${fd.kind === 'enum' || fd.kind === 'currency' ? d.lowerTrim(norm) : norm} AS ${tx(fd.name)}`;
+    const norm = e === null ? 'CAST(NULL AS VARCHAR)' : `NULLIF(${e}, '')`;
+    return `${fd.kind === 'enum' ? d.lower(norm) : norm} AS ${tx(fd.name)}`;
   });
   const l2 = t.fields.map((fd) => {
     const base = fd.kind === 'enum' ? tx(fd.name) : d.tryParse(fd.kind, tx(fd.name));

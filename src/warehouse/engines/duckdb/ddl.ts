@@ -12,13 +12,13 @@ export function createTableSql(t: TableDef): string {
 export const BOOKKEEPING_SQL = [
   `CREATE TABLE IF NOT EXISTS _settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS _imports (
-     import_id BIGINT, table_name VARCHAR, file VARCHAR, format VARCHAR, started_at TIMESTAMP,
+     import_id BIGINT, table_name VARCHAR, file VARCHAR, format VARCHAR, started_at TIMESTAMPTZ,
      seconds DOUBLE, "read" BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT, orphans BIGINT)`,
   // One row per rejected record, kept verbatim (raw: the record as a JSON object of its source
   // columns). row_hash dedupes: re-importing a file does not quarantine its bad rows twice.
   `CREATE TABLE IF NOT EXISTS _quarantine (
      table_name VARCHAR, row_hash VARCHAR, key_text VARCHAR, file VARCHAR, "row" BIGINT,
-     raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMP)`,
+     raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ)`,
 ];
 
 export function schemaSql(): string[] {
