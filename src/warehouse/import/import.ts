@@ -94,7 +94,10 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
 
 /** CHECKED: the numbered checked rows with their FX rates. */
 export async function addFx(wh: Warehouse, t: TableDef, currency: string): Promise<void> {
-  await wh.exec(`CREATE TEMP VIEW ${CHECKED} AS ${fxQuery(wh.dialect, t, NUMBERED, { currency })}`);
+  const foreign = t.fx
+    ? Number((await wh.query(`SELECT count(*) AS n FROM ${NUMBERED} WHERE _cur <> ${wh.dialect.str(currency)}`))[0]?.n ?? 0)
+    : 0;
+  await wh.exec(`CREATE TEMP VIEW ${CHECKED} AS ${fxQuery(wh.dialect, t, NUMBERED, { currency, foreignRows: foreign > 0 })}`);
 }
 
 export async function dropChecked(wh: Warehouse): Promise<void> {
@@ -118,7 +121,7 @@ export async function storeChecked(
   const stored = t.fx ? [...fields, '_rate'] : fields;
   const keys = t.key.map((k) => d.ident(k));
   const tbl = d.ident(t.name);
-  const good = `SELECT * FROM ${CHECKED} WHERE ${d.listLength('_reasons')} = 0`;
+  const good = `SELECT * FROM ${CHECKED} WHERE _reasons IS NULL`;
 
   // The rows to store: good, first of their key in the file, key not yet in the table. A
   // "latest snapshot wins" table keeps the last of its key and replaces rows that changed.
@@ -131,17 +134,25 @@ export async function storeChecked(
          FROM (${good}) g) r WHERE _n = 1`;
   const same = keys.map((k) => `t.${k} = c.${k}`).join(' AND ');
   const identical = stored.map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`).join(' AND ');
-  const toStore = `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${t.upsert ? identical : same})`;
+  // Into an empty table (a first load), nothing can be a duplicate of an existing row.
+  const toStore = (await isEmpty(wh, t.name))
+    ? firstOfKey
+    : `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${t.upsert ? identical : same})`;
 
   // Count what will be stored, and its orphans (rows referencing a customer or order the
   // workspace does not know), before storing it.
-  const orphan = t.references.length
-    ? t.references
-        .map((r) => `(c.${d.ident(r.field)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${d.ident(r.table)} x WHERE x.${d.ident(r.column)} = c.${d.ident(r.field)}))`)
-        .join(' OR ')
-    : 'FALSE';
+  const orphanConds: string[] = [];
+  for (const r of t.references) {
+    const f = `c.${d.ident(r.field)}`;
+    orphanConds.push(
+      (await isEmpty(wh, r.table))
+        ? `${f} IS NOT NULL`
+        : `(${f} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${d.ident(r.table)} x WHERE x.${d.ident(r.column)} = ${f}))`,
+    );
+  }
+  const orphan = orphanConds.length ? orphanConds.join(' OR ') : 'FALSE';
   const [a] = await wh.query(`SELECT count(*) AS accepted, coalesce(sum(CASE WHEN ${orphan} THEN 1 ELSE 0 END), 0) AS orphans FROM (${toStore}) c`);
-  const [q] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED} WHERE ${d.listLength('_reasons')} > 0`);
+  const [q] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
 
   // A quarantined row whose key is now accepted is resolved.
   const [open] = await wh.query(`SELECT count(*) AS n FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
@@ -155,7 +166,7 @@ export async function storeChecked(
   // Quarantine the rejected rows, once: a re-import finds them there already.
   await wh.exec(`INSERT INTO _quarantine
     SELECT ${d.str(t.name)}, ${d.hashText('_raw')}, _key, _file, _row, _raw, ${d.listToJson('_reasons')}, ${importId}, ${d.nowUtc()}
-    FROM ${CHECKED} c WHERE ${d.listLength('_reasons')} > 0
+    FROM ${CHECKED} c WHERE _reasons IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM _quarantine z WHERE z.table_name = ${d.str(t.name)} AND z.row_hash = ${d.hashText('c._raw')})`);
   for (const m of malformed.records) {
     const raw = JSON.stringify({ '(line)': m.raw });
@@ -170,6 +181,11 @@ export async function storeChecked(
   const accepted = Number(a?.accepted ?? 0);
   const quarantined = Number(q?.n ?? 0) + malformed.records.length;
   return { read, accepted, duplicates: read - accepted - quarantined, quarantined, orphans: Number(a?.orphans ?? 0) };
+}
+
+async function isEmpty(wh: Warehouse, table: string): Promise<boolean> {
+  const [r] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.ident(table)}`);
+  return Number(r?.n ?? 0) === 0;
 }
 
 export async function logImport(wh: Warehouse, importId: number, s: ImportSummary, format: string): Promise<void> {

@@ -23,8 +23,8 @@ export interface CheckContext {
 }
 
 /**
- * SELECT over `source` giving its columns, every field parsed under its own name (+ `_rate`
- * for FX tables), `_reasons` (a list, empty when the row is good) and, for rejected rows only,
+ * SELECT over `source` giving every field parsed under its own name, `_reasons` (NULL when the
+ * row is good, else the list of reasons) and, for rejected rows only,
  * `_raw` (rawExpr) and `_key` (the key as text).
  */
 export function checkQuery(
@@ -54,13 +54,15 @@ export function checkQuery(
   if (t.rangeBy) {
     const r = t.rangeBy;
     for (const [kind, range] of Object.entries(r.ranges)) {
-      const max = range.maxField ? `coalesce(${field(range.maxField)}, ${range.max})` : String(range.max);
+      // A scale that is itself invalid is ignored (and reported on its own), as the zod validator does.
+      const scaleValues = t.fields.find((f) => f.name === range.maxField)?.values;
+      const scale = range.maxField && scaleValues ? `CASE WHEN ${field(range.maxField)} IN (${scaleValues.join(', ')}) THEN ${field(range.maxField)} END` : range.maxField ? field(range.maxField) : '';
+      const max = range.maxField ? `coalesce(${scale}, ${range.max})` : String(range.max);
       const shown = range.maxField ? `${range.min}–${range.maxField} (${range.max} when empty)` : `${range.min}–${range.max}`;
-      reasons.push(
-        `CASE WHEN ${field(r.by)} = ${d.str(kind)} AND (${field(r.field)} < ${range.min} OR ${field(r.field)} > ${max}) THEN ` +
-          d.concat([d.str(`${r.field}: `), d.quoteForMessage(ptx(r.field)), d.str(` is outside the ${kind} scale ${shown}`)]) +
-          ` END`,
-      );
+      reasons.push([
+        `${field(r.by)} = ${d.str(kind)} AND (${field(r.field)} < ${range.min} OR ${field(r.field)} > ${max})`,
+        d.concat([d.str(`${r.field}: `), d.quoteForMessage(ptx(r.field)), d.str(` is outside the ${kind} scale ${shown}`)]),
+      ]);
     }
   }
   // FX needs a join, and a join does not keep file order (which numbers the records): the rate
@@ -72,16 +74,14 @@ export function checkQuery(
     keepRaw = ` OR _cur <> ${d.str(ctx.currency)}`;
   }
   if (ctx.extraFieldsColumn) {
-    reasons.push(
-      `CASE WHEN p.${ctx.extraFieldsColumn} IS NOT NULL THEN ${d.str('record has more fields than the header (check the delimiter and quoting)')} END`,
-    );
+    reasons.push([`p.${ctx.extraFieldsColumn} IS NOT NULL`, d.str('record has more fields than the header (check the delimiter and quoting)')]);
   }
   const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `coalesce(${tx(k)}, '')`] : [`coalesce(${tx(k)}, '')`])));
-  const rejected = `${d.listLength('_reasons')} > 0${keepRaw}`;
+  const rejected = `_reasons IS NOT NULL${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
   const out = [...(ctx.rowColumn ? ['_row'] : []), ...t.fields.map((fd) => d.ident(fd.name)), ...(t.fx ? ['_cur', '_fxdate'] : []), '_reasons'];
-  return `SELECT ${out.join(', ')}, ${ctx.fileExpr} AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
-  FROM (SELECT p.*, ${d.listOfNonNull(reasons)} AS _reasons
+  return `SELECT ${out.join(', ')}, CASE WHEN ${rejected} THEN ${ctx.fileExpr} END AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
+  FROM (SELECT p.*, ${reasonsList(d, reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
       FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p) l3`;
 }
@@ -96,8 +96,10 @@ export function checkedColumns(d: Dialect, t: TableDef): string[] {
  * a foreign-currency row has no rate on or before its date, that reason added. Rows in the
  * reporting currency (nearly all, usually) bypass the join.
  */
-export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency: string }): string {
+export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency: string; foreignRows: boolean }): string {
   if (!t.fx) return `SELECT * FROM ${source}`;
+  // With no foreign-currency row (the usual case), the join and the UNION are skipped entirely.
+  if (!ctx.foreignRows) return `SELECT *, CAST(1.0 AS DOUBLE) AS _rate FROM ${source}`;
   const cols = checkedColumns(d, t).filter((c) => c !== '_reasons');
   const reason = d.concat([
     d.str(`${t.fx.currencyField}: no FX rate for `),
@@ -109,34 +111,45 @@ export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency
   return `SELECT ${cols.join(', ')}, CAST(1.0 AS DOUBLE) AS _rate, _reasons FROM ${source} WHERE _cur = ${d.str(ctx.currency)}
     UNION ALL
     SELECT ${cols.map((c) => `p.${c}`).join(', ')}, CAST(fx.rate AS DOUBLE) AS _rate,
-      CASE WHEN fx.rate IS NULL AND p._fxdate IS NOT NULL THEN ${d.listAppend('p._reasons', reason)} ELSE p._reasons END AS _reasons
+      CASE WHEN fx.rate IS NULL AND p._fxdate IS NOT NULL THEN ${d.listAppend(`coalesce(p._reasons, ${d.listOfNonNull([])})`, reason)} ELSE p._reasons END AS _reasons
     FROM (SELECT * FROM ${source} WHERE _cur <> ${d.str(ctx.currency)}) p ${d.latestRateJoin('p', '_cur', '_fxdate', 'fx_rates', 'fx')}`;
 }
 
-/** Reasons for one field, from its normalised text `t` and parsed value `p`. */
-function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string): string[] {
+/** A rejection rule: the condition (true when the row breaks it) and the message. */
+type Reason = readonly [cond: string, message: string];
+
+/** Reasons for one field, from its text `t` and parsed value `p`. */
+function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string): Reason[] {
   const msg = (s: string) => d.concat([d.str(`${fd.name}: `), d.quoteForMessage(t), d.str(` ${s}`)]);
-  const out: string[] = [];
-  if (fd.required) out.push(`CASE WHEN ${t} IS NULL THEN ${d.str(`${fd.name}: missing (required)`)} END`);
+  const out: Reason[] = [];
+  if (fd.required) out.push([`${t} IS NULL`, d.str(`${fd.name}: missing (required)`)]);
   if (fd.kind === 'enum') {
     const values = fd.values ?? [];
-    out.push(`CASE WHEN ${t} IS NOT NULL AND ${p} NOT IN (${values.map(d.str).join(', ')}) THEN ${msg(`is not one of ${values.join(', ')}`)} END`);
+    out.push([`${t} IS NOT NULL AND ${p} NOT IN (${values.map(d.str).join(', ')})`, msg(`is not one of ${values.join(', ')}`)]);
     return out;
   }
   const expected = EXPECTED[fd.kind];
-  if (expected) out.push(`CASE WHEN ${t} IS NOT NULL AND ${p} IS NULL THEN ${msg(`is not ${expected}`)} END`);
+  if (expected) out.push([`${t} IS NOT NULL AND ${p} IS NULL`, msg(`is not ${expected}`)]);
   if (fd.min !== undefined) {
     const op = fd.exclusiveMin ? '<=' : '<';
     const word = fd.exclusiveMin ? `must be greater than ${fd.min}` : fd.min === 0 ? 'is negative' : `is below ${fd.min}`;
-    out.push(`CASE WHEN ${p} ${op} ${fd.min} THEN ${msg(word)} END`);
+    out.push([`${p} ${op} ${fd.min}`, msg(word)]);
   }
   if (fd.values && fd.kind === 'integer') {
-    out.push(`CASE WHEN ${p} NOT IN (${fd.values.join(', ')}) THEN ${msg(`is not one of ${fd.values.join(', ')}`)} END`);
+    out.push([`${p} NOT IN (${fd.values.join(', ')})`, msg(`is not one of ${fd.values.join(', ')}`)]);
   }
-  if (fd.kind === 'timestamp') {
-    out.push(`CASE WHEN ${p} > ${d.nowPlusMinutes(CLOCK_SKEW_MINUTES)} THEN ${msg('is in the future')} END`);
-  }
+  if (fd.kind === 'timestamp') out.push([`${p} > ${d.nowPlusMinutes(CLOCK_SKEW_MINUTES)}`, msg('is in the future')]);
   return out;
+}
+
+/**
+ * `_reasons`: NULL for a good row (the common case, so the list is built only for bad ones),
+ * else the list of every broken rule's message.
+ */
+function reasonsList(d: Dialect, reasons: readonly Reason[]): string {
+  if (!reasons.length) return 'NULL';
+  const any = reasons.map(([c]) => `coalesce(${c}, FALSE)`).join(' OR ');
+  return `CASE WHEN ${any} THEN ${d.listOfNonNull(reasons.map(([c, m]) => `CASE WHEN ${c} THEN ${m} END`))} END`;
 }
 
 const EXPECTED: Partial<Record<FieldDef['kind'], string>> = {
