@@ -38,6 +38,8 @@ export interface Dialect {
   jsonObject(pairs: readonly [string, string][]): string;
   /** Extract a field of a JSON object text as text (NULL when absent). */
   jsonText(jsonExpr: string, key: string): string;
+  /** A 64-bit hash of one or more values (equal values, equal hashes). */
+  hash64(exprs: readonly string[]): string;
   /** A stable hash of a text, as text (dedupes quarantined rows). */
   hashText(textExpr: string): string;
   /** The value of `valueExpr` on the row where `byExpr` is largest (an aggregate). */

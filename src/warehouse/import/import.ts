@@ -11,7 +11,7 @@ import { getSettings } from '../schema/settings.js';
 import { tableDef, type TableDef } from '../schema/tables.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
 import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
-import { checkQuery, fxQuery } from './validate-sql.js';
+import { checkQuery, foreignCurrency, fxQuery } from './validate-sql.js';
 
 export interface ImportSummary {
   table: string;
@@ -95,7 +95,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
 /** CHECKED: the numbered checked rows with their FX rates. */
 export async function addFx(wh: Warehouse, t: TableDef, currency: string): Promise<void> {
   const foreign = t.fx
-    ? Number((await wh.query(`SELECT count(*) AS n FROM ${NUMBERED} WHERE _cur <> ${wh.dialect.str(currency)}`))[0]?.n ?? 0)
+    ? Number((await wh.query(`SELECT count(*) AS n FROM ${NUMBERED} WHERE ${foreignCurrency(wh.dialect, t, currency)} <> ${wh.dialect.str(currency)}`))[0]?.n ?? 0)
     : 0;
   await wh.exec(`CREATE TEMP VIEW ${CHECKED} AS ${fxQuery(wh.dialect, t, NUMBERED, { currency, foreignRows: foreign > 0 })}`);
 }
@@ -126,7 +126,9 @@ export async function storeChecked(
   // The rows to store: good, first of their key in the file, key not yet in the table. A
   // "latest snapshot wins" table keeps the last of its key and replaces rows that changed.
   // Ranking rows within a key is costly and most files repeat no key, which a count tells cheaply.
-  const [u] = await wh.query(`SELECT count(*) AS n, count(DISTINCT (${keys.join(', ')})) AS k FROM (${good}) g`);
+  // Distinct 64-bit hashes of the key are cheaper to count than the keys; a collision can only
+  // make this say "repeats" when there are none, which takes the slower exact path, never the reverse.
+  const [u] = await wh.query(`SELECT count(*) AS n, count(DISTINCT ${d.hash64(keys)}) AS k FROM (${good}) g`);
   const firstOfKey =
     Number(u?.n ?? 0) === Number(u?.k ?? 0)
       ? good

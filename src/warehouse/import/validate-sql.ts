@@ -70,8 +70,7 @@ export function checkQuery(
   // kept for foreign-currency rows too, since fxQuery may reject them.
   let keepRaw = '';
   if (t.fx) {
-    l2.push(`coalesce(${d.ident(t.fx.currencyField)}, ${d.str(ctx.currency)}) AS _cur`, `CAST(${d.ident(t.fx.dateField)} AS DATE) AS _fxdate`);
-    keepRaw = ` OR _cur <> ${d.str(ctx.currency)}`;
+    keepRaw = ` OR coalesce(${d.ident(t.fx.currencyField)}, ${d.str(ctx.currency)}) <> ${d.str(ctx.currency)}`;
   }
   if (ctx.extraFieldsColumn) {
     reasons.push([`p.${ctx.extraFieldsColumn} IS NOT NULL`, d.str('record has more fields than the header (check the delimiter and quoting)')]);
@@ -79,7 +78,7 @@ export function checkQuery(
   const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `coalesce(${tx(k)}, '')`] : [`coalesce(${tx(k)}, '')`])));
   const rejected = `_reasons IS NOT NULL${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
-  const out = [...(ctx.rowColumn ? ['_row'] : []), ...t.fields.map((fd) => d.ident(fd.name)), ...(t.fx ? ['_cur', '_fxdate'] : []), '_reasons'];
+  const out = [...(ctx.rowColumn ? ['_row'] : []), ...t.fields.map((fd) => d.ident(fd.name)), '_reasons'];
   return `SELECT ${out.join(', ')}, CASE WHEN ${rejected} THEN ${ctx.fileExpr} END AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
   FROM (SELECT p.*, ${reasonsList(d, reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
@@ -88,7 +87,7 @@ export function checkQuery(
 
 /** Columns of the numbered checked rows, as checkQuery produces them (plus `_row`). */
 export function checkedColumns(d: Dialect, t: TableDef): string[] {
-  return ['_row', ...t.fields.map((f) => d.ident(f.name)), ...(t.fx ? ['_cur', '_fxdate'] : []), '_reasons', '_file', '_raw', '_key'];
+  return ['_row', ...t.fields.map((f) => d.ident(f.name)), '_reasons', '_file', '_raw', '_key'];
 }
 
 /**
@@ -101,6 +100,8 @@ export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency
   // With no foreign-currency row (the usual case), the join and the UNION are skipped entirely.
   if (!ctx.foreignRows) return `SELECT *, CAST(1.0 AS DOUBLE) AS _rate FROM ${source}`;
   const cols = checkedColumns(d, t).filter((c) => c !== '_reasons');
+  const ws = d.str(ctx.currency);
+  const cur = foreignCurrency(d, t, ctx.currency);
   const reason = d.concat([
     d.str(`${t.fx.currencyField}: no FX rate for `),
     'p._cur',
@@ -108,11 +109,17 @@ export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency
     'CAST(p._fxdate AS VARCHAR)',
     d.str(' (import fx_rates, then run retain quarantine retry)'),
   ]);
-  return `SELECT ${cols.join(', ')}, CAST(1.0 AS DOUBLE) AS _rate, _reasons FROM ${source} WHERE _cur = ${d.str(ctx.currency)}
+  return `SELECT ${cols.join(', ')}, CAST(1.0 AS DOUBLE) AS _rate, _reasons FROM ${source} WHERE ${cur} = ${ws}
     UNION ALL
     SELECT ${cols.map((c) => `p.${c}`).join(', ')}, CAST(fx.rate AS DOUBLE) AS _rate,
       CASE WHEN fx.rate IS NULL AND p._fxdate IS NOT NULL THEN ${d.listAppend(`coalesce(p._reasons, ${d.listOfNonNull([])})`, reason)} ELSE p._reasons END AS _reasons
-    FROM (SELECT * FROM ${source} WHERE _cur <> ${d.str(ctx.currency)}) p ${d.latestRateJoin('p', '_cur', '_fxdate', 'fx_rates', 'fx')}`;
+    FROM (SELECT *, ${cur} AS _cur, CAST(${d.ident(t.fx.dateField)} AS DATE) AS _fxdate FROM ${source} WHERE ${cur} <> ${ws}) p
+    ${d.latestRateJoin('p', '_cur', '_fxdate', 'fx_rates', 'fx')}`;
+}
+
+/** A row's currency, the reporting currency when empty. */
+export function foreignCurrency(d: Dialect, t: TableDef, currency: string): string {
+  return t.fx ? `coalesce(${d.ident(t.fx.currencyField)}, ${d.str(currency)})` : d.str(currency);
 }
 
 /** A rejection rule: the condition (true when the row breaks it) and the message. */
