@@ -1,0 +1,77 @@
+/**
+ * The shape of the code: layers import only downwards, the DuckDB driver is imported only by its
+ * engine folder, there are no import cycles, and the README's data model matches the schema.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TABLES } from '../src/warehouse/schema/tables.js';
+
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const imports = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => (m[1] ?? m[2])!,
+  );
+
+const resolveImport = (from: string, spec: string) => resolve(dirname(from), spec.replace(/\.js$/, '.ts'));
+
+/** Layers, top to bottom. A file may import its own layer or lower ones. */
+const LAYERS = ['cli', 'demo', 'warehouse'];
+const layerOf = (file: string) => relative(src, file).split('/')[0]!;
+
+describe('architecture', () => {
+  const all = files(src);
+
+  it('imports only go down the layers', () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      for (const spec of imports(f).filter((s) => s.startsWith('.'))) {
+        const target = resolveImport(f, spec);
+        if (LAYERS.indexOf(layerOf(target)) < LAYERS.indexOf(layerOf(f))) bad.push(`${relative(root, f)} → ${relative(root, target)}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('only the DuckDB engine folder imports the DuckDB driver', () => {
+    const bad = all.filter((f) => imports(f).includes('@duckdb/node-api') && !relative(src, f).startsWith('warehouse/engines/duckdb/'));
+    expect(bad.map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const graph = new Map(all.map((f) => [f, imports(f).filter((s) => s.startsWith('.')).map((s) => resolveImport(f, s))]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(f)), f].map((p) => relative(src, p)).join(' → '));
+        return;
+      }
+      state.set(f, 'visiting');
+      for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of all) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('the README data model lists every field of every table, required ones starred', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const t of TABLES) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| \`${t.name}\` |`));
+      expect(line, `README row for ${t.name}`).toBeDefined();
+      const named = [...line!.matchAll(/`([a-z_]+)(\*?)`/g)].slice(1).map((m) => m[1] + (m[2] ?? ''));
+      for (const f of t.fields) expect(named, `${t.name}.${f.name}`).toContain(f.name + (f.required ? '*' : ''));
+    }
+  });
+});
