@@ -18,18 +18,12 @@ export interface Dialect {
   tryParse(kind: FieldKind, textExpr: string): string;
   /** The current time plus `minutes`, as a literal comparable with parsed timestamps. */
   nowPlusMinutes(minutes: number): string;
-  /** True when a text expression holds a JSON object. */
-  isJsonObject(textExpr: string): string;
   /** A list built from the non-NULL values among the expressions (reasons a row is rejected). */
   listOfNonNull(exprs: readonly string[]): string;
-  /** Number of elements in a list expression. */
-  listLength(listExpr: string): string;
   /** The list with one more element at its end. */
   listAppend(listExpr: string, valueExpr: string): string;
   /** A list as JSON array text. */
   listToJson(listExpr: string): string;
-  /** Join a list of strings with a separator. */
-  listJoin(listExpr: string, sep: string): string;
   /** Concatenate string expressions. */
   concat(exprs: readonly string[]): string;
   /** Render an expression as text for a message: the value quoted, shortened to 60 characters. */
@@ -42,8 +36,6 @@ export interface Dialect {
   hash64(exprs: readonly string[]): string;
   /** A stable hash of a text, as text (dedupes quarantined rows). */
   hashText(textExpr: string): string;
-  /** The value of `valueExpr` on the row where `byExpr` is largest (an aggregate). */
-  argMax(valueExpr: string, byExpr: string): string;
   /**
    * A LEFT JOIN clause attaching to each row of `left` the row of `table` (aliased `alias`, with
    * columns currency, date, rate) with the same currency and the latest date on or before the row's.

@@ -64,13 +64,10 @@ export const duckdbDialect: Dialect = {
   nowUtc: () => `now()`,
   // A literal, computed once: a per-row time zone conversion of now() is not folded by DuckDB.
   nowPlusMinutes: (minutes) => `TIMESTAMPTZ '${new Date(Date.now() + minutes * 60_000).toISOString()}'`,
-  isJsonObject: (e) => `(json_valid(${e}) AND json_type(${e}) = 'OBJECT')`,
   listOfNonNull: (exprs) =>
     exprs.length === 0 ? `[]::VARCHAR[]` : `list_filter([${exprs.join(', ')}]::VARCHAR[], x -> x IS NOT NULL)`,
-  listLength: (e) => `len(${e})`,
   listAppend: (l, v) => `list_append(${l}, ${v})`,
   listToJson: (e) => `to_json(${e})::VARCHAR`,
-  listJoin: (e, sep) => `array_to_string(${e}, ${str(sep)})`,
   concat: (exprs) => `concat(${exprs.join(', ')})`,
   quoteForMessage: (e) =>
     `('"' || CASE WHEN length(${e}) > 60 THEN left(${e}, 57) || '...' ELSE ${e} END || '"')`,
@@ -78,6 +75,5 @@ export const duckdbDialect: Dialect = {
   jsonText: (e, key) => `json_extract_string(${e}, ${str('$.' + JSON.stringify(key))})`,
   hash64: (exprs) => `hash(${exprs.join(', ')})`,
   hashText: (e) => `md5(${e})`,
-  argMax: (v, by) => `arg_max(${v}, ${by})`,
   lower: (e) => `lower(${e})`,
 };
