@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { importFile, type ImportSummary } from '../../warehouse/import/import.js';
+import { UsageError } from '../../warehouse/errors.js';
 import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
 import { renderSummary } from './import.js';
@@ -13,6 +14,7 @@ export function demoCommand(): Command {
     .option('--customers <n>', 'customers to simulate', positiveInt('--customers'), 5000)
     .option('--months <m>', 'months of history, ending today', positiveInt('--months'), 24)
     .option('--seed <s>', 'random seed (same seed, same data)', positiveInt('--seed'), 42)
+    .option('--end <date>', 'the history ends before this date (YYYY-MM-DD; default: today)', isoDate)
     .addHelpText(
       'after',
       `
@@ -21,15 +23,16 @@ removed. Running it again with the same seed changes nothing (every row is a dup
 
 Examples:
   $ retain demo
-  $ retain demo --db demo.duckdb --customers 100000 --months 36 --seed 7`,
+  $ retain demo --db demo.duckdb --customers 100000 --months 36 --seed 7
+  $ retain demo --end 2025-01-01          # the same data whatever day it is run`,
     )
-    .action(async (o: { db?: string; customers: number; months: number; seed: number; format: 'table' | 'json' }) => {
+    .action(async (o: { db?: string; customers: number; months: number; seed: number; end?: Date; format: 'table' | 'json' }) => {
       // Loaded on demand: the generator is only needed by this command.
       const { writeDemoFiles } = await import('../../demo/generate.js');
       const dir = await mkdtemp(join(tmpdir(), 'retain-demo-'));
       const bar = progressBar();
       try {
-        const files = await writeDemoFiles(dir, { customers: o.customers, months: o.months, seed: o.seed }, (done: number, total: number) =>
+        const files = await writeDemoFiles(dir, { customers: o.customers, months: o.months, seed: o.seed, end: o.end }, (done: number, total: number) =>
           bar.update('generating', (100 * done) / total),
         );
         const summaries: ImportSummary[] = [];
@@ -48,4 +51,12 @@ Examples:
       }
     });
   return formatOption(dbOption(cmd), ['table', 'json']);
+}
+
+function isoDate(v: string): Date {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : new Date(NaN);
+  if (Number.isNaN(d.getTime()) || d.getTime() > Date.now()) {
+    throw new UsageError('bad-option', `--end must be a past date as YYYY-MM-DD; got "${v}".`);
+  }
+  return d;
 }
