@@ -2,7 +2,9 @@
  * Open a workspace. Today the engine is the embedded DuckDB file (--db, RETAIN_DB, ./retain.duckdb);
  * a server engine will be chosen here too, so callers never name an engine.
  */
+import { existsSync } from 'node:fs';
 import { openDuckDB } from './engines/duckdb/driver.js';
+import { UsageError } from './errors.js';
 import type { Warehouse } from './warehouse.js';
 
 export const DEFAULT_DB = 'retain.duckdb';
@@ -23,7 +25,11 @@ export function workspacePath(db?: string): string {
 }
 
 export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> {
-  const wh = await openDuckDB(workspacePath(opts.db), {
+  const path = workspacePath(opts.db);
+  if (opts.readOnly && path !== ':memory:' && !existsSync(path)) {
+    throw new UsageError('no-workspace', `There is no workspace at ${path}.`, 'Create one with retain import or retain demo, or point --db at an existing one.');
+  }
+  const wh = await openDuckDB(path, {
     readOnly: opts.readOnly,
     memoryLimit: process.env.RETAIN_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
   });

@@ -5,11 +5,19 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Warehouse } from '../warehouse.js';
+import { TABLES } from './tables.js';
 
 const duration = z.string().regex(/^\d+d$/, 'a number of days such as 365d');
 
 export const SETTINGS = {
-  currency: { schema: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD'), default: 'USD', description: 'Reporting currency.' },
+  currency: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as USD')
+      .transform((s) => s.toUpperCase()),
+    default: 'USD',
+    description: 'Reporting currency (set before importing money).',
+  },
   timezone: {
     schema: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
     default: 'UTC',
@@ -72,6 +80,19 @@ export function validateSetting(key: string, value: string): string {
 
 export async function setSetting(wh: Warehouse, key: string, value: string): Promise<void> {
   const v = validateSetting(key, value);
+  if (key === 'currency' && v !== (await getSettings(wh)).currency) {
+    // Amounts are converted with the FX rate in force when they were imported.
+    const moneyTables = TABLES.filter((t) => t.fx || t.fields.some((f) => f.kind === 'money'));
+    const union = moneyTables.map((t) => `SELECT count(*) AS n FROM ${wh.dialect.ident(t.name)}`).join(' UNION ALL ');
+    const rows = await wh.query(`SELECT sum(n) AS n FROM (${union}) u`);
+    if (Number(rows[0]?.n ?? 0) > 0) {
+      throw new UsageError(
+        'currency-after-import',
+        'The reporting currency cannot change once money has been imported: amounts were converted with the rates of the old one.',
+        'Set it in a new workspace before importing (retain config set currency EUR --db new.duckdb).',
+      );
+    }
+  }
   await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
   await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
 }
