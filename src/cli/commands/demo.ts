@@ -5,8 +5,8 @@ import { Command } from 'commander';
 import { importFile, type ImportSummary } from '../../warehouse/import/import.js';
 import { UsageError } from '../../warehouse/errors.js';
 import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
+import { printRows } from '../output.js';
 import { progressBar } from '../progress.js';
-import { renderSummary } from './import.js';
 
 export function demoCommand(): Command {
   const cmd = new Command('demo')
@@ -41,10 +41,13 @@ Examples:
             const s = await importFile(wh, { table: f.table, file: f.file, onProgress: (phase, p) => bar.update(`${f.table}: ${phase}`, p.percent) });
             bar.done();
             summaries.push({ ...s, file: `demo/${f.table}.csv` });
-            if (o.format === 'table') process.stdout.write(renderSummary(summaries.at(-1)!) + '\n');
           }
         });
         if (o.format === 'json') printJson(summaries);
+        else {
+          const cols = ['table', 'read', 'accepted', 'duplicates', 'quarantined', 'orphans', 'seconds'] as const;
+          printRows([...cols], summaries.map((s) => Object.fromEntries(cols.map((c) => [c, s[c]]))), 'table');
+        }
       } finally {
         bar.done();
         await rm(dir, { recursive: true, force: true });

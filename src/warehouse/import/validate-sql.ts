@@ -145,7 +145,7 @@ function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string): Reason[] 
   if (fd.values && fd.kind === 'integer') {
     out.push([`${p} NOT IN (${fd.values.join(', ')})`, msg(`is not one of ${fd.values.join(', ')}`)]);
   }
-  if (fd.kind === 'timestamp') out.push([`${p} > ${d.nowPlusMinutes(CLOCK_SKEW_MINUTES)}`, msg('is in the future')]);
+  if (fd.kind === 'timestamp' && !fd.future) out.push([`${p} > ${d.nowPlusMinutes(CLOCK_SKEW_MINUTES)}`, msg('is in the future')]);
   return out;
 }
 

@@ -30,9 +30,11 @@ export interface FieldDef {
   readonly values?: readonly string[];
   /** Value used when the field is empty (enum defaults such as status = completed). */
   readonly default?: string;
+  /** Timestamps: may lie in the future (a due date), so the clock-skew rule does not apply. */
+  readonly future?: boolean;
 }
 
-type Opts = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default'>> & { required?: boolean };
+type Opts = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default' | 'future'>> & { required?: boolean };
 
 function field(kind: FieldKind, name: string, description: string, opts: Opts = {}): FieldDef {
   const { required = false, ...rest } = opts;

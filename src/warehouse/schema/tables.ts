@@ -139,7 +139,7 @@ export const TABLES: readonly TableDef[] = [
       f.id('invoice_id', 'Invoice identifier.', { required: true }),
       f.id('customer_id', 'Invoiced customer.', { required: true }),
       f.timestamp('issued_at', 'When the invoice was issued.', { required: true }),
-      f.timestamp('due_at', 'Payment due date.'),
+      f.timestamp('due_at', 'Payment due date (may be in the future).', { future: true }),
       f.money('amount', 'Invoice amount.', { required: true }),
       f.currency('currency', 'Invoice currency; the workspace currency when empty.'),
       f.timestamp('paid_at', 'When it was paid (empty while unpaid).'),

@@ -69,7 +69,7 @@ function fieldSchema(fd: FieldDef): z.ZodType {
       case 'timestamp': {
         const t = parseTimestamp(v);
         if (!t) return fail('is not an ISO 8601 timestamp (e.g. 2024-03-01 or 2024-03-01T14:30:00Z)');
-        if (t.getTime() > Date.now() + CLOCK_SKEW_MINUTES * 60_000) return fail('is in the future');
+        if (!fd.future && t.getTime() > Date.now() + CLOCK_SKEW_MINUTES * 60_000) return fail('is in the future');
         return t;
       }
       case 'date': {
