@@ -5,11 +5,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 const CHUNK = 64 * 1024;
+const NEEDS_QUOTES = /[",\n\r]/;
 
 export class CsvWriter {
   private readonly stream: WriteStream;
-  private buffer: string[] = [];
-  private size = 0;
+  private buffer = '';
   rows = 0;
 
   constructor(
@@ -17,7 +17,7 @@ export class CsvWriter {
     header: readonly string[],
   ) {
     this.stream = createWriteStream(file);
-    this.buffer.push(header.join(',') + '\n');
+    this.buffer = header.join(',') + '\n';
   }
 
   /** Add a row (values already formatted; null and undefined are empty). Await the result when it is a promise. */
@@ -27,19 +27,17 @@ export class CsvWriter {
       const v = values[i];
       if (i) line += ',';
       if (v === null || v === undefined) continue;
-      const s = typeof v === 'number' ? String(v) : v;
-      line += /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+      if (typeof v === 'number') line += v;
+      else line += NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
     }
-    this.buffer.push(line + '\n');
-    this.size += line.length + 1;
+    this.buffer += line + '\n';
     this.rows++;
-    return this.size >= CHUNK ? this.flush() : undefined;
+    return this.buffer.length >= CHUNK ? this.flush() : undefined;
   }
 
   private flush(): Promise<void> | undefined {
-    const chunk = this.buffer.join('');
-    this.buffer = [];
-    this.size = 0;
+    const chunk = this.buffer;
+    this.buffer = '';
     if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve) => this.stream.once('drain', resolve));
   }

@@ -59,8 +59,8 @@ export function simulateCustomer(index: number, world: World, rnd: Random, ids: 
   });
 
   // Purchases (BG/NBD): rate λ per day, drop-out chance p after each purchase.
-  const lambda = rnd.gamma(0.9, 1 / 30);
-  const p = Math.min(0.95, rnd.beta(0.8, 2.5) * (2 - 1.8 * satisfaction));
+  const lambda = rnd.gamma(0.9, 1 / 20);
+  const p = Math.min(0.95, rnd.beta(0.6, 3.5) * (2 - 1.8 * satisfaction));
   // Spend (Gamma-Gamma): a customer's spend level ν, each order's value around p/ν.
   const nu = rnd.gamma(4, 1 / 45);
   const localCurrency = LOCAL_CURRENCY[country];
@@ -327,7 +327,7 @@ function emailJourney(id: string, campaign: string, sent: number, satisfaction: 
 function webSession(start: number, visitor: string, customer: string | null, buys: boolean, rnd: Random, ids: Ids, emit: Emit, end: number): void {
   if (start >= end || start < 0) return;
   const session = customer ? ids.next('ws') : null;
-  const n = buys ? rnd.int(3, 8) : rnd.chance(0.5) ? 1 : rnd.int(2, 7);
+  const n = buys ? rnd.int(2, 6) : rnd.chance(0.5) ? 1 : rnd.int(2, 7);
   let t = start;
   for (let i = 0; i < n && t < end; i++) {
     const interaction = i > 0 && rnd.chance(0.25);
