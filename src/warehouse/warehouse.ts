@@ -31,8 +31,8 @@ export interface StagedFile {
   readonly table: string;
   /** Source column names; source column i is the view's column `c<i>`. */
   readonly columns: readonly string[];
-  /** Columns that hold fields beyond the header (non-NULL when a record has too many). */
-  readonly extraColumns: readonly string[];
+  /** SQL over the view giving why a record is broken as a whole (too many fields, not JSON), or NULL. */
+  readonly recordError: string | null;
   /** Whether the view carries `_row`; otherwise the engine numbers the checked rows itself. */
   readonly hasRowColumn: boolean;
   /** SQL over the view giving a record's verbatim content as a JSON object text, its columns named `names`. */

@@ -67,7 +67,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
         const names = staged.columns.map((c, i) => [...cols].find(([, j]) => j === i)?.[0] ?? c);
         return checkQuery(wh.dialect, t, staged.table, (f) => ((cols.get(f) ?? -1) < 0 ? null : `c${cols.get(f)}`), staged.rawExpr(names), {
           currency,
-          extraFieldsColumn: staged.extraColumns[0],
+          recordError: staged.recordError,
           fileExpr: wh.dialect.str(opts.file),
           rowColumn: staged.hasRowColumn,
         });

@@ -14,8 +14,8 @@ import type { TableDef } from '../schema/tables.js';
 export interface CheckContext {
   /** Workspace reporting currency. */
   currency: string;
-  /** A staged column that is non-NULL when a record has more fields than the header. */
-  extraFieldsColumn?: string;
+  /** SQL over the source: why a record is broken as a whole, or NULL (see StagedFile). */
+  recordError?: string | null;
   /** The file a record came from (a literal for an import, a column for a retry). */
   fileExpr: string;
   /** Whether the source carries `_row` (record numbers) to pass through. */
@@ -72,9 +72,8 @@ export function checkQuery(
   if (t.fx) {
     keepRaw = ` OR coalesce(${d.ident(t.fx.currencyField)}, ${d.str(ctx.currency)}) <> ${d.str(ctx.currency)}`;
   }
-  if (ctx.extraFieldsColumn) {
-    reasons.push([`p.${ctx.extraFieldsColumn} IS NOT NULL`, d.str('record has more fields than the header (check the delimiter and quoting)')]);
-  }
+  // A record broken as a whole is reported first.
+  if (ctx.recordError) reasons.unshift([`(${ctx.recordError}) IS NOT NULL`, ctx.recordError]);
   const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `coalesce(${tx(k)}, '')`] : [`coalesce(${tx(k)}, '')`])));
   const rejected = `_reasons IS NOT NULL${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.

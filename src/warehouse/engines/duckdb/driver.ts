@@ -108,7 +108,7 @@ class DuckDBWarehouse implements Warehouse {
     const staged = (p: LoadPlan): StagedFile => ({
       table: staging,
       columns: [...src.columns],
-      extraColumns: p.extraColumns,
+      recordError: p.recordError,
       hasRowColumn: p.hasRowColumn,
       rawExpr: p.rawExpr,
     });

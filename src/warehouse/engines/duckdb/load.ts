@@ -18,8 +18,8 @@ export interface LoadPlan {
   readonly hasRowColumn: boolean;
   /** Header lines before the first record, for the reader's reject line numbers. */
   readonly headerLines: number;
-  readonly columns: readonly string[];
-  readonly extraColumns: readonly string[];
+  /** SQL over the view: why a record is broken as a whole (NULL when it is not). */
+  readonly recordError: string | null;
   /** SQL for a record's verbatim content as a JSON object text, columns named `names`. */
   readonly rawExpr: (names: readonly string[]) => string;
 }
@@ -44,8 +44,7 @@ export function csvPlan(src: FileSource, staging: string, rejects: string, paral
     load,
     hasRowColumn: false,
     headerLines: 1,
-    columns: cols,
-    extraColumns: extras,
+    recordError: `CASE WHEN x0 IS NOT NULL THEN 'record has more fields than the header (check the delimiter and quoting)' END`,
     rawExpr: (names) => {
       const pairs: [string, string][] = names.map((name, i) => [name, `c${i}`]);
       return `CASE WHEN x0 IS NULL THEN ${d.jsonObject(pairs)} ELSE ${d.jsonObject([...pairs, ['(extra fields)', extraText]])} END`;
@@ -69,8 +68,7 @@ export function jsonlPlan(src: FileSource, staging: string, rejects: string): Lo
     load,
     hasRowColumn: true,
     headerLines: 0,
-    columns: src.columns.map((_, i) => `c${i}`),
-    extraColumns: [],
+    recordError: `CASE WHEN _obj IS NULL THEN 'line is not a JSON object' END`,
     // The line itself, verbatim (its keys as in the file).
     rawExpr: () => `coalesce(_obj, ${d.jsonObject([['(line)', '_line']])})`,
   };
@@ -88,8 +86,7 @@ export function parquetPlan(src: FileSource, staging: string, types: readonly st
     load,
     hasRowColumn: true,
     headerLines: 0,
-    columns: src.columns.map((_, i) => `c${i}`),
-    extraColumns: [],
+    recordError: null,
     rawExpr: (names) => d.jsonObject(names.map((name, i) => [name, `c${i}`])),
   };
 }
