@@ -34,27 +34,39 @@ export interface FieldDef {
   readonly future?: boolean;
 }
 
-type Opts = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default' | 'future'>> & { required?: boolean };
+type Opts<R extends boolean = boolean> = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default' | 'future'>> & { required?: R };
 
-function field(kind: FieldKind, name: string, description: string, opts: Opts = {}): FieldDef {
+/** A declared field, with its name, kind and requiredness kept in its type (see types.ts). */
+export type Field<K extends FieldKind, N extends string, R extends boolean> = FieldDef & {
+  readonly kind: K;
+  readonly name: N;
+  readonly required: R;
+};
+
+function field<K extends FieldKind, N extends string, R extends boolean = false>(kind: K, name: N, description: string, opts: Opts<R> = {}): Field<K, N, R> {
   const { required = false, ...rest } = opts;
-  return { name, kind, required, description, ...rest };
+  return { name, kind, required: required as R, description, ...rest };
 }
 
-/** Builders: `id('order_id', '…', { required: true })`. Names read as the spec's table. */
+const builder =
+  <K extends FieldKind>(kind: K, base: Opts = {}) =>
+  <N extends string, R extends boolean = false>(name: N, d: string, o?: Opts<R>) =>
+    field<K, N, R>(kind, name, d, { ...base, ...o } as Opts<R>);
+
+/** Builders: `f.id('order_id', '…', { required: true })`. Names read as the spec's table. */
 export const f = {
-  id: (name: string, d: string, o?: Opts) => field('id', name, d, o),
-  text: (name: string, d: string, o?: Opts) => field('text', name, d, o),
-  timestamp: (name: string, d: string, o?: Opts) => field('timestamp', name, d, o),
-  date: (name: string, d: string, o?: Opts) => field('date', name, d, o),
-  money: (name: string, d: string, o?: Opts) => field('money', name, d, { min: 0, ...o }),
-  decimal: (name: string, d: string, o?: Opts) => field('decimal', name, d, { min: 0, ...o }),
-  integer: (name: string, d: string, o?: Opts) => field('integer', name, d, o),
-  boolean: (name: string, d: string, o?: Opts) => field('boolean', name, d, o),
-  json: (name: string, d: string, o?: Opts) => field('json', name, d, o),
-  currency: (name: string, d: string, o?: Opts) => field('currency', name, d, o),
-  enum: (name: string, values: readonly string[], d: string, o?: Opts): FieldDef => ({
-    ...field('enum', name, d, o),
+  id: builder('id'),
+  text: builder('text'),
+  timestamp: builder('timestamp'),
+  date: builder('date'),
+  money: builder('money', { min: 0 }),
+  decimal: builder('decimal', { min: 0 }),
+  integer: builder('integer'),
+  boolean: builder('boolean'),
+  json: builder('json'),
+  currency: builder('currency'),
+  enum: <N extends string, const V extends readonly string[], R extends boolean = false>(name: N, values: V, d: string, o?: Opts<R>) => ({
+    ...field<'enum', N, R>('enum', name, d, o),
     values,
   }),
 };

@@ -46,7 +46,8 @@ const order: Reference = { field: 'order_id', table: 'orders', column: 'order_id
 const SURVEYS = ['nps', 'csat', 'ces', 'cli_recommend', 'cli_repurchase', 'cli_other_products'] as const;
 const cli = { min: 1, max: 6 };
 
-export const TABLES: readonly TableDef[] = [
+/** The declarations with their literal types, for the row types in types.ts. */
+export const TABLE_DECLS = [
   {
     name: 'customers',
     description: 'One row per customer, with the segment fields reports filter and group by.',
@@ -318,9 +319,13 @@ export const TABLES: readonly TableDef[] = [
       f.decimal('rate', 'Reporting currency per unit of currency.', { required: true, exclusiveMin: true }),
     ],
   },
-];
+] as const satisfies readonly TableDef[];
 
-export const TABLE_NAMES = TABLES.map((t) => t.name);
+/** Every canonical table. */
+export const TABLES: readonly TableDef[] = TABLE_DECLS;
+
+export type TableName = (typeof TABLE_DECLS)[number]['name'];
+export const TABLE_NAMES: readonly TableName[] = TABLE_DECLS.map((t) => t.name);
 
 export function tableDef(name: string): TableDef {
   const t = TABLES.find((x) => x.name === name);
@@ -328,6 +333,6 @@ export function tableDef(name: string): TableDef {
   return t;
 }
 
-export function isTableName(name: string): boolean {
+export function isTableName(name: string): name is TableName {
   return TABLES.some((t) => t.name === name);
 }

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { CLOCK_SKEW_MINUTES, FALSE_WORDS, TRUE_WORDS, type FieldDef } from './fields.js';
-import { TABLES, type TableDef } from './tables.js';
+import { TABLES, type TableDef, type TableName } from './tables.js';
+import type { Row } from './types.js';
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -125,12 +126,16 @@ export const ROW_SCHEMAS: Readonly<Record<string, ReturnType<typeof rowSchema>>>
   TABLES.map((t) => [t.name, rowSchema(t)]),
 );
 
-/** Validate one row: the parsed row, or every reason it is rejected. */
-export function validateRow(table: string, row: Record<string, unknown>): { ok: true; row: Record<string, unknown> } | { ok: false; reasons: string[] } {
+/** Validate one row: the parsed, typed row, or every reason it is rejected. */
+export function validateRow<N extends TableName>(table: N, row: Record<string, unknown>): { ok: true; row: Row<N> } | { ok: false; reasons: string[] } {
   const schema = ROW_SCHEMAS[table];
   const t = TABLES.find((x) => x.name === table);
   if (!schema || !t) throw new Error(`unknown table ${table}`);
-  const r = schema.safeParse(row);
+  // Every field is looked at, present or not (an absent one is missing, like an empty one).
+  const r = schema.safeParse(Object.fromEntries(t.fields.map((f) => [f.name, row[f.name] ?? null])));
   const reasons = [...(r.success ? [] : r.error.issues.map((i) => i.message)), ...rangeReasons(t, row)];
-  return r.success && reasons.length === 0 ? { ok: true, row: r.data } : { ok: false, reasons };
+  if (!r.success || reasons.length) return { ok: false, reasons };
+  // Built from the same declaration as Row<N>, the parsed object has its shape; absent optional
+  // fields are left out.
+  return { ok: true, row: Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== undefined)) as Row<N> };
 }
