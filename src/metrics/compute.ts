@@ -1,0 +1,190 @@
+/**
+ * Computing metrics: for each, the period value, the series by grain, the breakdown by segment
+ * and the comparison with an earlier period, each one query whose statistics `finish` turns into
+ * values. A metric whose tables are empty is unavailable, with the reason; never 0.
+ */
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { getSettings } from '../warehouse/schema/settings.js';
+import { makeScope, type Grain, type Slice } from './scope.js';
+import { npsChangeP, twoProportionP } from './stats.js';
+import type { Band, MetricDef, Stats, Value } from './types.js';
+
+export interface ReportRequest {
+  /** Local dates YYYY-MM-DD; the period is [from, to). */
+  from: string;
+  to: string;
+  grain: Grain;
+  timezone: string;
+  slice: Slice;
+  compare?: 'previous' | 'year';
+  activityWindowDays?: number;
+}
+
+export interface MetricResult {
+  id: string;
+  name: string;
+  unit: string;
+  value: number | null;
+  n: number;
+  ci95: [number, number] | null;
+  parts: Record<string, number | null> | null;
+  benchmark: { band: string | null; source: string } | null;
+  series: { start: string; value: number | null; n: number }[];
+  compare: { from: string; to: string; value: number | null; change: number | null; p: number | null; significant: boolean | null } | null;
+  segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null }[];
+  note: string | null;
+}
+
+export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
+  const base = { id: m.id, name: m.name, unit: m.unit };
+  const missing = m.tables.filter((t) => emptyTables.has(t));
+  if (missing.length) {
+    return {
+      ...base,
+      value: null,
+      n: 0,
+      ci95: null,
+      parts: null,
+      benchmark: null,
+      series: [],
+      compare: null,
+      note: `Unavailable: no rows in ${missing.join(', ')}. Import them with retain import ${missing[0]} <file>.`,
+    };
+  }
+  const settings = await getSettings(wh);
+  const scopeSettings = {
+    activityWindowDays: req.activityWindowDays ?? Number(settings.activity_window.replace('d', '')),
+    grossMargin: Number(settings.gross_margin),
+  };
+  const run = async (from: string, to: string, grain: Grain | null, slice: Slice) => {
+    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings });
+    const rows = await wh.query(m.sql(s), s.params);
+    return rows.map((r) => ({ bucket: String(r.bucket), segment: r.segment === null ? null : String(r.segment), stats: toStats(r) }));
+  };
+  const unsliced = { where: req.slice.where };
+  const [period] = await run(req.from, req.to, null, unsliced);
+  const value = m.finish(period?.stats ?? {});
+  const seriesRows = await run(req.from, req.to, req.grain, unsliced);
+  const series = bucketStarts(req.from, req.to, req.grain).map((start) => {
+    const row = seriesRows.find((r) => r.bucket === start);
+    const v = m.finish(row?.stats ?? {});
+    return { start, value: v.value, n: v.n };
+  });
+  let segments: MetricResult['segments'];
+  if (req.slice.by) {
+    const rows = await run(req.from, req.to, null, req.slice);
+    segments = rows
+      .map((r) => ({ segment: r.segment, ...pick(m.finish(r.stats)) }))
+      .sort((a, b) => String(a.segment).localeCompare(String(b.segment)));
+  }
+  let compare: MetricResult['compare'] = null;
+  if (req.compare) {
+    const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
+    const [prior] = await run(cf, ct, null, unsliced);
+    const before = m.finish(prior?.stats ?? {});
+    const change = value.value !== null && before.value !== null ? value.value - before.value : null;
+    const p = significance(m, period?.stats ?? {}, prior?.stats ?? {});
+    compare = { from: cf, to: ct, value: before.value, change, p, significant: p === null ? null : p < 0.05 };
+  }
+  return {
+    ...base,
+    value: value.value,
+    n: value.n,
+    ci95: value.ci95 ?? null,
+    parts: value.parts ?? null,
+    benchmark: m.benchmark ? { band: value.value === null ? null : bandOf(m.benchmark.bands, value.value), source: m.benchmark.source } : null,
+    series,
+    compare,
+    ...(segments ? { segments } : {}),
+    note: value.note ?? m.convention ?? null,
+  };
+}
+
+/** Tables with no rows: their metrics are unavailable. */
+export async function emptyTables(wh: Warehouse, tables: readonly string[]): Promise<Set<string>> {
+  const union = tables.map((t) => `SELECT ${wh.dialect.str(t)} AS t, count(*) AS n FROM ${wh.dialect.ident(t)}`).join(' UNION ALL ');
+  const rows = await wh.query(union);
+  return new Set(rows.filter((r) => Number(r.n) === 0).map((r) => String(r.t)));
+}
+
+function significance(m: MetricDef, a: Stats, b: Stats): number | null {
+  const n = (s: Stats, k: string) => Number(s[k] ?? 0);
+  if (m.test === 'proportion') return twoProportionP(n(a, 'k'), n(a, 'n'), n(b, 'k'), n(b, 'n'));
+  if (m.test === 'nps') {
+    return npsChangeP(
+      { promoters: n(a, 'promoters'), detractors: n(a, 'detractors'), n: n(a, 'n') },
+      { promoters: n(b, 'promoters'), detractors: n(b, 'detractors'), n: n(b, 'n') },
+    );
+  }
+  return null;
+}
+
+export function bandOf(bands: readonly Band[], v: number): string | null {
+  return bands.find((b) => (b.min === undefined || v >= b.min) && (b.max === undefined || v < b.max))?.label ?? null;
+}
+
+const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });
+
+function toStats(r: Record<string, unknown>): Stats {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(r)) if (k !== 'bucket' && k !== 'segment') out[k] = v === null || v === undefined ? null : Number(v);
+  return out;
+}
+
+// Calendar arithmetic on local dates (YYYY-MM-DD), done in UTC so no zone shifts the date.
+const parse = (d: string) => new Date(`${d}T00:00:00Z`);
+const fmt = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The first day of each grain bucket that meets [from, to), as the engine labels them. */
+export function bucketStarts(from: string, to: string, grain: Grain): string[] {
+  const end = parse(to).getTime();
+  let t = floorTo(parse(from), grain);
+  const out: string[] = [];
+  while (t.getTime() < end) {
+    out.push(fmt(t));
+    t = stepBy(t, grain);
+  }
+  return out;
+}
+
+function floorTo(d: Date, grain: Grain): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  switch (grain) {
+    case 'day':
+      return d;
+    case 'week':
+      return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000); // back to Monday
+    case 'month':
+      return new Date(Date.UTC(y, m, 1));
+    case 'quarter':
+      return new Date(Date.UTC(y, m - (m % 3), 1));
+    case 'year':
+      return new Date(Date.UTC(y, 0, 1));
+  }
+}
+
+function stepBy(d: Date, grain: Grain): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  if (grain === 'day') return new Date(d.getTime() + 86_400_000);
+  if (grain === 'week') return new Date(d.getTime() + 7 * 86_400_000);
+  return new Date(Date.UTC(y, m + (grain === 'month' ? 1 : grain === 'quarter' ? 3 : 12), 1));
+}
+
+export function shiftYears(d: string, years: number): string {
+  const t = parse(d);
+  return fmt(new Date(Date.UTC(t.getUTCFullYear() + years, t.getUTCMonth(), t.getUTCDate())));
+}
+
+export function previousPeriod(from: string, to: string): [string, string] {
+  const len = parse(to).getTime() - parse(from).getTime();
+  return [fmt(new Date(parse(from).getTime() - len)), from];
+}
+
+/** The default period: the last 12 full months before today in the time zone. */
+export function lastFullMonths(months: number, timezone: string, now = new Date()): { from: string; to: string } {
+  const local = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).format(now); // YYYY-MM
+  const [y, m] = local.split('-').map(Number) as [number, number];
+  return { from: fmt(new Date(Date.UTC(y, m - 1 - months, 1))), to: fmt(new Date(Date.UTC(y, m - 1, 1))) };
+}

@@ -1,0 +1,146 @@
+/** Customer value from orders: AOV, purchase frequency, repeat and returning customers, upsell and cross-sell. */
+import { ratio, wilson } from '../stats.js';
+import type { Scope } from '../scope.js';
+import type { MetricDef, Stats } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
+
+/** Completed orders in the period, with bucket, segment and the amount in the reporting currency. */
+export function completedOrders(s: Scope): string {
+  return `SELECT ${s.bucket('ordered_at')} AS bucket, ${s.segment('customer_id')} AS segment, order_id, customer_id, ordered_at,
+      CAST(amount AS DOUBLE) * _rate AS revenue
+    FROM orders WHERE status = 'completed' AND ${s.inPeriod('ordered_at')} AND ${s.keep('customer_id')}`;
+}
+
+/** Per bucket, segment and customer: orders placed. */
+const perCustomer = (s: Scope) => `SELECT bucket, segment, customer_id, count(*) AS orders, min(ordered_at) AS first_in_bucket
+  FROM (${completedOrders(s)}) o GROUP BY bucket, segment, customer_id`;
+
+export const aov: MetricDef = {
+  id: 'aov',
+  name: 'Average order value',
+  description: 'Revenue per completed order.',
+  formula: 'AOV = completed order revenue / completed orders (reporting currency)',
+  unit: 'money',
+  direction: 'higher',
+  tables: ['orders'],
+  teams: ['sales', 'leadership'],
+  benchmark: {
+    bands: [
+      { label: 'below typical', max: 50 },
+      { label: 'typical', min: 50, max: 200 },
+      { label: 'above typical', min: 200 },
+    ],
+    source: `${SOURCE} (USD; luxury and B2B run higher)`,
+  },
+  convention: 'Cancelled orders are ignored; refunds are returns and do not lower AOV.',
+  sql: (s) => `SELECT bucket, segment, count(*) AS n, sum(revenue) AS revenue FROM (${completedOrders(s)}) o GROUP BY bucket, segment`,
+  finish: (st) => {
+    const v = ratio(num(st, 'revenue'), num(st, 'n'));
+    return v === null ? { value: null, n: 0, note: 'No completed orders in the period.' } : { value: v, n: num(st, 'n'), parts: { revenue: num(st, 'revenue') } };
+  },
+};
+
+export const purchaseFrequency: MetricDef = {
+  id: 'purchase_frequency',
+  name: 'Purchase frequency',
+  description: 'Completed orders per ordering customer.',
+  formula: 'completed orders / distinct ordering customers, in the period',
+  unit: 'ratio',
+  direction: 'higher',
+  tables: ['orders'],
+  teams: ['sales'],
+  sql: (s) => `SELECT bucket, segment, count(*) AS customers, sum(orders) AS orders FROM (${perCustomer(s)}) c GROUP BY bucket, segment`,
+  finish: (st) => {
+    const v = ratio(num(st, 'orders'), num(st, 'customers'));
+    return v === null ? { value: null, n: 0, note: 'No completed orders in the period.' } : { value: v, n: num(st, 'customers') };
+  },
+};
+
+export const repeatPurchaseRate: MetricDef = {
+  id: 'repeat_purchase_rate',
+  name: 'Repeat purchase rate',
+  description: 'Share of ordering customers who ordered at least twice in the period.',
+  formula: 'customers with ≥ 2 completed orders / customers with ≥ 1, in the period · 100',
+  unit: 'percent',
+  direction: 'higher',
+  tables: ['orders'],
+  teams: ['sales', 'leadership'],
+  test: 'proportion',
+  benchmark: {
+    bands: [
+      { label: 'low', max: 20 },
+      { label: 'typical', min: 20, max: 50 },
+      { label: 'strong', min: 50 },
+    ],
+    source: `${SOURCE} (strong consumer brands and retail run higher)`,
+  },
+  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('orders >= 2')} AS k FROM (${perCustomer(s)}) c GROUP BY bucket, segment`,
+  finish: (st) => proportion(st, 'No completed orders in the period.'),
+};
+
+export const returningCustomerRate: MetricDef = {
+  id: 'returning_customer_rate',
+  name: 'Returning customer rate',
+  description: 'Share of ordering customers who had ordered before the period (or bucket) began.',
+  formula: 'ordering customers with a completed order before the start / ordering customers · 100',
+  unit: 'percent',
+  direction: 'higher',
+  tables: ['orders'],
+  teams: ['sales', 'marketing'],
+  test: 'proportion',
+  sql: (s) => {
+    // A customer's first completed order ever; they are returning in a bucket when it lies
+    // before that bucket (outside the period, or in an earlier bucket of it).
+    const first = `(SELECT min(f.ordered_at) FROM orders f WHERE f.status = 'completed' AND f.customer_id = c.customer_id)`;
+    return `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(`NOT ${s.inPeriod('first_ever')} OR ${s.bucket('first_ever')} <> bucket`)} AS k
+      FROM (SELECT c.*, ${first} AS first_ever FROM (${perCustomer(s)}) c) r GROUP BY bucket, segment`;
+  },
+  finish: (st) => proportion(st, 'No completed orders in the period.'),
+};
+
+/** Customers' distinct product categories bought in the period. */
+const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id, count(DISTINCT i.category) AS categories
+  FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id GROUP BY o.bucket, o.segment, o.customer_id`;
+
+export const upsellRatio: MetricDef = {
+  id: 'upsell_ratio',
+  name: 'Upsell ratio',
+  description: 'Customers buying from two or more product categories per customer buying from exactly one.',
+  formula: 'customers with ≥ 2 distinct categories / customers with exactly 1, in the period',
+  unit: 'ratio',
+  direction: 'higher',
+  tables: ['orders', 'order_items'],
+  teams: ['sales'],
+  convention: 'Categories come from order lines of completed orders; lines without a category are not counted.',
+  sql: (s) => `SELECT bucket, segment, ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single
+    FROM (${categories(s)}) c GROUP BY bucket, segment`,
+  finish: (st) => {
+    const v = ratio(num(st, 'multi'), num(st, 'single'));
+    return v === null ? { value: null, n: num(st, 'multi'), note: 'No customer bought from exactly one category in the period.' } : { value: v, n: num(st, 'multi') + num(st, 'single') };
+  },
+};
+
+export const crossSellRate: MetricDef = {
+  id: 'cross_sell_rate',
+  name: 'Cross-sell rate',
+  description: 'Share of ordering customers who bought from two or more product categories.',
+  formula: 'customers with ≥ 2 distinct categories / ordering customers · 100, in the period',
+  unit: 'percent',
+  direction: 'higher',
+  tables: ['orders', 'order_items'],
+  teams: ['sales'],
+  test: 'proportion',
+  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k FROM (${categories(s)}) c GROUP BY bucket, segment`,
+  finish: (st) => proportion(st, 'No completed orders in the period.'),
+};
+
+/** k of n as a percentage with its Wilson interval; null with a note when n is 0. */
+export function proportion(st: Stats, empty: string): ReturnType<MetricDef['finish']> {
+  const [k, n] = [num(st, 'k'), num(st, 'n')];
+  const v = ratio(k, n);
+  return v === null ? { value: null, n, note: empty } : { value: 100 * v, n, ci95: wilson(k, n) };
+}
+
+export const ORDER_METRICS: readonly MetricDef[] = [aov, purchaseFrequency, repeatPurchaseRate, returningCustomerRate, upsellRatio, crossSellRate];

@@ -1,0 +1,13 @@
+/**
+ * The metric catalogue: every metric, once. The CLI, the report formats and docs/metrics.md all
+ * read this list; nothing else names metrics.
+ */
+import { ORDER_METRICS } from './families/orders.js';
+import { SURVEY_METRICS } from './families/survey.js';
+import type { MetricDef } from './types.js';
+
+export const METRICS: readonly MetricDef[] = [...SURVEY_METRICS, ...ORDER_METRICS];
+
+export function metricById(id: string): MetricDef | undefined {
+  return METRICS.find((m) => m.id === id);
+}

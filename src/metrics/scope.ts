@@ -1,0 +1,95 @@
+/**
+ * The scope a metric's SQL is built in: the period [from, to) in the workspace time zone, the
+ * bucket of a timestamp (the whole period, or a grain), the customer filters (--where) and the
+ * breakdown (--by). User values are bound as parameters; field names are checked against the
+ * schema before they reach SQL.
+ */
+import type { Dialect } from '../warehouse/dialect.js';
+import { UsageError } from '../warehouse/errors.js';
+import { tableDef } from '../warehouse/schema/tables.js';
+import type { Param } from '../warehouse/warehouse.js';
+
+export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+export interface Slice {
+  /** `field=value` filters on customers (a customer field, or a key of `attributes`). */
+  readonly where: readonly { field: string; value: string }[];
+  /** Break down by this customer field or attribute key. */
+  readonly by?: string;
+}
+
+export interface Scope {
+  readonly d: Dialect;
+  /** The period's start and end instants (SQL). */
+  readonly from: string;
+  readonly to: string;
+  /** Condition: the timestamp lies in [from, to). */
+  inPeriod(ts: string): string;
+  /** The bucket label of a timestamp: its grain bucket's first local day, or 'period'. */
+  bucket(ts: string): string;
+  /** The bucket label of an instant (for metrics measured at bucket ends). */
+  readonly grain: Grain | null;
+  /** The segment of a customer (NULL without --by). */
+  segment(customerId: string): string;
+  /** Condition: the customer passes the filters (TRUE without --where). */
+  keep(customerId: string): string;
+  /** Bind a value, returning its placeholder. */
+  param(v: Param): string;
+  readonly params: readonly Param[];
+  /** Workspace settings the metric may need. */
+  readonly settings: { readonly activityWindowDays: number; readonly grossMargin: number };
+}
+
+export interface ScopeInput {
+  /** Local dates, YYYY-MM-DD, in the workspace time zone. */
+  from: string;
+  to: string;
+  timezone: string;
+  grain: Grain | null;
+  slice: Slice;
+  settings: Scope['settings'];
+}
+
+const CUSTOMER_FIELDS = tableDef('customers')
+  .fields.map((f) => f.name)
+  .filter((n) => n !== 'attributes' && n !== 'customer_id');
+
+/** The SQL for a customer field or attribute key, by name; a usage error for anything else. */
+export function customerField(d: Dialect, name: string): string {
+  if (CUSTOMER_FIELDS.includes(name)) return `c.${d.ident(name)}`;
+  const key = name.startsWith('attributes.') ? name.slice('attributes.'.length) : name;
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return d.jsonText('c.attributes', key);
+  throw new UsageError(
+    'unknown-field',
+    `Cannot filter or group by "${name}".`,
+    `Use a customer field (${CUSTOMER_FIELDS.join(', ')}) or an attributes key (letters, digits, _).`,
+  );
+}
+
+export function makeScope(d: Dialect, input: ScopeInput): Scope {
+  const params: Param[] = [];
+  const param = (v: Param) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const tz = param(input.timezone);
+  const from = d.localToInstant(param(`${input.from} 00:00:00`), tz);
+  const to = d.localToInstant(param(`${input.to} 00:00:00`), tz);
+  const where = input.slice.where.map((w) => `${customerField(d, w.field)} = ${param(w.value)}`);
+  const by = input.slice.by === undefined ? null : customerField(d, input.slice.by);
+  const grain = input.grain;
+  return {
+    d,
+    from,
+    to,
+    grain,
+    params,
+    param,
+    settings: input.settings,
+    inPeriod: (ts) => `(${ts} >= ${from} AND ${ts} < ${to})`,
+    bucket: (ts) => (grain ? `CAST(${d.bucketStart(grain, ts, tz)} AS VARCHAR)` : `'period'`),
+    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
+    keep: (id) => (where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${where.join(' AND ')})` : 'TRUE'),
+  };
+}

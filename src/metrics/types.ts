@@ -1,0 +1,61 @@
+/**
+ * What a metric is. Each metric is declared once (registry.ts) with its meaning, its benchmark
+ * bands and its computation: SQL that aggregates to sufficient statistics per bucket and segment,
+ * built through the dialect, and a small function that turns those statistics into the value,
+ * its n, its 95 % interval and its parts.
+ */
+import type { TableName } from '../warehouse/schema/tables.js';
+import type { Scope } from './scope.js';
+
+export type Unit = 'percent' | 'score' | 'money' | 'seconds' | 'days' | 'count' | 'ratio';
+export type Direction = 'higher' | 'lower';
+export const TEAMS = ['marketing', 'support', 'sales', 'product', 'data', 'leadership'] as const;
+export type Team = (typeof TEAMS)[number];
+
+/** A band rates values in [min, max) (open ends when absent). */
+export interface Band {
+  readonly label: string;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface Benchmark {
+  readonly bands: readonly Band[];
+  readonly source: string;
+  /** Context from the source that is not a band. */
+  readonly facts?: readonly string[];
+}
+
+/** Statistics one row of a metric's SQL returns (beside `bucket` and `segment`). */
+export type Stats = Readonly<Record<string, number | null>>;
+
+export interface Value {
+  value: number | null;
+  n: number;
+  ci95?: [number, number] | null;
+  parts?: Record<string, number | null>;
+  /** Why the value is null, or a convention the reader should know. */
+  note?: string;
+}
+
+export interface MetricDef {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly formula: string;
+  readonly unit: Unit;
+  readonly direction: Direction;
+  readonly tables: readonly TableName[];
+  readonly teams: readonly Team[];
+  readonly benchmark?: Benchmark;
+  /** A convention stated with every value (e.g. which date a rate counts by). */
+  readonly convention?: string;
+  /** Whether the period value is the sum of its series (counts); used by the consistency checks. */
+  readonly additive?: boolean;
+  /** SQL returning `bucket`, `segment` and the statistics, one row per bucket and segment. */
+  sql(s: Scope): string;
+  /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
+  finish(stats: Stats): Value;
+  /** Two-proportion or NPS-variance test of a change between periods, when it applies. */
+  readonly test?: 'proportion' | 'nps';
+}
