@@ -85,6 +85,21 @@ r8,c6,nps,8,,2024-02-02`,
   });
 });
 
+describe('nps by segment and filtered', () => {
+  it('breaks down by a customers attribute and filters on a customer field', async () => {
+    await load(wh, {
+      customers: `customer_id,created_at,country,attributes\nc1,2023-01-01,DE,"{""segment"":""smb""}"\nc2,2023-01-01,US,"{""segment"":""smb""}"\nc3,2023-01-01,US,"{""segment"":""enterprise""}"`,
+      survey_responses: `${H}\nr1,c1,nps,10,,2024-01-05\nr2,c2,nps,0,,2024-01-05\nr3,c3,nps,9,,2024-01-05`,
+    });
+    const by = await metric(wh, 'nps', { ...JAN, slice: { where: [], by: 'segment' } });
+    expect(by.segments!.map((x) => [x.segment, x.value, x.n])).toEqual([
+      ['enterprise', 100, 1],
+      ['smb', 0, 2],
+    ]);
+    expect(await metric(wh, 'nps', { ...JAN, slice: { where: [{ field: 'country', value: 'US' }] } })).toMatchObject({ value: 0, n: 2 });
+  });
+});
+
 describe('csat, csat_mean, effort_score, loyalty_index', () => {
   beforeEach(async () => {
     await load(wh, {

@@ -30,7 +30,7 @@ export interface Scope {
   bucket(ts: string): string;
   /** The bucket label of an instant (for metrics measured at bucket ends). */
   readonly grain: Grain | null;
-  /** The segment of a customer (NULL without --by). */
+  /** The segment of a customer (NULL without --by). Pass a qualified column (`o.customer_id`). */
   segment(customerId: string): string;
   /** Condition: the customer passes the filters (TRUE without --where). */
   keep(customerId: string): string;
@@ -89,6 +89,7 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     settings: input.settings,
     inPeriod: (ts) => `(${ts} >= ${from} AND ${ts} < ${to})`,
     bucket: (ts) => (grain ? `CAST(${d.bucketStart(grain, ts, tz)} AS VARCHAR)` : `'period'`),
+    // The customers alias `c` is local to these subqueries; callers pass qualified ids.
     segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
     keep: (id) => (where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${where.join(' AND ')})` : 'TRUE'),
   };

@@ -8,9 +8,9 @@ const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
 /** Completed orders in the period, with bucket, segment and the amount in the reporting currency. */
 export function completedOrders(s: Scope): string {
-  return `SELECT ${s.bucket('ordered_at')} AS bucket, ${s.segment('customer_id')} AS segment, order_id, customer_id, ordered_at,
-      CAST(amount AS DOUBLE) * _rate AS revenue
-    FROM orders WHERE status = 'completed' AND ${s.inPeriod('ordered_at')} AND ${s.keep('customer_id')}`;
+  return `SELECT ${s.bucket('o.ordered_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, o.order_id, o.customer_id, o.ordered_at,
+      CAST(o.amount AS DOUBLE) * o._rate AS revenue
+    FROM orders o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')} AND ${s.keep('o.customer_id')}`;
 }
 
 /** Per bucket, segment and customer: orders placed. */

@@ -7,8 +7,8 @@ const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 
 /** Answers to one survey in the period, with bucket and segment. */
 function answers(s: Scope, survey: string, extra = ''): string {
-  return `SELECT ${s.bucket('responded_at')} AS bucket, ${s.segment('customer_id')} AS segment, customer_id, response_id, responded_at, score, scale_max ${extra}
-    FROM survey_responses WHERE survey = ${s.d.str(survey)} AND ${s.inPeriod('responded_at')} AND ${s.keep('customer_id')}`;
+  return `SELECT ${s.bucket('r.responded_at')} AS bucket, ${s.segment('r.customer_id')} AS segment, r.customer_id, r.response_id, r.responded_at, r.score, r.scale_max ${extra}
+    FROM survey_responses r WHERE r.survey = ${s.d.str(survey)} AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}`;
 }
 
 const SURVEY_SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
@@ -137,8 +137,8 @@ export const loyaltyIndex: MetricDef = {
   sql: (s) => {
     const d = s.d;
     const cols = CLI_QUESTIONS.flatMap((q) => [`${d.countIf(`survey = ${d.str(q)}`)} AS n_${q}`, `${d.sumIf('score', `survey = ${d.str(q)}`)} AS sum_${q}`]);
-    return `SELECT ${s.bucket('responded_at')} AS bucket, ${s.segment('customer_id')} AS segment, count(*) AS n, ${cols.join(', ')}
-      FROM survey_responses WHERE survey IN (${CLI_QUESTIONS.map(d.str).join(', ')}) AND ${s.inPeriod('responded_at')} AND ${s.keep('customer_id')}
+    return `SELECT ${s.bucket('r.responded_at')} AS bucket, ${s.segment('r.customer_id')} AS segment, count(*) AS n, ${cols.join(', ')}
+      FROM survey_responses r WHERE r.survey IN (${CLI_QUESTIONS.map(d.str).join(', ')}) AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}
       GROUP BY 1, 2`;
   },
   finish: (st) => {
