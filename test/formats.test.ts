@@ -64,7 +64,7 @@ describe('for people', () => {
   it('every command has --help with examples', () => {
     const program = buildProgram();
     const commands = program.commands;
-    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'demo', 'import', 'quarantine', 'sql', 'status']);
+    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'demo', 'import', 'metrics', 'quarantine', 'report', 'sql', 'status']);
     for (const c of commands) {
       const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'retain.js'), c.name(), '--help'], { encoding: 'utf8' });
       expect(r.status, c.name()).toBe(0);

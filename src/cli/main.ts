@@ -7,7 +7,9 @@ import { RetainError, UsageError } from '../warehouse/errors.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
+import { metricsCommand } from './commands/metrics.js';
 import { quarantineCommand } from './commands/quarantine.js';
+import { reportCommand } from './commands/report.js';
 import { sqlCommand } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
 
@@ -27,9 +29,10 @@ Examples:
   $ retain import customers customers.csv
   $ retain import orders shopify_orders.csv --map "Name=order_id" --map "Created at=ordered_at"
   $ retain quarantine list
+  $ retain report --compare previous
   $ retain sql "SELECT count(*) FROM orders" --format json`,
     );
-  for (const make of [importCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand]) {
+  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;

@@ -1,0 +1,76 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { buildReport } from '../../metrics/report.js';
+import { GRAINS } from '../../metrics/scope.js';
+import { TEAMS } from '../../metrics/types.js';
+import { collect, dbOption, withWorkspace } from '../common.js';
+import { progressBar } from '../progress.js';
+import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render-report.js';
+
+export function reportCommand(): Command {
+  const cmd = new Command('report')
+    .description('Compute the metrics over a period: value, interval, n, benchmark band, trend, and optionally a comparison.')
+    .option('--from <date>', 'first day of the period, YYYY-MM-DD (default: 12 full months ago)')
+    .option('--to <date>', 'the day after the period (default: the first of this month)')
+    .addOption(new Option('--grain <grain>', 'series buckets').choices([...GRAINS]).default('month'))
+    .option('--metric <id>', 'only this metric (repeatable; see retain metrics)', collect, [])
+    .addOption(new Option('--team <team>', 'only metrics this team owns (repeatable)').choices([...TEAMS]).argParser(collect).default([]))
+    .option('--where <field=value>', 'only customers with this field or attributes key (repeatable)', collect, [])
+    .option('--by <field>', 'break down by a customer field or attributes key')
+    .addOption(new Option('--compare <period>', 'compare with the previous period or the same period a year earlier').choices(['previous', 'year']))
+    .option('--timezone <tz>', 'time zone for period and buckets (default: the workspace setting)')
+    .option('--activity-window <days>', 'transactional activity window, e.g. 90d (default: the workspace setting)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
+    .option('--out <file>', 'write the report to this file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retain report
+  $ retain report --from 2025-01-01 --to 2026-01-01 --grain quarter --compare year
+  $ retain report --team support --where country=DE --by channel
+  $ retain report --metric nps --metric csat --format json > cx.json`,
+    )
+    .action(async (o: ReportFlags) => {
+      const bar = progressBar();
+      const report = await withWorkspace(
+        o,
+        (wh) =>
+          buildReport(
+            wh,
+            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow },
+            (done, total) => bar.update('computing metrics', (100 * done) / total),
+          ),
+        true,
+      ).finally(() => bar.done());
+      const text =
+        o.format === 'json'
+          ? JSON.stringify(report) + '\n'
+          : o.format === 'csv'
+            ? renderReportCsv(report)
+            : o.format === 'md'
+              ? renderReportMarkdown(report)
+              : renderReportTable(report) + '\n';
+      if (o.out) {
+        await writeFile(o.out, text);
+        process.stderr.write(`report written to ${o.out}\n`);
+      } else process.stdout.write(text);
+    });
+  return dbOption(cmd);
+}
+
+interface ReportFlags {
+  db?: string;
+  from?: string;
+  to?: string;
+  grain: string;
+  metric: string[];
+  team: string[];
+  where: string[];
+  by?: string;
+  compare?: string;
+  timezone?: string;
+  activityWindow?: string;
+  format: 'table' | 'json' | 'csv' | 'md';
+  out?: string;
+}

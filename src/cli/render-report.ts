@@ -1,0 +1,96 @@
+/** A report for people (terminal table, Markdown) and for spreadsheets (CSV). */
+import type { MetricResult } from '../metrics/compute.js';
+import { metricById } from '../metrics/registry.js';
+import type { Report } from '../metrics/report.js';
+import { TEAMS } from '../metrics/types.js';
+import { renderTable, toCsv } from './output.js';
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+export function sparkline(values: readonly (number | null)[]): string {
+  const nums = values.filter((v): v is number => v !== null);
+  if (!nums.length) return '';
+  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  return values.map((v) => (v === null ? ' ' : SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * 7)])).join('');
+}
+
+export function formatValue(unit: string, v: number | null): string {
+  if (v === null) return '–';
+  switch (unit) {
+    case 'percent':
+      return `${v.toFixed(1)} %`;
+    case 'money':
+      return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case 'count':
+      return Math.round(v).toLocaleString('en-US');
+    case 'seconds':
+      return v >= 3600 ? `${(v / 3600).toFixed(1)} h` : v >= 60 ? `${(v / 60).toFixed(1)} min` : `${v.toFixed(0)} s`;
+    case 'days':
+      return `${v.toFixed(1)} d`;
+    default:
+      return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(Number.isInteger(v) ? 0 : 2);
+  }
+}
+
+function change(m: MetricResult): string {
+  if (!m.compare || m.compare.change === null) return '';
+  const sign = m.compare.change > 0 ? '+' : '';
+  const star = m.compare.significant ? ' *' : '';
+  return `${sign}${m.unit === 'percent' ? m.compare.change.toFixed(1) + ' pt' : formatValue(m.unit, m.compare.change)}${star}`;
+}
+
+const row = (m: MetricResult) => ({
+  metric: m.name,
+  value: formatValue(m.unit, m.value),
+  change: change(m),
+  band: m.benchmark?.band ?? '',
+  n: m.n,
+  trend: sparkline(m.series.map((s) => s.value)),
+});
+
+/** Grouped by each metric's first owning team. */
+export function renderReportTable(r: Report): string {
+  const out = [`Retain report ${r.from} … ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}`];
+  for (const team of TEAMS) {
+    const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
+    if (!ms.length) continue;
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map(row)));
+  }
+  const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
+  if (notes.length) out.push('', 'Unavailable', ...notes);
+  if (r.metrics.some((m) => m.compare?.significant)) out.push('', '* significant at the 5 % level');
+  return out.join('\n');
+}
+
+const CSV_COLUMNS = ['id', 'name', 'unit', 'value', 'n', 'ci95_low', 'ci95_high', 'band', 'change', 'p', 'note'];
+
+export function renderReportCsv(r: Report): string {
+  return toCsv(
+    CSV_COLUMNS,
+    r.metrics.map((m) => ({
+      id: m.id,
+      name: m.name,
+      unit: m.unit,
+      value: m.value,
+      n: m.n,
+      ci95_low: m.ci95?.[0] ?? null,
+      ci95_high: m.ci95?.[1] ?? null,
+      band: m.benchmark?.band ?? null,
+      change: m.compare?.change ?? null,
+      p: m.compare?.p ?? null,
+      note: m.note,
+    })),
+  );
+}
+
+export function renderReportMarkdown(r: Report): string {
+  const lines = [`# Retain report`, '', `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}.`, ''];
+  lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
+  for (const m of r.metrics) {
+    const x = row(m);
+    lines.push(`| ${x.metric} | ${x.value} | ${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+  }
+  const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
+  if (notes.length) lines.push('', '## Notes', '', ...notes);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,25 @@
+/** docs/metrics.md, generated from the registry (test/metrics-docs.test.ts keeps the file in sync). */
+import { METRICS } from './registry.js';
+
+export function metricsMarkdown(): string {
+  const out = [
+    '# Metric catalogue',
+    '',
+    'Generated from `src/metrics/registry.ts` by `npm run docs`; do not edit by hand.',
+    'Rates are percentages (0–100); money is in the workspace reporting currency; a period is `[from, to)`',
+    'in the workspace time zone. An empty denominator gives no value (null), with the reason.',
+    '',
+  ];
+  for (const m of METRICS) {
+    out.push(`## ${m.name} (\`${m.id}\`)`, '', m.description, '', `- **Formula:** ${m.formula}`, `- **Unit:** ${m.unit}, ${m.direction} is better`);
+    out.push(`- **Tables:** ${m.tables.map((t) => `\`${t}\``).join(', ')}`, `- **Teams:** ${m.teams.join(', ')}`);
+    if (m.convention) out.push(`- **Convention:** ${m.convention}`);
+    if (m.benchmark) {
+      const bands = m.benchmark.bands.map((b) => `${b.label} (${b.min ?? '−∞'} … ${b.max ?? '∞'})`).join('; ');
+      out.push(`- **Benchmark bands:** ${bands}. Source: ${m.benchmark.source}.`);
+      for (const f of m.benchmark.facts ?? []) out.push(`- ${f}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,98 @@
+/**
+ * A report: the chosen metrics over a period, each computed by compute.ts, in the JSON shape every
+ * surface shares: {"from","to","grain","timezone","metrics":[…]}.
+ */
+import { UsageError } from '../warehouse/errors.js';
+import { getSettings } from '../warehouse/schema/settings.js';
+import { TABLE_NAMES } from '../warehouse/schema/tables.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
+import { METRICS } from './registry.js';
+import { GRAINS, type Grain, type Slice } from './scope.js';
+import { TEAMS, type MetricDef, type Team } from './types.js';
+
+export interface ReportOptions {
+  from?: string;
+  to?: string;
+  grain?: string;
+  metrics?: readonly string[];
+  teams?: readonly string[];
+  where?: readonly string[];
+  by?: string;
+  compare?: string;
+  timezone?: string;
+  activityWindow?: string;
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  grain: Grain;
+  timezone: string;
+  metrics: MetricResult[];
+}
+
+export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (done: number, total: number) => void): Promise<Report> {
+  const settings = await getSettings(wh);
+  const timezone = o.timezone ?? settings.timezone;
+  checkTimeZone(timezone);
+  const defaults = lastFullMonths(12, timezone);
+  const from = date(o.from ?? defaults.from, '--from');
+  const to = date(o.to ?? defaults.to, '--to');
+  if (from >= to) throw new UsageError('bad-period', `--from ${from} is not before --to ${to}.`, 'The period is [from, to): to is the first day after it.');
+  const grain = (o.grain ?? 'month') as Grain;
+  if (!GRAINS.includes(grain)) throw new UsageError('bad-grain', `Unknown grain ${o.grain}.`, `Grains: ${GRAINS.join(', ')}.`);
+  const chosen = selectMetrics(o.metrics ?? [], o.teams ?? []);
+  const slice: Slice = { where: (o.where ?? []).map(parseWhere), ...(o.by ? { by: o.by } : {}) };
+  if (o.compare && o.compare !== 'previous' && o.compare !== 'year') {
+    throw new UsageError('bad-compare', `--compare ${o.compare}: use previous or year.`);
+  }
+  const activityWindowDays = o.activityWindow ? days(o.activityWindow) : undefined;
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays };
+  const empty = await emptyTables(wh, TABLE_NAMES);
+  const metrics: MetricResult[] = [];
+  for (const m of chosen) {
+    metrics.push(await computeMetric(wh, m, req, empty));
+    onMetric?.(metrics.length, chosen.length);
+  }
+  return { from, to, grain, timezone, metrics };
+}
+
+function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
+  for (const id of ids) {
+    if (!METRICS.some((m) => m.id === id)) {
+      throw new UsageError('unknown-metric', `Unknown metric ${id}.`, 'retain metrics lists them.');
+    }
+  }
+  for (const t of teams) {
+    if (!(TEAMS as readonly string[]).includes(t)) throw new UsageError('unknown-team', `Unknown team ${t}.`, `Teams: ${TEAMS.join(', ')}.`);
+  }
+  return METRICS.filter((m) => (ids.length === 0 || ids.includes(m.id)) && (teams.length === 0 || m.teams.some((t) => teams.includes(t as Team))));
+}
+
+function parseWhere(w: string): { field: string; value: string } {
+  const i = w.indexOf('=');
+  if (i <= 0) throw new UsageError('bad-where', `--where ${w}: expected field=value.`, 'Example: --where country=DE');
+  return { field: w.slice(0, i).trim(), value: w.slice(i + 1) };
+}
+
+function date(v: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) {
+    throw new UsageError('bad-date', `${flag} ${v}: expected a date as YYYY-MM-DD.`);
+  }
+  return v;
+}
+
+function days(v: string): number {
+  const m = /^(\d+)d$/.exec(v);
+  if (!m || Number(m[1]) <= 0) throw new UsageError('bad-window', `--activity-window ${v}: expected days, such as 365d or 90d.`);
+  return Number(m[1]);
+}
+
+function checkTimeZone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new UsageError('bad-timezone', `Unknown time zone ${tz}.`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
+  }
+}
