@@ -37,7 +37,9 @@ export interface MetricResult {
 
 export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
   const base = { id: m.id, name: m.name, unit: m.unit };
-  const missing = m.tables.filter((t) => emptyTables.has(t));
+  const settings = await getSettings(wh);
+  const model = workspaceModel(settings.model, emptyTables);
+  const missing = (m.modelTables?.[model] ?? m.tables).filter((t) => emptyTables.has(t));
   if (missing.length) {
     return {
       ...base,
@@ -51,13 +53,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       note: `Unavailable: no rows in ${missing.join(', ')}. Import them with retain import ${missing[0]} <file>.`,
     };
   }
-  const settings = await getSettings(wh);
   const scopeSettings = {
     activityWindowDays: req.activityWindowDays ?? Number(settings.activity_window.replace('d', '')),
     grossMargin: Number(settings.gross_margin),
   };
   const run = async (from: string, to: string, grain: Grain | null, slice: Slice) => {
-    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings });
+    const starts = grain ? bucketStarts(from, to, grain) : [];
+    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model });
     const rows = await wh.query(m.sql(s), s.params);
     return rows.map((r) => ({ bucket: String(r.bucket), segment: r.segment === null ? null : String(r.segment), stats: toStats(r) }));
   };
@@ -92,12 +94,18 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     n: value.n,
     ci95: value.ci95 ?? null,
     parts: value.parts ?? null,
-    benchmark: m.benchmark ? { band: value.value === null ? null : bandOf(m.benchmark.bands, value.value), source: m.benchmark.source } : null,
+    benchmark: m.benchmark ? { band: banded(m, value), source: m.benchmark.source } : null,
     series,
     compare,
     ...(segments ? { segments } : {}),
     note: value.note ?? m.convention ?? null,
   };
+}
+
+/** The active-customer model: subscription when subscription data exists (or when set), else transactional. */
+export function workspaceModel(setting: string, empty: ReadonlySet<string>): 'subscription' | 'transactional' {
+  if (setting === 'subscription' || setting === 'transactional') return setting;
+  return empty.has('subscription_events') ? 'transactional' : 'subscription';
 }
 
 /** Tables with no rows: their metrics are unavailable. */
@@ -109,7 +117,10 @@ export async function emptyTables(wh: Warehouse, tables: readonly string[]): Pro
 
 function significance(m: MetricDef, a: Stats, b: Stats): number | null {
   const n = (s: Stats, k: string) => Number(s[k] ?? 0);
-  if (m.test === 'proportion') return twoProportionP(n(a, 'k'), n(a, 'n'), n(b, 'k'), n(b, 'n'));
+  if (typeof m.test === 'function') {
+    const [[k1, n1], [k2, n2]] = [m.test(a), m.test(b)];
+    return twoProportionP(k1, n1, k2, n2);
+  }
   if (m.test === 'nps') {
     return npsChangeP(
       { promoters: n(a, 'promoters'), detractors: n(a, 'detractors'), n: n(a, 'n') },
@@ -117,6 +128,11 @@ function significance(m: MetricDef, a: Stats, b: Stats): number | null {
     );
   }
   return null;
+}
+
+function banded(m: MetricDef, v: Value): string | null {
+  const x = m.bandValue ? m.bandValue(v) : v.value;
+  return x === null || !m.benchmark ? null : bandOf(m.benchmark.bands, x);
 }
 
 export function bandOf(bands: readonly Band[], v: number): string | null {

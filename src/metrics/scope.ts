@@ -37,6 +37,14 @@ export interface Scope {
   /** Bind a value, returning its placeholder. */
   param(v: Param): string;
   readonly params: readonly Param[];
+  /**
+   * The instants that bound the buckets, as a SQL table (i, label, instant): the period's start,
+   * each later bucket start inside it, and its end (label 'end'). Bucket i runs from boundary i
+   * to boundary i + 1. Without a grain: the period's start (label 'period') and end.
+   */
+  readonly boundaries: string;
+  /** Which workspace model decides who is active. */
+  readonly model: 'subscription' | 'transactional';
   /** Workspace settings the metric may need. */
   readonly settings: { readonly activityWindowDays: number; readonly grossMargin: number };
 }
@@ -49,6 +57,9 @@ export interface ScopeInput {
   grain: Grain | null;
   slice: Slice;
   settings: Scope['settings'];
+  /** Bucket start labels (local dates) of the series; the first may precede `from`. */
+  bucketStarts: readonly string[];
+  model: Scope['model'];
 }
 
 const CUSTOMER_FIELDS = tableDef('customers')
@@ -79,7 +90,20 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
   const where = input.slice.where.map((w) => `${customerField(d, w.field)} = ${param(w.value)}`);
   const by = input.slice.by === undefined ? null : customerField(d, input.slice.by);
   const grain = input.grain;
+  // Boundaries: from, the bucket starts after it, to. Bound on first use only: the engine
+  // refuses parameters a statement does not use.
+  let boundaries: string | undefined;
+  const makeBoundaries = () => {
+    const inner = grain ? input.bucketStarts.filter((b) => b > input.from && b < input.to) : [];
+    const labels = grain ? [input.bucketStarts[0] ?? input.from, ...inner, 'end'] : ['period', 'end'];
+    const instants = [from, ...inner.map((b) => d.localToInstant(param(`${b} 00:00:00`), tz)), to];
+    return `(${instants.map((t, i) => `SELECT ${i} AS i, ${d.str(labels[i]!)} AS label, ${t} AS instant`).join(' UNION ALL ')})`;
+  };
   return {
+    get boundaries() {
+      return (boundaries ??= makeBoundaries());
+    },
+    model: input.model,
     d,
     from,
     to,

@@ -46,6 +46,10 @@ export interface MetricDef {
   readonly unit: Unit;
   readonly direction: Direction;
   readonly tables: readonly TableName[];
+  /** Tables needed under each workspace model, when that differs (retention and churn). */
+  readonly modelTables?: Readonly<Record<'subscription' | 'transactional', readonly TableName[]>>;
+  /** The number the benchmark bands rate, when not the value itself (e.g. a monthly equivalent). */
+  bandValue?(v: Value): number | null;
   readonly teams: readonly Team[];
   readonly benchmark?: Benchmark;
   /** A convention stated with every value (e.g. which date a rate counts by). */
@@ -56,6 +60,9 @@ export interface MetricDef {
   sql(s: Scope): string;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
-  /** Two-proportion or NPS-variance test of a change between periods, when it applies. */
-  readonly test?: 'proportion' | 'nps';
+  /**
+   * How a change between periods is tested: 'nps' (the NPS variance), or a function giving the
+   * rate's k of n for a two-proportion test.
+   */
+  readonly test?: 'nps' | ((st: Stats) => readonly [k: number, n: number]);
 }

@@ -4,6 +4,7 @@ import type { Scope } from '../scope.js';
 import type { MetricDef, Stats } from '../types.js';
 
 const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
 /** Completed orders in the period, with bucket, segment and the amount in the reporting currency. */
@@ -67,7 +68,7 @@ export const repeatPurchaseRate: MetricDef = {
   direction: 'higher',
   tables: ['orders'],
   teams: ['sales', 'leadership'],
-  test: 'proportion',
+  test: kOfN,
   benchmark: {
     bands: [
       { label: 'low', max: 20 },
@@ -89,7 +90,7 @@ export const returningCustomerRate: MetricDef = {
   direction: 'higher',
   tables: ['orders'],
   teams: ['sales', 'marketing'],
-  test: 'proportion',
+  test: kOfN,
   sql: (s) => {
     // A customer's first completed order ever; they are returning in a bucket when it lies
     // before that bucket (outside the period, or in an earlier bucket of it).
@@ -131,7 +132,7 @@ export const crossSellRate: MetricDef = {
   direction: 'higher',
   tables: ['orders', 'order_items'],
   teams: ['sales'],
-  test: 'proportion',
+  test: kOfN,
   sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k FROM (${categories(s)}) c GROUP BY bucket, segment`,
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };

@@ -4,6 +4,7 @@ import type { MetricDef, Stats } from '../types.js';
 import type { Scope } from '../scope.js';
 
 const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 
 /** Answers to one survey in the period, with bucket and segment. */
 function answers(s: Scope, survey: string, extra = ''): string {
@@ -68,7 +69,7 @@ export const csat: MetricDef = {
   direction: 'higher',
   tables: ['survey_responses'],
   teams: ['support', 'leadership'],
-  test: 'proportion',
+  test: kOfN,
   benchmark: {
     bands: [
       { label: 'needs improvement', max: 70 },

@@ -68,6 +68,8 @@ export const duckdbDialect: Dialect = {
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
+  addDays: (ts, days) => `(${ts} + to_days(${Math.trunc(days)}))`,
+  secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
   nowUtc: () => `now()`,
   // A literal, computed once: a per-row time zone conversion of now() is not folded by DuckDB.
   nowPlusMinutes: (minutes) => `TIMESTAMPTZ '${new Date(Date.now() + minutes * 60_000).toISOString()}'`,

@@ -1,0 +1,126 @@
+/**
+ * Retention and churn (METRICS.md, "Active customer"): who is active at each bucket boundary, by
+ * the workspace model — subscription (summed MRR > 0, each subscription at its latest change
+ * strictly before the instant) or transactional (a completed order in [t − W, t)). S is active at
+ * a bucket's start, E at its end, N first active inside it; retained = S ∩ E, churned = S − E.
+ */
+import { ratio, wilson } from '../stats.js';
+import type { Scope } from '../scope.js';
+import type { MetricDef, Stats, Value } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
+
+/** (customer_id, i): the customer is active at boundary i. */
+function activeAt(s: Scope): string {
+  const d = s.d;
+  if (s.model === 'subscription') {
+    return `SELECT customer_id, i FROM (
+        SELECT e.customer_id, e.subscription_id, b.i, ${d.argMax('e.mrr', 'e.occurred_at')} AS mrr
+        FROM subscription_events e CROSS JOIN ${s.boundaries} b
+        WHERE e.occurred_at < b.instant AND ${s.keep('e.customer_id')}
+        GROUP BY e.customer_id, e.subscription_id, b.i) m
+      GROUP BY customer_id, i HAVING sum(mrr) > 0`;
+  }
+  const w = s.settings.activityWindowDays;
+  return `SELECT DISTINCT o.customer_id, b.i FROM orders o CROSS JOIN ${s.boundaries} b
+    WHERE o.status = 'completed' AND o.ordered_at < b.instant AND o.ordered_at >= ${d.addDays('b.instant', -w)}
+      AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}`;
+}
+
+/** Each customer's first activity ever. */
+function firstActive(s: Scope): string {
+  return s.model === 'subscription'
+    ? `SELECT customer_id, min(occurred_at) AS first_at FROM subscription_events WHERE mrr > 0 AND ${s.keep('customer_id')} GROUP BY customer_id`
+    : `SELECT customer_id, min(ordered_at) AS first_at FROM orders WHERE status = 'completed' AND ${s.keep('customer_id')} GROUP BY customer_id`;
+}
+
+/** Per bucket and segment: s (active at start), retained (also at end), e (active at end), nw (first active inside). */
+function movementSql(s: Scope): string {
+  const b = s.boundaries;
+  return `WITH active AS (${activeAt(s)}), bounds AS (SELECT * FROM ${b})
+    SELECT lb.label AS bucket, ${s.segment('x.customer_id')} AS segment,
+      sum(x.s) AS s, sum(x.retained) AS retained, sum(x.e) AS e, sum(x.nw) AS nw, max(${s.d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
+    FROM (
+      SELECT a.customer_id, a.i, 1 AS s, CASE WHEN e.customer_id IS NULL THEN 0 ELSE 1 END AS retained, 0 AS e, 0 AS nw
+        FROM active a LEFT JOIN active e ON e.customer_id = a.customer_id AND e.i = a.i + 1
+      UNION ALL
+      SELECT customer_id, i - 1, 0, 0, 1, 0 FROM active WHERE i >= 1
+      UNION ALL
+      SELECT f.customer_id, lo.i, 0, 0, 0, 1
+        FROM (${firstActive(s)}) f JOIN bounds lo ON f.first_at >= lo.instant JOIN bounds hi ON hi.i = lo.i + 1 AND f.first_at < hi.instant
+    ) x JOIN bounds lb ON lb.i = x.i JOIN bounds hb ON hb.i = x.i + 1
+    GROUP BY 1, 2`;
+}
+
+function parts(st: Stats): Record<string, number> {
+  return { start: num(st, 's'), end: num(st, 'e'), new: num(st, 'nw'), retained: num(st, 'retained'), churned: num(st, 's') - num(st, 'retained') };
+}
+
+const MODEL_TABLES = { subscription: ['subscription_events'], transactional: ['orders'] } as const;
+const EMPTY = 'No customer was active at the start of the period, so there is no one to retain.';
+const MODEL_NOTE =
+  'Active by the workspace model: subscription (MRR > 0) when subscription data exists, else a completed order within the activity window. Customers who churn and come back within the period count as retained.';
+
+export const retentionRate: MetricDef = {
+  id: 'retention_rate',
+  name: 'Customer retention rate',
+  description: 'Share of customers active at the start of the period who are still active at its end.',
+  formula: 'retained / |S| · 100, S = customers active at from, retained = those of S active at to (new customers are not counted)',
+  unit: 'percent',
+  direction: 'higher',
+  tables: ['orders', 'subscription_events'],
+  modelTables: MODEL_TABLES,
+  teams: ['data', 'leadership'],
+  test: (st) => [num(st, 'retained'), num(st, 's')],
+  convention: MODEL_NOTE,
+  benchmark: {
+    bands: [
+      { label: 'low', max: 70 },
+      { label: 'typical', min: 70, max: 90 },
+      { label: 'high', min: 90 },
+    ],
+    source: `${SOURCE} (typically 70–90 %; subscription businesses higher)`,
+  },
+  sql: movementSql,
+  finish: (st) => {
+    const [k, n] = [num(st, 'retained'), num(st, 's')];
+    const v = ratio(k, n);
+    return v === null ? { value: null, n, parts: parts(st), note: EMPTY } : { value: 100 * v, n, ci95: wilson(k, n), parts: parts(st) };
+  },
+};
+
+/** Monthly churn equivalent of a churn share over `months` months: 1 − (1 − c)^(1/months). */
+export const monthlyEquivalent = (churnPercent: number, months: number): number => 100 * (1 - Math.pow(1 - churnPercent / 100, 1 / months));
+
+export const churnRate: MetricDef = {
+  id: 'churn_rate',
+  name: 'Customer churn rate',
+  description: 'Share of customers active at the start of the period who are no longer active at its end.',
+  formula: 'churned / |S| · 100 = 100 − retention rate; monthly equivalent 1 − (1 − churn)^(1/months)',
+  unit: 'percent',
+  direction: 'lower',
+  tables: ['orders', 'subscription_events'],
+  modelTables: MODEL_TABLES,
+  teams: ['data', 'leadership'],
+  test: (st) => [num(st, 's') - num(st, 'retained'), num(st, 's')],
+  convention: `${MODEL_NOTE} parts.monthly_equivalent is 1 − (1 − churn)^(1/months) for the period's length in months (30.4375 days); the band rates it.`,
+  bandValue: (v) => v.parts?.monthly_equivalent ?? null,
+  benchmark: {
+    bands: [
+      { label: 'low', max: 1 },
+      { label: 'typical', min: 1, max: 5 },
+      { label: 'high', min: 5 },
+    ],
+    source: `${SOURCE} (typically 1–5 % a month; competitive, low-barrier industries higher)`,
+  },
+  sql: movementSql,
+  finish: (st): Value => {
+    const [churned, n] = [num(st, 's') - num(st, 'retained'), num(st, 's')];
+    const v = ratio(churned, n);
+    if (v === null) return { value: null, n, parts: parts(st), note: EMPTY };
+    return { value: 100 * v, n, ci95: wilson(churned, n), parts: { ...parts(st), monthly_equivalent: monthlyEquivalent(100 * v, num(st, 'days') / 30.4375) } };
+  },
+};
+
+export const RETENTION_METRICS: readonly MetricDef[] = [retentionRate, churnRate];
