@@ -4,10 +4,11 @@
  */
 import { ORDER_METRICS } from './families/orders.js';
 import { RETENTION_METRICS } from './families/retention.js';
+import { REVENUE_METRICS } from './families/revenue.js';
 import { SURVEY_METRICS } from './families/survey.js';
 import type { MetricDef } from './types.js';
 
-export const METRICS: readonly MetricDef[] = [...SURVEY_METRICS, ...RETENTION_METRICS, ...ORDER_METRICS];
+export const METRICS: readonly MetricDef[] = [...SURVEY_METRICS, ...RETENTION_METRICS, ...REVENUE_METRICS, ...ORDER_METRICS];
 
 export function metricById(id: string): MetricDef | undefined {
   return METRICS.find((m) => m.id === id);

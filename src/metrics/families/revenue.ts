@@ -1,0 +1,152 @@
+/**
+ * Subscription revenue (ChartMogul conventions, METRICS.md): each customer's MRR is a step
+ * function of their subscriptions' changes. Between a bucket's two end instants every customer's
+ * change is one of new (0 → >0, first time), expansion, contraction, churn (>0 → 0) or
+ * reactivation (0 → >0 after an earlier churn); the five sum to the change in MRR.
+ */
+import { ratio } from '../stats.js';
+import type { Scope } from '../scope.js';
+import type { MetricDef, Stats, Value } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+
+/** Per bucket and segment: MRR at start and end, the five movements (losses negative), customers. */
+function movementsSql(s: Scope): string {
+  const d = s.d;
+  return `WITH bounds AS (SELECT * FROM ${s.boundaries}),
+    subs AS (SELECT e.customer_id, e.subscription_id, b.i, ${d.argMax('CAST(e.mrr AS DOUBLE) * e._rate', 'e.occurred_at')} AS mrr
+      FROM subscription_events e CROSS JOIN bounds b WHERE e.occurred_at < b.instant AND ${s.keep('e.customer_id')}
+      GROUP BY e.customer_id, e.subscription_id, b.i),
+    m AS (SELECT customer_id, i, sum(mrr) AS mrr FROM subs GROUP BY customer_id, i),
+    firsts AS (SELECT customer_id, min(occurred_at) AS first_paid FROM subscription_events WHERE mrr > 0 GROUP BY customer_id),
+    pairs AS (SELECT coalesce(a.customer_id, z.customer_id) AS customer_id, coalesce(a.i, z.i - 1) AS j,
+        coalesce(a.mrr, 0) AS m0, coalesce(z.mrr, 0) AS m1
+      FROM m a FULL OUTER JOIN m z ON z.customer_id = a.customer_id AND z.i = a.i + 1)
+    SELECT lb.label AS bucket, ${s.segment('p.customer_id')} AS segment,
+      sum(p.m0) AS mrr_start, sum(p.m1) AS mrr_end,
+      ${d.countIf('p.m0 > 0')} AS customers_start, ${d.countIf('p.m1 > 0')} AS customers_end,
+      ${d.sumIf('p.m1', 'p.m0 = 0 AND p.m1 > 0 AND (f.first_paid IS NULL OR f.first_paid >= lb.instant)')} AS new,
+      ${d.sumIf('p.m1 - p.m0', 'p.m0 > 0 AND p.m1 > p.m0')} AS expansion,
+      ${d.sumIf('p.m1 - p.m0', 'p.m0 > 0 AND p.m1 > 0 AND p.m1 < p.m0')} AS contraction,
+      ${d.sumIf('-p.m0', 'p.m0 > 0 AND p.m1 = 0')} AS churn,
+      ${d.sumIf('p.m1', 'p.m0 = 0 AND p.m1 > 0 AND f.first_paid < lb.instant')} AS reactivation,
+      ${d.sumIf('p.m1', 'p.m0 > 0')} AS existing_end
+    FROM pairs p JOIN bounds lb ON lb.i = p.j LEFT JOIN firsts f ON f.customer_id = p.customer_id
+    WHERE lb.label <> 'end'
+    GROUP BY 1, 2`;
+}
+
+const movements = (st: Stats) => ({
+  new: num(st, 'new'),
+  expansion: num(st, 'expansion'),
+  contraction: num(st, 'contraction'),
+  churn: num(st, 'churn'),
+  reactivation: num(st, 'reactivation'),
+});
+
+const NO_START = 'No MRR at the start of the period to measure against.';
+const base = {
+  tables: ['subscription_events'] as const,
+  sql: movementsSql,
+};
+
+/** A share of the starting MRR, in percent; null with a note when there was none. */
+function ofStart(st: Stats, amount: number): Value {
+  const v = ratio(amount, num(st, 'mrr_start'));
+  return v === null ? { value: null, n: 0, note: NO_START } : { value: 100 * v, n: num(st, 'customers_start'), parts: { mrr_start: num(st, 'mrr_start'), ...movements(st) } };
+}
+
+export const mrr: MetricDef = {
+  ...base,
+  id: 'mrr',
+  name: 'MRR',
+  description: 'Monthly recurring revenue at the end of the period (each bucket’s end in a series).',
+  formula: 'Σ over customers of the summed MRR of their subscriptions, each at its latest change before the instant',
+  unit: 'money',
+  direction: 'higher',
+  teams: ['leadership', 'data'],
+  finish: (st) => ({ value: num(st, 'mrr_end'), n: num(st, 'customers_end'), parts: { mrr_start: num(st, 'mrr_start') } }),
+};
+
+export const mrrMovements: MetricDef = {
+  ...base,
+  id: 'mrr_movements',
+  name: 'MRR movements',
+  description: 'The change in MRR split into new, expansion, contraction, churn and reactivation.',
+  formula: 'each customer’s change between the period’s two end instants, classified; new + expansion + contraction + churn + reactivation = MRR change',
+  unit: 'money',
+  direction: 'higher',
+  teams: ['leadership', 'data'],
+  convention: 'The value is the net change; parts hold the movements with losses (contraction, churn) negative, so they sum to it.',
+  finish: (st) => {
+    const mv = movements(st);
+    return { value: num(st, 'mrr_end') - num(st, 'mrr_start'), n: num(st, 'customers_start') + num(st, 'customers_end'), parts: mv };
+  },
+};
+
+export const revenueChurnGross: MetricDef = {
+  ...base,
+  id: 'revenue_churn_gross',
+  name: 'Gross revenue churn',
+  description: 'MRR lost to churn and contraction, as a share of the MRR at the start.',
+  formula: '(churned + contraction MRR) / MRR at from · 100',
+  unit: 'percent',
+  direction: 'lower',
+  teams: ['leadership', 'data'],
+  finish: (st) => ofStart(st, -(num(st, 'churn') + num(st, 'contraction'))),
+};
+
+export const revenueChurnNet: MetricDef = {
+  ...base,
+  id: 'revenue_churn_net',
+  name: 'Net revenue churn',
+  description: 'MRR lost to churn and contraction less expansion, as a share of the MRR at the start; negative when expansion outweighs losses.',
+  formula: '(churned + contraction − expansion MRR) / MRR at from · 100 (new and reactivated customers excluded)',
+  unit: 'percent',
+  direction: 'lower',
+  teams: ['leadership', 'data'],
+  finish: (st) => ofStart(st, -(num(st, 'churn') + num(st, 'contraction')) - num(st, 'expansion')),
+};
+
+export const nrr: MetricDef = {
+  ...base,
+  id: 'nrr',
+  name: 'Net revenue retention',
+  description: 'MRR kept from the customers of the start of the period, with their expansion: 100 − net revenue churn.',
+  formula: '100 − net revenue churn',
+  unit: 'percent',
+  direction: 'higher',
+  teams: ['leadership'],
+  finish: (st) => minus100(revenueChurnNet.finish(st)),
+};
+
+export const grr: MetricDef = {
+  ...base,
+  id: 'grr',
+  name: 'Gross revenue retention',
+  description: 'MRR kept from the customers of the start of the period, without expansion: 100 − gross revenue churn.',
+  formula: '100 − gross revenue churn',
+  unit: 'percent',
+  direction: 'higher',
+  teams: ['leadership'],
+  finish: (st) => minus100(revenueChurnGross.finish(st)),
+};
+
+export const existingRevenueGrowth: MetricDef = {
+  ...base,
+  id: 'existing_revenue_growth',
+  name: 'Existing-customer revenue growth',
+  description: 'How the MRR of the customers paying at the start of the period changed by its end.',
+  formula: '(MRR at to of customers in S − MRR at from) / MRR at from · 100 (= NRR − 100)',
+  unit: 'percent',
+  direction: 'higher',
+  teams: ['leadership', 'sales'],
+  convention: 'Subscription workspaces; the transactional form comes with the revenue metrics of orders.',
+  finish: (st) => ofStart(st, num(st, 'existing_end') - num(st, 'mrr_start')),
+};
+
+function minus100(v: Value): Value {
+  return v.value === null ? v : { ...v, value: 100 - v.value };
+}
+
+export const REVENUE_METRICS: readonly MetricDef[] = [mrr, mrrMovements, revenueChurnGross, revenueChurnNet, nrr, grr, existingRevenueGrowth];
