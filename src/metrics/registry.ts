@@ -2,13 +2,26 @@
  * The metric catalogue: every metric, once. The CLI, the report formats and docs/metrics.md all
  * read this list; nothing else names metrics.
  */
+import { EMAIL_METRICS } from './families/email.js';
+import { FINANCE_METRICS } from './families/finance.js';
+import { LOYALTY_METRICS } from './families/loyalty.js';
 import { ORDER_METRICS } from './families/orders.js';
 import { RETENTION_METRICS } from './families/retention.js';
 import { REVENUE_METRICS } from './families/revenue.js';
+import { SUPPORT_METRICS } from './families/support.js';
 import { SURVEY_METRICS } from './families/survey.js';
 import type { MetricDef } from './types.js';
 
-export const METRICS: readonly MetricDef[] = [...SURVEY_METRICS, ...RETENTION_METRICS, ...REVENUE_METRICS, ...ORDER_METRICS];
+export const METRICS: readonly MetricDef[] = [
+  ...SURVEY_METRICS,
+  ...RETENTION_METRICS,
+  ...REVENUE_METRICS,
+  ...ORDER_METRICS,
+  ...LOYALTY_METRICS,
+  ...EMAIL_METRICS,
+  ...SUPPORT_METRICS,
+  ...FINANCE_METRICS,
+];
 
 export function metricById(id: string): MetricDef | undefined {
   return METRICS.find((m) => m.id === id);

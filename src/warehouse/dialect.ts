@@ -49,6 +49,8 @@ export interface Dialect {
   countIf(cond: string): string;
   sumIf(expr: string, cond: string): string;
   argMax(valueExpr: string, byExpr: string): string;
+  /** The exact median of an expression (an aggregate). */
+  median(expr: string): string;
   /** An instant plus a whole number of days (negative to go back). */
   addDays(tsExpr: string, days: number): string;
   /** Seconds from instant a to instant b. */

@@ -68,6 +68,7 @@ export const duckdbDialect: Dialect = {
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
+  median: (e) => `quantile_cont(${e}, 0.5)`,
   addDays: (ts, days) => `(${ts} + to_days(${Math.trunc(days)}))`,
   secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
   nowUtc: () => `now()`,

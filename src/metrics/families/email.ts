@@ -1,0 +1,64 @@
+/**
+ * Email engagement (Klaviyo/Mailchimp conventions): rates over the recipients a campaign was
+ * delivered to in the period, counting each recipient once per campaign (unique opens, unique
+ * clicks), whenever their open or click came.
+ */
+import { ratio, wilson } from '../stats.js';
+import type { Scope } from '../scope.js';
+import type { MetricDef, Stats } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
+
+/** Per delivered (campaign, recipient) in the period: did they open, click, unsubscribe, convert. */
+function recipients(s: Scope): string {
+  const d = s.d;
+  const has = (type: string) => `max(CASE WHEN e.type = ${d.str(type)} THEN 1 ELSE 0 END)`;
+  const firstClick = `min(CASE WHEN e.type = 'click' THEN e.occurred_at END)`;
+  // A click counts as an open too: mail clients that block tracking pixels still record clicks.
+  return `SELECT r.bucket, r.segment, r.campaign_id, r.customer_id, CASE WHEN x.opened = 1 OR x.clicked = 1 THEN 1 ELSE 0 END AS opened, x.clicked, x.unsubscribed,
+      CASE WHEN x.converted = 1 OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.customer_id AND o.status = 'completed'
+        AND o.ordered_at >= x.first_click AND o.ordered_at < ${d.addDays('x.first_click', 7)}) THEN 1 ELSE 0 END AS converted
+    FROM (SELECT ${s.bucket('min(v.occurred_at)')} AS bucket, ${s.segment('v.customer_id')} AS segment, v.campaign_id, v.customer_id
+        FROM email_events v WHERE v.type = 'delivered' AND ${s.inPeriod('v.occurred_at')} AND ${s.keep('v.customer_id')}
+        GROUP BY v.campaign_id, v.customer_id) r
+      JOIN (SELECT e.campaign_id, e.customer_id, ${has('open')} AS opened, ${has('click')} AS clicked, ${has('unsubscribe')} AS unsubscribed,
+          ${has('conversion')} AS converted, ${firstClick} AS first_click
+        FROM email_events e GROUP BY e.campaign_id, e.customer_id) x ON x.campaign_id = r.campaign_id AND x.customer_id = r.customer_id`;
+}
+
+function emailRate(id: string, name: string, description: string, formula: string, num_: string, den: string): MetricDef {
+  return {
+    id,
+    name,
+    description,
+    formula,
+    unit: 'percent',
+    direction: id === 'email_unsubscribe_rate' ? 'lower' : 'higher',
+    tables: ['email_events'],
+    teams: ['marketing'],
+    test: kOfN,
+    convention: 'Recipients of campaigns delivered in the period (by delivery time), each counted once per campaign; a click counts as an open.',
+    sql: (s) => `SELECT bucket, segment, sum(${den}) AS n, sum(CASE WHEN ${den} = 1 THEN ${num_} ELSE 0 END) AS k FROM (${recipients(s)}) r GROUP BY 1, 2`,
+    finish: (st) => {
+      const [k, n] = kOfN(st);
+      const v = ratio(k, n);
+      return v === null ? { value: null, n, note: 'No email was delivered (or opened) in the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
+    },
+  };
+}
+
+export const EMAIL_METRICS: readonly MetricDef[] = [
+  emailRate('email_open_rate', 'Email open rate', 'Share of delivered recipients who opened.', 'unique opens / delivered · 100', 'opened', '1'),
+  emailRate('email_ctr', 'Email click-through rate', 'Share of delivered recipients who clicked.', 'unique clickers / delivered · 100', 'clicked', '1'),
+  emailRate('email_click_to_open', 'Email click-to-open rate', 'Share of openers who clicked.', 'unique clickers / unique openers · 100', 'clicked', 'opened'),
+  emailRate(
+    'email_conversion_rate',
+    'Email conversion rate',
+    'Share of delivered recipients who converted: a conversion event, or a completed order within 7 days of their click.',
+    'recipients with a conversion attributed to the campaign / delivered · 100',
+    'converted',
+    '1',
+  ),
+  emailRate('email_unsubscribe_rate', 'Email unsubscribe rate', 'Share of delivered recipients who unsubscribed.', 'unsubscribes / delivered · 100', 'unsubscribed', '1'),
+];

@@ -1,0 +1,70 @@
+/** Finance signals of retention: product return rate and days sales outstanding. */
+import { ratio } from '../stats.js';
+import type { MetricDef, Stats } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+
+export const returnRate: MetricDef = {
+  id: 'return_rate',
+  name: 'Product return rate',
+  description: 'Units returned as a share of units sold.',
+  formula: 'units returned (by return date) / units sold in completed orders (by order date), in the period · 100',
+  unit: 'percent',
+  direction: 'lower',
+  tables: ['returns', 'order_items', 'orders'],
+  teams: ['sales', 'data'],
+  convention: 'Returns count by the date they came back, sales by the order date; a return of an earlier sale counts in the period it came back.',
+  benchmark: {
+    bands: [
+      { label: 'store-like', max: 9 },
+      { label: 'typical online', min: 9, max: 20 },
+      { label: 'high', min: 20 },
+    ],
+    source: 'Source notes (Malay and Thai marketing glossaries), METRICS.md (B2C about 9 % in store and 20 % online)',
+  },
+  sql: (s) => `SELECT bucket, segment, sum(returned) AS returned, sum(sold) AS sold FROM (
+      SELECT ${s.bucket('r.returned_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, CAST(r.quantity AS DOUBLE) AS returned, 0 AS sold
+        FROM returns r JOIN orders o ON o.order_id = r.order_id WHERE ${s.inPeriod('r.returned_at')} AND ${s.keep('o.customer_id')}
+      UNION ALL
+      SELECT ${s.bucket('o.ordered_at')}, ${s.segment('o.customer_id')}, 0, CAST(i.quantity AS DOUBLE)
+        FROM order_items i JOIN orders o ON o.order_id = i.order_id
+        WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')} AND ${s.keep('o.customer_id')}) u
+    GROUP BY 1, 2`,
+  finish: (st) => {
+    const v = ratio(num(st, 'returned'), num(st, 'sold'));
+    return v === null ? { value: null, n: 0, note: 'No units sold in the period.' } : { value: 100 * v, n: num(st, 'sold'), parts: { returned: num(st, 'returned'), sold: num(st, 'sold') } };
+  },
+};
+
+export const dso: MetricDef = {
+  id: 'dso',
+  name: 'Days sales outstanding',
+  description: 'How many days of credit sales are waiting to be paid.',
+  formula: 'receivables at to / credit sales in the period × days in the period',
+  unit: 'days',
+  direction: 'lower',
+  tables: ['invoices'],
+  teams: ['data', 'leadership'],
+  convention: 'Receivables are invoiced amounts issued before the end and not paid by it (less any amount paid by then); credit sales are invoices issued in the period.',
+  sql: (s) => {
+    const d = s.d;
+    const amount = 'CAST(v.amount AS DOUBLE) * v._rate';
+    const paid = 'CAST(coalesce(v.paid_amount, v.amount) AS DOUBLE) * v._rate';
+    return `WITH bounds AS (SELECT * FROM ${s.boundaries})
+      SELECT lb.label AS bucket, ${s.segment('v.customer_id')} AS segment,
+        ${d.sumIf(amount, 'v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS sales,
+        ${d.sumIf(`${amount} - CASE WHEN v.paid_at < hb.instant THEN ${paid} ELSE 0 END`, 'v.issued_at < hb.instant')} AS receivables,
+        ${d.countIf('v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS n,
+        max(${d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
+      FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1 CROSS JOIN invoices v
+      WHERE v.issued_at < hb.instant AND ${s.keep('v.customer_id')} GROUP BY 1, 2`;
+  },
+  finish: (st) => {
+    const v = ratio(num(st, 'receivables'), num(st, 'sales'));
+    return v === null
+      ? { value: null, n: 0, note: 'No credit sales (invoices) in the period.' }
+      : { value: v * num(st, 'days'), n: num(st, 'n'), parts: { receivables: num(st, 'receivables'), credit_sales: num(st, 'sales'), days: num(st, 'days') } };
+  },
+};
+
+export const FINANCE_METRICS: readonly MetricDef[] = [returnRate, dso];

@@ -1,0 +1,93 @@
+/** Customer service (Zendesk conventions): AHT, FCR, first response time, open tickets, complaints. */
+import { ratio, wilson } from '../stats.js';
+import type { MetricDef, Stats } from '../types.js';
+
+const num = (s: Stats, k: string) => Number(s[k] ?? 0);
+
+export const aht: MetricDef = {
+  id: 'aht',
+  name: 'Average handling time',
+  description: 'Mean agent handling time of the tickets resolved in the period.',
+  formula: 'mean handle_seconds of tickets resolved in the period',
+  unit: 'seconds',
+  direction: 'lower',
+  tables: ['tickets'],
+  teams: ['support'],
+  convention: 'Tickets count in the period they were resolved in; tickets without a handling time are left out.',
+  sql: (s) => `SELECT ${s.bucket('t.resolved_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n, sum(CAST(t.handle_seconds AS DOUBLE)) AS total
+    FROM tickets t WHERE t.handle_seconds IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  finish: (st) => {
+    const v = ratio(num(st, 'total'), num(st, 'n'));
+    return v === null ? { value: null, n: 0, note: 'No ticket with a handling time was resolved in the period.' } : { value: v, n: num(st, 'n') };
+  },
+};
+
+export const fcr: MetricDef = {
+  id: 'fcr',
+  name: 'First contact resolution',
+  description: 'Share of resolved tickets that needed exactly one contact.',
+  formula: 'resolved tickets with contacts = 1 / resolved tickets with a contact count · 100',
+  unit: 'percent',
+  direction: 'higher',
+  tables: ['tickets'],
+  teams: ['support'],
+  test: (st) => [num(st, 'k'), num(st, 'n')],
+  convention: 'Tickets count in the period they were resolved in; tickets without a contact count are left out.',
+  sql: (s) => `SELECT ${s.bucket('t.resolved_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n, ${s.d.countIf('t.contacts = 1')} AS k
+    FROM tickets t WHERE t.contacts IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  finish: (st) => {
+    const [k, n] = [num(st, 'k'), num(st, 'n')];
+    const v = ratio(k, n);
+    return v === null ? { value: null, n, note: 'No ticket with a contact count was resolved in the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
+  },
+};
+
+export const firstResponseTime: MetricDef = {
+  id: 'first_response_time',
+  name: 'First response time',
+  description: 'Median time from a ticket opening to the first agent response.',
+  formula: 'median(first_response_at − opened_at) of tickets opened in the period with a response',
+  unit: 'seconds',
+  direction: 'lower',
+  tables: ['tickets'],
+  teams: ['support'],
+  convention: 'The median, not the mean: a few forgotten tickets do not move it.',
+  sql: (s) => `SELECT ${s.bucket('t.opened_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n,
+      ${s.d.median(s.d.secondsBetween('t.opened_at', 't.first_response_at'))} AS median
+    FROM tickets t WHERE t.first_response_at IS NOT NULL AND ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  finish: (st) => (num(st, 'n') === 0 ? { value: null, n: 0, note: 'No ticket opened in the period has a response.' } : { value: num(st, 'median'), n: num(st, 'n') }),
+};
+
+export const openTickets: MetricDef = {
+  id: 'open_tickets',
+  name: 'Open tickets',
+  description: 'Tickets open at the end of the period (at each bucket end in a series).',
+  formula: 'tickets with opened_at < to and no resolution before to',
+  unit: 'count',
+  direction: 'lower',
+  tables: ['tickets'],
+  teams: ['support'],
+  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
+    SELECT lb.label AS bucket, ${s.segment('t.customer_id')} AS segment, count(t.ticket_id) AS n
+    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1
+      JOIN tickets t ON t.opened_at < hb.instant AND (t.resolved_at IS NULL OR t.resolved_at >= hb.instant)
+    WHERE ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
+};
+
+export const complaints: MetricDef = {
+  id: 'complaints',
+  name: 'Complaints',
+  description: 'Tickets flagged as complaints opened in the period.',
+  formula: 'count of tickets with is_complaint opened in the period',
+  unit: 'count',
+  direction: 'lower',
+  tables: ['tickets'],
+  teams: ['support', 'leadership'],
+  additive: true,
+  sql: (s) => `SELECT ${s.bucket('t.opened_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, ${s.d.countIf('t.is_complaint')} AS n
+    FROM tickets t WHERE ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
+};
+
+export const SUPPORT_METRICS: readonly MetricDef[] = [aht, fcr, firstResponseTime, openTickets, complaints];
