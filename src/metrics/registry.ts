@@ -3,6 +3,7 @@
  * read this list; nothing else names metrics.
  */
 import { EMAIL_METRICS } from './families/email.js';
+import { EVENT_METRICS } from './families/events.js';
 import { FINANCE_METRICS } from './families/finance.js';
 import { LOYALTY_METRICS } from './families/loyalty.js';
 import { ORDER_METRICS } from './families/orders.js';
@@ -10,6 +11,7 @@ import { RETENTION_METRICS } from './families/retention.js';
 import { REVENUE_METRICS } from './families/revenue.js';
 import { SUPPORT_METRICS } from './families/support.js';
 import { SURVEY_METRICS } from './families/survey.js';
+import { WEB_METRICS } from './families/web.js';
 import type { MetricDef } from './types.js';
 
 export const METRICS: readonly MetricDef[] = [
@@ -19,6 +21,8 @@ export const METRICS: readonly MetricDef[] = [
   ...ORDER_METRICS,
   ...LOYALTY_METRICS,
   ...EMAIL_METRICS,
+  ...WEB_METRICS,
+  ...EVENT_METRICS,
   ...SUPPORT_METRICS,
   ...FINANCE_METRICS,
 ];

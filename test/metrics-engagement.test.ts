@@ -1,0 +1,73 @@
+/** Web sessions, social posts and events on small fixtures, expected values worked out by hand here. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { load, metric } from './helpers/metrics.js';
+import { memoryWorkspace } from './helpers/workspace.js';
+
+let wh: Warehouse;
+const JAN = { from: '2024-01-01', to: '2024-02-01' };
+
+beforeAll(async () => {
+  wh = await memoryWorkspace();
+  await load(wh, {
+    // A (s1): 2 page views and an interaction over 600 s. B (s2): a single page view — a bounce.
+    // v3 has no session ids: 09:00 and 09:20 are one session (C, 1200 s); after a 40-minute gap,
+    // 10:00 and a search at 10:01 are another (D, 60 s, not a bounce: it has an interaction).
+    // v4's session E starts on 31 January and runs past midnight into February (1200 s).
+    web_events: `event_id,visitor_id,customer_id,session_id,occurred_at,type,path
+w1,v1,c1,s1,2024-01-10T10:00:00Z,pageview,/
+w2,v1,c1,s1,2024-01-10T10:05:00Z,add_to_cart,/p
+w3,v1,c1,s1,2024-01-10T10:10:00Z,pageview,/cart
+w4,v2,,s2,2024-01-11T11:00:00Z,pageview,/
+w5,v3,,,2024-01-12T09:00:00Z,pageview,/
+w6,v3,,,2024-01-12T09:20:00Z,pageview,/pricing
+w7,v3,,,2024-01-12T10:00:00Z,pageview,/
+w8,v3,,,2024-01-12T10:01:00Z,search,/
+w9,v4,,,2024-01-31T23:50:00Z,pageview,/
+w10,v4,,,2024-02-01T00:10:00Z,pageview,/blog`,
+    social_posts: `post_id,channel,posted_at,impressions,likes,shares,comments,clicks
+p1,x,2024-01-05,1000,30,5,5,10
+p2,x,2024-01-06,0,0,0,0,0
+p3,x,2023-12-20,500,100,0,0,0`,
+    campaign_events: `event_id,campaign_id,customer_id,occurred_at,type
+g1,w1,c1,2024-01-05,registered
+g2,w1,c1,2024-01-20,attended
+g3,w1,c1,2024-01-20T10:00:00Z,interaction
+g4,w1,c1,2024-01-20T10:05:00Z,interaction
+g5,w1,c2,2024-01-06,registered
+g6,w1,c3,2023-12-20,registered
+g7,w1,c3,2024-01-20,attended`,
+  });
+});
+afterAll(async () => wh.close());
+
+describe('web', () => {
+  it('derives sessions at 30-minute gaps where no session id is given', async () => {
+    expect(await metric(wh, 'sessions', JAN)).toMatchObject({ value: 5 });
+    expect(await metric(wh, 'page_views', JAN)).toMatchObject({ value: 7 }); // the page view of 1 February is not January's
+  });
+
+  it('average session duration counts a single-event session as 0', async () => {
+    expect(await metric(wh, 'avg_session_duration', JAN)).toMatchObject({ value: (600 + 0 + 1200 + 60 + 1200) / 5, n: 5 });
+  });
+
+  it('bounce rate: one page view and no interaction', async () => {
+    expect(await metric(wh, 'bounce_rate', JAN)).toMatchObject({ value: 20, n: 5 });
+  });
+
+  it('exit rate: sessions ending on a page over its views, over all pages', async () => {
+    expect(await metric(wh, 'exit_rate', JAN)).toMatchObject({ value: (100 * 5) / 8 });
+  });
+});
+
+describe('social and events', () => {
+  it('social engagement rate: interactions per impression of the posts published in the period', async () => {
+    expect(await metric(wh, 'social_engagement_rate', JAN)).toMatchObject({ value: 5, n: 2, parts: { impressions: 1000, likes: 30 } });
+  });
+
+  it('registrations in the period, their attendance, and interactions per attendee', async () => {
+    expect(await metric(wh, 'event_registrations', JAN)).toMatchObject({ value: 2 });
+    expect(await metric(wh, 'event_attendance_rate', JAN)).toMatchObject({ value: 50, n: 2 });
+    expect(await metric(wh, 'event_interactions_per_attendee', JAN)).toMatchObject({ value: 2, n: 1 });
+  });
+});
