@@ -56,6 +56,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const scopeSettings = {
     activityWindowDays: req.activityWindowDays ?? Number(settings.activity_window.replace('d', '')),
     grossMargin: Number(settings.gross_margin),
+    engagementWeights: JSON.parse(settings.engagement_weights) as Record<string, number>,
   };
   const run = async (from: string, to: string, grain: Grain | null, slice: Slice) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];

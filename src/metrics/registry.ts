@@ -7,6 +7,7 @@ import { EVENT_METRICS } from './families/events.js';
 import { FINANCE_METRICS } from './families/finance.js';
 import { LOYALTY_METRICS } from './families/loyalty.js';
 import { ORDER_METRICS } from './families/orders.js';
+import { PRODUCT_METRICS } from './families/product.js';
 import { RETENTION_METRICS } from './families/retention.js';
 import { REVENUE_METRICS } from './families/revenue.js';
 import { SUPPORT_METRICS } from './families/support.js';
@@ -23,6 +24,7 @@ export const METRICS: readonly MetricDef[] = [
   ...EMAIL_METRICS,
   ...WEB_METRICS,
   ...EVENT_METRICS,
+  ...PRODUCT_METRICS,
   ...SUPPORT_METRICS,
   ...FINANCE_METRICS,
 ];

@@ -46,7 +46,7 @@ export interface Scope {
   /** Which workspace model decides who is active. */
   readonly model: 'subscription' | 'transactional';
   /** Workspace settings the metric may need. */
-  readonly settings: { readonly activityWindowDays: number; readonly grossMargin: number };
+  readonly settings: { readonly activityWindowDays: number; readonly grossMargin: number; readonly engagementWeights: Readonly<Record<string, number>> };
 }
 
 export interface ScopeInput {

@@ -51,6 +51,8 @@ export interface Dialect {
   argMax(valueExpr: string, byExpr: string): string;
   /** The exact median of an expression (an aggregate). */
   median(expr: string): string;
+  /** The q-quantile (0–1, interpolated) of an expression, NULLs ignored (an aggregate). */
+  quantile(expr: string, q: number): string;
   /** An instant plus a whole number of days (negative to go back). */
   addDays(tsExpr: string, days: number): string;
   /** Seconds from instant a to instant b. */

@@ -12,7 +12,7 @@ const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
 /** (customer_id, i): the customer is active at boundary i. */
-function activeAt(s: Scope): string {
+export function activeAt(s: Scope): string {
   const d = s.d;
   if (s.model === 'subscription') {
     return `SELECT customer_id, i FROM (
@@ -57,7 +57,7 @@ function parts(st: Stats): Record<string, number> {
   return { start: num(st, 's'), end: num(st, 'e'), new: num(st, 'nw'), retained: num(st, 'retained'), churned: num(st, 's') - num(st, 'retained') };
 }
 
-const MODEL_TABLES = { subscription: ['subscription_events'], transactional: ['orders'] } as const;
+export const MODEL_TABLES = { subscription: ['subscription_events'], transactional: ['orders'] } as const;
 const EMPTY = 'No customer was active at the start of the period, so there is no one to retain.';
 const MODEL_NOTE =
   'Active by the workspace model: subscription (MRR > 0) when subscription data exists, else a completed order within the activity window. Customers who churn and come back within the period count as retained.';

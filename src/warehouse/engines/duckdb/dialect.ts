@@ -69,6 +69,7 @@ export const duckdbDialect: Dialect = {
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
   median: (e) => `quantile_cont(${e}, 0.5)`,
+  quantile: (e, q) => `quantile_cont(${e}, ${Number(q)})`,
   addDays: (ts, days) => `(${ts} + to_days(${Math.trunc(days)}))`,
   secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
   nowUtc: () => `now()`,
