@@ -65,16 +65,18 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     return rows.map((r) => ({ bucket: String(r.bucket), segment: r.segment === null ? null : String(r.segment), stats: toStats(r) }));
   };
   const unsliced = { where: req.slice.where };
-  const [period] = await run(req.from, req.to, null, unsliced);
-  const value = m.finish(period?.stats ?? {});
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
-  const series = bucketStarts(req.from, req.to, req.grain).map((start) => {
-    const row = seriesRows.find((r) => r.bucket === start);
-    const v = m.finish(row?.stats ?? {});
+  // A metric over many rows (a cohort matrix, a survival curve) is finished from the rows of the
+  // series run; every other metric from its single period row.
+  const [period] = m.finishRows ? [] : await run(req.from, req.to, null, unsliced);
+  const value = m.finishRows ? m.finishRows(seriesRows) : m.finish(period?.stats ?? {});
+  const series = m.noSeries ? [] : bucketStarts(req.from, req.to, req.grain).map((start) => {
+    const rows = seriesRows.filter((r) => r.bucket === start);
+    const v = m.finishRows ? m.finishRows(rows) : m.finish(rows[0]?.stats ?? {});
     return { start, value: v.value, n: v.n };
   });
   let segments: MetricResult['segments'];
-  if (req.slice.by) {
+  if (req.slice.by && !m.finishRows) {
     const rows = await run(req.from, req.to, null, req.slice);
     segments = rows
       .map((r) => ({ segment: r.segment, ...pick(m.finish(r.stats)) }))
@@ -83,8 +85,8 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   let compare: MetricResult['compare'] = null;
   if (req.compare) {
     const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
-    const [prior] = await run(cf, ct, null, unsliced);
-    const before = m.finish(prior?.stats ?? {});
+    const [prior] = m.finishRows ? [] : await run(cf, ct, null, unsliced);
+    const before = m.finishRows ? m.finishRows(await run(cf, ct, req.grain, unsliced)) : m.finish(prior?.stats ?? {});
     const change = value.value !== null && before.value !== null ? value.value - before.value : null;
     const p = significance(m, period?.stats ?? {}, prior?.stats ?? {});
     compare = { from: cf, to: ct, value: before.value, change, p, significant: p === null ? null : p < 0.05 };

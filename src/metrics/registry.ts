@@ -5,6 +5,7 @@
 import { EMAIL_METRICS } from './families/email.js';
 import { EVENT_METRICS } from './families/events.js';
 import { FINANCE_METRICS } from './families/finance.js';
+import { LIFETIME_METRICS } from './families/lifetime.js';
 import { LOYALTY_METRICS } from './families/loyalty.js';
 import { ORDER_METRICS } from './families/orders.js';
 import { PRODUCT_METRICS } from './families/product.js';
@@ -18,6 +19,7 @@ import type { MetricDef } from './types.js';
 export const METRICS: readonly MetricDef[] = [
   ...SURVEY_METRICS,
   ...RETENTION_METRICS,
+  ...LIFETIME_METRICS,
   ...REVENUE_METRICS,
   ...ORDER_METRICS,
   ...LOYALTY_METRICS,

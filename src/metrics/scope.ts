@@ -84,37 +84,46 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     params.push(v);
     return `$${params.length}`;
   };
-  const tz = param(input.timezone);
-  const from = d.localToInstant(param(`${input.from} 00:00:00`), tz);
-  const to = d.localToInstant(param(`${input.to} 00:00:00`), tz);
-  const where = input.slice.where.map((w) => `${customerField(d, w.field)} = ${param(w.value)}`);
+  // Values are bound on first use: the engine refuses parameters a statement does not use.
+  const lazy = (make: () => string) => {
+    let v: string | undefined;
+    return () => (v ??= make());
+  };
+  const tzP = lazy(() => param(input.timezone));
+  const fromP = lazy(() => d.localToInstant(param(`${input.from} 00:00:00`), tzP()));
+  const toP = lazy(() => d.localToInstant(param(`${input.to} 00:00:00`), tzP()));
+  const whereP = lazy(() => input.slice.where.map((w) => `${customerField(d, w.field)} = ${param(w.value)}`).join(' AND '));
+  // Field names are checked now, before any SQL is built.
+  for (const w of input.slice.where) customerField(d, w.field);
   const by = input.slice.by === undefined ? null : customerField(d, input.slice.by);
   const grain = input.grain;
-  // Boundaries: from, the bucket starts after it, to. Bound on first use only: the engine
-  // refuses parameters a statement does not use.
-  let boundaries: string | undefined;
-  const makeBoundaries = () => {
+  // Boundaries: from, the bucket starts after it, to.
+  const boundariesP = lazy(() => {
     const inner = grain ? input.bucketStarts.filter((b) => b > input.from && b < input.to) : [];
     const labels = grain ? [input.bucketStarts[0] ?? input.from, ...inner, 'end'] : ['period', 'end'];
-    const instants = [from, ...inner.map((b) => d.localToInstant(param(`${b} 00:00:00`), tz)), to];
+    const instants = [fromP(), ...inner.map((b) => d.localToInstant(param(`${b} 00:00:00`), tzP())), toP()];
     return `(${instants.map((t, i) => `SELECT ${i} AS i, ${d.str(labels[i]!)} AS label, ${t} AS instant`).join(' UNION ALL ')})`;
-  };
+  });
   return {
     get boundaries() {
-      return (boundaries ??= makeBoundaries());
+      return boundariesP();
+    },
+    get from() {
+      return fromP();
+    },
+    get to() {
+      return toP();
     },
     model: input.model,
     d,
-    from,
-    to,
     grain,
     params,
     param,
     settings: input.settings,
-    inPeriod: (ts) => `(${ts} >= ${from} AND ${ts} < ${to})`,
-    bucket: (ts) => (grain ? `CAST(${d.bucketStart(grain, ts, tz)} AS VARCHAR)` : `'period'`),
+    inPeriod: (ts) => `(${ts} >= ${fromP()} AND ${ts} < ${toP()})`,
+    bucket: (ts) => (grain ? `CAST(${d.bucketStart(grain, ts, tzP())} AS VARCHAR)` : `'period'`),
     // The customers alias `c` is local to these subqueries; callers pass qualified ids.
     segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
-    keep: (id) => (where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${where.join(' AND ')})` : 'TRUE'),
+    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${whereP()})` : 'TRUE'),
   };
 }

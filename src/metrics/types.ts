@@ -61,6 +61,13 @@ export interface MetricDef {
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
   /**
+   * For metrics of many rows per bucket (a cohort matrix, a survival curve): the value from all
+   * the rows of the series run (and, per bucket, from that bucket's rows).
+   */
+  finishRows?(rows: readonly { bucket: string; stats: Stats }[]): Value;
+  /** The series does not apply (a survival curve is over customer age, not calendar time). */
+  readonly noSeries?: boolean;
+  /**
    * How a change between periods is tested: 'nps' (the NPS variance), or a function giving the
    * rate's k of n for a two-proportion test.
    */
