@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { load, metric } from './helpers/metrics.js';
+import { setSetting } from '../src/warehouse/schema/settings.js';
 import { memoryWorkspace } from './helpers/workspace.js';
 
 let wh: Warehouse;
@@ -91,5 +92,28 @@ describe('order metrics', () => {
   it('compares with the same period a year earlier', async () => {
     const r = await metric(wh, 'repeat_purchase_rate', { ...JAN, compare: 'year' });
     expect(r.compare).toMatchObject({ from: '2023-01-01', to: '2023-02-01', value: null, change: null, p: null });
+  });
+});
+
+describe('clv_historic', () => {
+  it('AOV × purchases a year × lifetime (1 / annual churn) × margin', async () => {
+    const w = await memoryWorkspace();
+    try {
+      // 2024 (366 days). Active at its start (an order in 2023): c1, c2; c1 orders again, c2 does not → churn 50 %.
+      // Orders in 2024: c1 100 and 50, c3 60 → AOV 70, 3 orders by 2 customers.
+      await load(w, {
+        orders: `order_id,customer_id,ordered_at,amount\na,c1,2023-06-01,10\nb,c1,2024-03-01,100\nc,c1,2024-09-01,50\nd,c2,2023-03-01,10\ne,c3,2024-05-01,60`,
+      });
+      const days = 366;
+      const perYear = (3 / 2) * (365.25 / days);
+      const annual = 1 - Math.pow(0.5, 12 / (days / 30.4375));
+      const r = await metric(w, 'clv_historic', { from: '2024-01-01', to: '2025-01-01' });
+      expect(r.value).toBeCloseTo(70 * perYear * (1 / annual), 9);
+      expect(r.parts!.lifetime_years).toBeCloseTo(1 / annual, 9);
+      await setSetting(w, 'gross_margin', '0.4');
+      expect((await metric(w, 'clv_historic', { from: '2024-01-01', to: '2025-01-01' })).value).toBeCloseTo(0.4 * 70 * perYear * (1 / annual), 9);
+    } finally {
+      await w.close();
+    }
   });
 });

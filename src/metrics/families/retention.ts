@@ -36,7 +36,7 @@ function firstActive(s: Scope): string {
 }
 
 /** Per bucket and segment: s (active at start), retained (also at end), e (active at end), nw (first active inside). */
-function movementSql(s: Scope): string {
+export function movementSql(s: Scope): string {
   const b = s.boundaries;
   return `WITH active AS (${activeAt(s)}), bounds AS (SELECT * FROM ${b})
     SELECT lb.label AS bucket, ${s.segment('x.customer_id')} AS segment,
