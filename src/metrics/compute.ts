@@ -7,7 +7,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { makeScope, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
-import type { Band, MetricDef, Stats, Value } from './types.js';
+import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
 
 export interface ReportRequest {
   /** Local dates YYYY-MM-DD; the period is [from, to). */
@@ -18,6 +18,8 @@ export interface ReportRequest {
   slice: Slice;
   compare?: 'previous' | 'year';
   activityWindowDays?: number;
+  /** Benchmarks that replace the registry's, by metric id. */
+  benchmarks?: Readonly<Record<string, Benchmark>>;
 }
 
 export interface MetricResult {
@@ -97,7 +99,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     n: value.n,
     ci95: value.ci95 ?? null,
     parts: value.parts ?? null,
-    benchmark: m.benchmark ? { band: banded(m, value), source: m.benchmark.source } : null,
+    benchmark: benchmarkOf(m, value, req.benchmarks?.[m.id] ?? m.benchmark),
     series,
     compare,
     ...(segments ? { segments } : {}),
@@ -133,9 +135,10 @@ function significance(m: MetricDef, a: Stats, b: Stats): number | null {
   return null;
 }
 
-function banded(m: MetricDef, v: Value): string | null {
+function benchmarkOf(m: MetricDef, v: Value, b: Benchmark | undefined): MetricResult['benchmark'] {
+  if (!b) return null;
   const x = m.bandValue ? m.bandValue(v) : v.value;
-  return x === null || !m.benchmark ? null : bandOf(m.benchmark.bands, x);
+  return { band: x === null ? null : bandOf(b.bands, x), source: b.source };
 }
 
 export function bandOf(bands: readonly Band[], v: number): string | null {

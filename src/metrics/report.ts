@@ -6,6 +6,7 @@ import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { loadBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
 import { METRICS } from './registry.js';
 import { GRAINS, type Grain, type Slice } from './scope.js';
@@ -22,6 +23,8 @@ export interface ReportOptions {
   compare?: string;
   timezone?: string;
   activityWindow?: string;
+  /** A benchmarks JSON file (see benchmarks.ts); also $RETAIN_BENCHMARKS. */
+  benchmarks?: string;
 }
 
 export interface Report {
@@ -48,7 +51,9 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
     throw new UsageError('bad-compare', `--compare ${o.compare}: use previous or year.`);
   }
   const activityWindowDays = o.activityWindow ? days(o.activityWindow) : undefined;
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays };
+  const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
+  const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   for (const m of chosen) {

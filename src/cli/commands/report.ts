@@ -20,6 +20,7 @@ export function reportCommand(): Command {
     .addOption(new Option('--compare <period>', 'compare with the previous period or the same period a year earlier').choices(['previous', 'year']))
     .option('--timezone <tz>', 'time zone for period and buckets (default: the workspace setting)')
     .option('--activity-window <days>', 'transactional activity window, e.g. 90d (default: the workspace setting)')
+    .option('--benchmarks <file>', 'JSON benchmark bands per industry and for this workspace (default: $RETAIN_BENCHMARKS)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('--out <file>', 'write the report to this file')
     .addHelpText(
@@ -38,7 +39,7 @@ Examples:
         (wh) =>
           buildReport(
             wh,
-            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow },
+            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks },
             (done, total) => bar.update('computing metrics', (100 * done) / total),
           ),
         true,
@@ -71,6 +72,7 @@ interface ReportFlags {
   compare?: string;
   timezone?: string;
   activityWindow?: string;
+  benchmarks?: string;
   format: 'table' | 'json' | 'csv' | 'md';
   out?: string;
 }
