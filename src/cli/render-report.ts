@@ -28,7 +28,8 @@ export function formatValue(unit: string, v: number | null): string {
     case 'days':
       return `${v.toFixed(1)} d`;
     default:
-      return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(Number.isInteger(v) ? 0 : 2);
+      // Scores and ratios: at most two decimals, without trailing zeros (NPS 4.8, CLI 2.24).
+      return Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toFixed(2)));
   }
 }
 

@@ -5,6 +5,7 @@ import { GRAINS } from '../../metrics/scope.js';
 import { TEAMS } from '../../metrics/types.js';
 import { collect, dbOption, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
+import { renderReportHtml } from '../render-html.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render-report.js';
 
 export function reportCommand(): Command {
@@ -21,7 +22,7 @@ export function reportCommand(): Command {
     .option('--timezone <tz>', 'time zone for period and buckets (default: the workspace setting)')
     .option('--activity-window <days>', 'transactional activity window, e.g. 90d (default: the workspace setting)')
     .option('--benchmarks <file>', 'JSON benchmark bands per industry and for this workspace (default: $RETAIN_BENCHMARKS)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'html']).default('table'))
     .option('--out <file>', 'write the report to this file')
     .addHelpText(
       'after',
@@ -30,7 +31,8 @@ Examples:
   $ retain report
   $ retain report --from 2025-01-01 --to 2026-01-01 --grain quarter --compare year
   $ retain report --team support --where country=DE --by channel
-  $ retain report --metric nps --metric csat --format json > cx.json`,
+  $ retain report --metric nps --metric csat --format json > cx.json
+  $ retain report --compare year --format html --out report.html    # one file, charts included, opens offline`,
     )
     .action(async (o: ReportFlags) => {
       const bar = progressBar();
@@ -51,7 +53,9 @@ Examples:
             ? renderReportCsv(report)
             : o.format === 'md'
               ? renderReportMarkdown(report)
-              : renderReportTable(report) + '\n';
+              : o.format === 'html'
+                ? renderReportHtml(report)
+                : renderReportTable(report) + '\n';
       if (o.out) {
         await writeFile(o.out, text);
         process.stderr.write(`report written to ${o.out}\n`);
@@ -73,6 +77,6 @@ interface ReportFlags {
   timezone?: string;
   activityWindow?: string;
   benchmarks?: string;
-  format: 'table' | 'json' | 'csv' | 'md';
+  format: 'table' | 'json' | 'csv' | 'md' | 'html';
   out?: string;
 }

@@ -1,0 +1,103 @@
+/**
+ * The HTML report: one self-contained file (inline CSS and SVG, no script, no network) that reads
+ * on a phone: a card per metric with its value, band, n, interval, change and trend, grouped by
+ * team, and the charts people would rather look at than read.
+ */
+import type { MetricResult } from '../metrics/compute.js';
+import { metricById } from '../metrics/registry.js';
+import type { Report } from '../metrics/report.js';
+import { TEAMS } from '../metrics/types.js';
+import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, survivalChart, trendChart } from './charts.js';
+import { formatValue } from './render-report.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function card(m: MetricResult, extra = ''): string {
+  const def = metricById(m.id);
+  const bands = m.benchmark ? def?.benchmark?.bands : undefined;
+  const hasTrend = m.series.some((s) => s.value !== null);
+  const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0])} – ${formatValue(m.unit, m.ci95[1])}` : '';
+  const change =
+    m.compare && m.compare.change !== null
+      ? `<span class="change ${m.compare.change >= 0 ? 'up' : 'down'}">${m.compare.change >= 0 ? '+' : ''}${formatValue(m.unit === 'percent' ? 'ratio' : m.unit, m.compare.change)}${m.unit === 'percent' ? ' pt' : ''}${m.compare.significant ? ' ✱' : ''}</span>`
+      : '';
+  return `<section class="card" id="${esc(m.id)}">
+  <h3>${esc(m.name)}</h3>
+  <div class="value">${esc(formatValue(m.unit, m.value))} ${change}</div>
+  <div class="meta">${m.benchmark?.band ? `<span class="band">${esc(m.benchmark.band)}</span>` : ''}<span>n = ${m.n.toLocaleString('en-US')}</span>${ci ? `<span>${esc(ci)}</span>` : ''}</div>
+  ${hasTrend ? `<figure>${trendChart(m, bands)}</figure>` : ''}
+  ${extra}
+  ${m.note ? `<p class="note">${esc(m.note)}</p>` : ''}
+</section>`;
+}
+
+/** The chart that belongs under a metric beside its trend, if any. */
+function extraChart(m: MetricResult, all: ReadonlyMap<string, MetricResult>): string {
+  const fig = (s: string) => `<figure>${s}</figure>`;
+  if (m.id === 'email_open_rate' && m.value !== null) {
+    return fig(emailFunnel(m.value, all.get('email_ctr')?.value ?? null, all.get('email_conversion_rate')?.value ?? null));
+  }
+  if (!m.parts) return '';
+  switch (m.id) {
+    case 'nps':
+      return fig(npsSplitChart(m.parts));
+    case 'mrr_movements':
+      return fig(mrrMovementsChart(m.parts));
+    case 'cohort_retention':
+      return Object.keys(m.parts).length ? fig(cohortHeatmap(m.parts)) : '';
+    case 'survival':
+      return fig(survivalChart(m.parts));
+    default:
+      return '';
+  }
+}
+
+export function renderReportHtml(r: Report): string {
+  const byId = new Map(r.metrics.map((m) => [m.id, m]));
+  const sections = TEAMS.map((team) => {
+    const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
+    if (!ms.length) return '';
+    return `<h2>${esc(team[0]!.toUpperCase() + team.slice(1))}</h2>\n<div class="grid">${ms.map((m) => card(m, extraChart(m, byId))).join('\n')}</div>`;
+  }).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Retain report ${esc(r.from)} – ${esc(r.to)}</title>
+<style>
+  :root { color-scheme: light; --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #f8fafc; }
+  header { padding: 20px 16px 8px; max-width: 1200px; margin: auto; }
+  header h1 { margin: 0 0 4px; font-size: 22px; }
+  header p { margin: 0; color: var(--muted); }
+  main { padding: 0 16px 32px; max-width: 1200px; margin: auto; }
+  h2 { font-size: 17px; margin: 24px 0 8px; text-transform: none; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
+  .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
+  .card h3 { margin: 0; font-size: 14px; font-weight: 600; }
+  .value { font-size: 26px; font-weight: 700; margin: 4px 0; }
+  .change { font-size: 14px; font-weight: 600; margin-left: 6px; }
+  .change.up { color: #15803d; } .change.down { color: #b91c1c; }
+  .meta { display: flex; flex-wrap: wrap; gap: 6px 12px; font-size: 12px; color: var(--muted); }
+  .band { background: #eef2ff; color: #3730a3; border-radius: 999px; padding: 0 8px; }
+  figure { margin: 8px 0 0; }
+  figure svg { width: 100%; height: auto; display: block; }
+  .note { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
+  footer { color: var(--muted); font-size: 12px; text-align: center; padding: 16px; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Retain report</h1>
+  <p>${esc(r.from)} to ${esc(r.to)} (exclusive), by ${esc(r.grain)}, time zone ${esc(r.timezone)}. Shaded bands are benchmark bands; ✱ marks a change significant at the 5 % level.</p>
+</header>
+<main>
+${sections}
+</main>
+<footer>Generated by Retain. Definitions: docs/metrics.md.</footer>
+</body>
+</html>
+`;
+}
