@@ -1,0 +1,52 @@
+/**
+ * `npm run bench` (third part): the full default report on the demo workspaces bench/demo.ts built
+ * (BENCH_DEMO_CUSTOMERS, default 100000), total and per metric, against a plain DuckDB scan of
+ * the tables each metric reads, measured in the same run; peak RSS of the process.
+ * Results to bench/results/report-<date>.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { computeMetric, emptyTables, lastFullMonths } from '../src/metrics/compute.js';
+import { METRICS } from '../src/metrics/registry.js';
+import { TABLE_NAMES, tableDef } from '../src/warehouse/schema/tables.js';
+import { openWorkspace } from '../src/warehouse/open.js';
+
+const here = import.meta.dirname;
+const sizes = (process.env.BENCH_DEMO_CUSTOMERS ?? '100000').split(',').map(Number);
+const results = [];
+for (const n of sizes) {
+  const db = join(here, '.data', `demo-${n}.duckdb`);
+  if (!existsSync(db)) throw new Error(`${db} is missing: bench/demo.ts builds it first`);
+  const wh = await openWorkspace({ db, readOnly: true });
+  const empty = await emptyTables(wh, TABLE_NAMES);
+  const { from, to } = lastFullMonths(12, 'UTC');
+  const scans = new Map<string, number>();
+  for (const t of TABLE_NAMES) {
+    const tf = tableDef(t).timeField ?? tableDef(t).fields[0]!.name;
+    const t0 = performance.now();
+    await wh.query(`SELECT count(*), max(${wh.dialect.ident(tf)}) FROM ${wh.dialect.ident(t)}`);
+    scans.set(t, (performance.now() - t0) / 1000);
+  }
+  const perMetric = [];
+  const t0 = performance.now();
+  for (const m of METRICS) {
+    const s = performance.now();
+    await computeMetric(wh, m, { from, to, grain: 'month', timezone: 'UTC', slice: { where: [] } }, empty);
+    const seconds = (performance.now() - s) / 1000;
+    const scan = m.tables.reduce((a, t) => a + (scans.get(t) ?? 0), 0);
+    perMetric.push({ id: m.id, seconds: Number(seconds.toFixed(3)), scanSeconds: Number(scan.toFixed(4)), ratio: Number((seconds / Math.max(scan, 1e-4)).toFixed(1)) });
+  }
+  const total = (performance.now() - t0) / 1000;
+  await wh.close();
+  const slowest = [...perMetric].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
+  results.push({ customers: n, seconds: Number(total.toFixed(2)), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), perMetric });
+  process.stdout.write(
+    `report on demo ${n.toLocaleString('en-US')} customers: ${METRICS.length} metrics in ${total.toFixed(2)} s; slowest: ${slowest
+      .map((x) => `${x.id} ${x.seconds} s (${x.ratio}× scan)`)
+      .join(', ')}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
+  );
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+const out = join(here, 'results', `report-${new Date().toISOString().slice(0, 10)}.json`);
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: `${process.arch}, node ${process.version}`, results }, null, 2) + '\n');
+process.stdout.write(`written ${out}\n`);
