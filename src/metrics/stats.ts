@@ -1,4 +1,16 @@
 /** Intervals and tests on aggregates (counts and shares), never on rows. */
+import type { Stats, Value } from './types.js';
+
+/** A statistic of a metric's SQL row as a number (0 when absent). */
+export const stat = (s: Stats, k: string): number => Number(s[k] ?? 0);
+
+/** The k and n of a rate, from the statistics named `k` and `n`. */
+export const kOfN = (s: Stats): readonly [number, number] => [stat(s, 'k'), stat(s, 'n')];
+
+/** k of n as a percentage with its Wilson interval; null with the note when n is 0. */
+export function rate(k: number, n: number, empty: string, extra: Pick<Value, 'parts'> = {}): Value {
+  return n === 0 ? { value: null, n, note: empty, ...extra } : { value: (100 * k) / n, n, ci95: wilson(k, n), ...extra };
+}
 
 const Z95 = 1.959963984540054;
 

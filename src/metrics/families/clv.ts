@@ -1,9 +1,9 @@
 /** Historic customer lifetime value from order value, purchase rate, churn and margin. */
-import type { MetricDef, Stats } from '../types.js';
+import { stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 import { completedOrders } from './orders.js';
 import { movementSql } from './retention.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 /** Lifetimes are capped: a period with (almost) no churn does not mean customers stay forever. */
 export const MAX_LIFETIME_YEARS = 10;
 const DAYS_PER_YEAR = 365.25;

@@ -3,12 +3,10 @@
  * delivered to in the period, counting each recipient once per campaign (unique opens, unique
  * clicks), whenever their open or click came.
  */
-import { ratio, wilson } from '../stats.js';
+import { kOfN, rate } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef, Stats } from '../types.js';
+import type { MetricDef } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
-const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 
 /** Per delivered (campaign, recipient) in the period: did they open, click, unsubscribe, convert. */
 function recipients(s: Scope): string {
@@ -40,11 +38,7 @@ function emailRate(id: string, name: string, description: string, formula: strin
     test: kOfN,
     convention: 'Recipients of campaigns delivered in the period (by delivery time), each counted once per campaign; a click counts as an open.',
     sql: (s) => `SELECT bucket, segment, sum(${den}) AS n, sum(CASE WHEN ${den} = 1 THEN ${num_} ELSE 0 END) AS k FROM (${recipients(s)}) r GROUP BY 1, 2`,
-    finish: (st) => {
-      const [k, n] = kOfN(st);
-      const v = ratio(k, n);
-      return v === null ? { value: null, n, note: 'No email was delivered (or opened) in the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
-    },
+    finish: (st) => rate(...kOfN(st), 'No email was delivered (or opened) in the period.'),
   };
 }
 

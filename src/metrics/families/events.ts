@@ -1,8 +1,7 @@
 /** Social posts, events and campaigns, and feature adoption. */
-import { ratio, wilson } from '../stats.js';
-import type { MetricDef, Stats } from '../types.js';
+import { rate, ratio, stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 
 export const socialEngagementRate: MetricDef = {
   id: 'social_engagement_rate',
@@ -64,8 +63,7 @@ export const eventAttendanceRate: MetricDef = {
   sql: eventStats,
   finish: (st) => {
     const [k, n] = [num(st, 'attended'), num(st, 'registered')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, note: 'No registrations in the period.' } : { value: 100 * v, n, ci95: wilson(k, n), parts: { attended: k, registered: n } };
+    return rate(k, n, 'No registrations in the period.', { parts: { attended: k, registered: n } });
   },
 };
 

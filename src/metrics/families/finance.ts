@@ -1,8 +1,7 @@
 /** Finance signals of retention: product return rate and days sales outstanding. */
-import { ratio } from '../stats.js';
-import type { MetricDef, Stats } from '../types.js';
+import { ratio, stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 
 export const returnRate: MetricDef = {
   id: 'return_rate',

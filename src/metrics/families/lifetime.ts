@@ -2,11 +2,11 @@
  * Customer lifetime: the cohort retention matrix and the Kaplan–Meier survival curve. Both are
  * many rows per report (cells, curve points), finished in TypeScript from those aggregates.
  */
+import { stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef, Stats, Value } from '../types.js';
+import type { MetricDef, Value } from '../types.js';
 import { activeAt, MODEL_TABLES } from './retention.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 const DAYS_PER_MONTH = 30.4375;
 
 /** Each customer's first activity ever (first completed order, or first paid subscription change). */

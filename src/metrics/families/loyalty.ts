@@ -1,10 +1,8 @@
 /** The loyalty programme: redemption, active engagement, participation and the points liability. */
-import { ratio, wilson } from '../stats.js';
+import { kOfN, rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Stats } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
-const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 
 /** Customers known at each bucket's end (the denominator of the programme's reach). */
 const customersAtEnd = (s: Scope, alias: string) =>
@@ -85,10 +83,6 @@ export const pointsLiability: MetricDef = {
   finish: (st) => ({ value: num(st, 'points'), n: num(st, 'n') }),
 };
 
-function proportion(st: Stats, empty: string) {
-  const [k, n] = kOfN(st);
-  const v = ratio(k, n);
-  return v === null ? { value: null, n, note: empty } : { value: 100 * v, n, ci95: wilson(k, n) };
-}
+const proportion = (st: Stats, empty: string) => rate(...kOfN(st), empty);
 
 export const LOYALTY_METRICS: readonly MetricDef[] = [redemptionRate, activeEngagementRate, participationRate, pointsLiability];

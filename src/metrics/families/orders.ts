@@ -1,10 +1,8 @@
 /** Customer value from orders: AOV, purchase frequency, repeat and returning customers, upsell and cross-sell. */
-import { ratio, wilson } from '../stats.js';
+import { kOfN, rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Stats } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
-const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
 /** Completed orders in the period, with bucket, segment and the amount in the reporting currency. */
@@ -137,11 +135,7 @@ export const crossSellRate: MetricDef = {
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
 
-/** k of n as a percentage with its Wilson interval; null with a note when n is 0. */
-export function proportion(st: Stats, empty: string): ReturnType<MetricDef['finish']> {
-  const [k, n] = [num(st, 'k'), num(st, 'n')];
-  const v = ratio(k, n);
-  return v === null ? { value: null, n, note: empty } : { value: 100 * v, n, ci95: wilson(k, n) };
-}
+/** The statistics k of n as a rate; null with a note when n is 0. */
+const proportion = (st: Stats, empty: string) => rate(...kOfN(st), empty);
 
 export const ORDER_METRICS: readonly MetricDef[] = [aov, purchaseFrequency, repeatPurchaseRate, returningCustomerRate, upsellRatio, crossSellRate];

@@ -1,9 +1,8 @@
 /** Product engagement: feature adoption and the customer engagement score. */
-import { ratio, wilson } from '../stats.js';
-import type { MetricDef, Stats } from '../types.js';
+import { kOfN, rate, stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 import { activeAt, MODEL_TABLES } from './retention.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 const TRAILING_DAYS = 30;
 
 export const productAdoptionRate: MetricDef = {
@@ -23,11 +22,7 @@ export const productAdoptionRate: MetricDef = {
       ${s.d.countIf(`EXISTS (SELECT 1 FROM activity_events ae WHERE ae.customer_id = a.customer_id AND ae.occurred_at >= lb.instant AND ae.occurred_at < hb.instant)`)} AS k
     FROM active a JOIN bounds hb ON hb.i = a.i JOIN bounds lb ON lb.i = a.i - 1
     GROUP BY 1, 2`,
-  finish: (st) => {
-    const [k, n] = [num(st, 'k'), num(st, 'n')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, note: 'No active customers at the end of the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
-  },
+  finish: (st) => rate(...kOfN(st), 'No active customers at the end of the period.'),
 };
 
 const DECILES = Array.from({ length: 10 }, (_, i) => i);

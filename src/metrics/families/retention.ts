@@ -4,11 +4,10 @@
  * strictly before the instant) or transactional (a completed order in [t − W, t)). S is active at
  * a bucket's start, E at its end, N first active inside it; retained = S ∩ E, churned = S − E.
  */
-import { ratio, wilson } from '../stats.js';
+import { rate, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Stats, Value } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
 /** (customer_id, i): the customer is active at boundary i. */
@@ -83,11 +82,7 @@ export const retentionRate: MetricDef = {
     source: `${SOURCE} (typically 70–90 %; subscription businesses higher)`,
   },
   sql: movementSql,
-  finish: (st) => {
-    const [k, n] = [num(st, 'retained'), num(st, 's')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, parts: parts(st), note: EMPTY } : { value: 100 * v, n, ci95: wilson(k, n), parts: parts(st) };
-  },
+  finish: (st) => rate(num(st, 'retained'), num(st, 's'), EMPTY, { parts: parts(st) }),
 };
 
 /** Monthly churn equivalent of a churn share over `months` months: 1 − (1 − c)^(1/months). */
@@ -116,10 +111,9 @@ export const churnRate: MetricDef = {
   },
   sql: movementSql,
   finish: (st): Value => {
-    const [churned, n] = [num(st, 's') - num(st, 'retained'), num(st, 's')];
-    const v = ratio(churned, n);
-    if (v === null) return { value: null, n, parts: parts(st), note: EMPTY };
-    return { value: 100 * v, n, ci95: wilson(churned, n), parts: { ...parts(st), monthly_equivalent: monthlyEquivalent(100 * v, num(st, 'days') / 30.4375) } };
+    const v = rate(num(st, 's') - num(st, 'retained'), num(st, 's'), EMPTY, { parts: parts(st) });
+    if (v.value !== null) v.parts = { ...parts(st), monthly_equivalent: monthlyEquivalent(v.value, num(st, 'days') / 30.4375) };
+    return v;
   },
 };
 

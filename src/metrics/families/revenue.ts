@@ -4,11 +4,10 @@
  * change is one of new (0 → >0, first time), expansion, contraction, churn (>0 → 0) or
  * reactivation (0 → >0 after an earlier churn); the five sum to the change in MRR.
  */
-import { ratio } from '../stats.js';
+import { ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Stats, Value } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 
 /** Per bucket and segment: MRR at start and end, the five movements (losses negative), customers. */
 function movementsSql(s: Scope): string {

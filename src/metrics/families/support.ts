@@ -1,8 +1,7 @@
 /** Customer service (Zendesk conventions): AHT, FCR, first response time, open tickets, complaints. */
-import { ratio, wilson } from '../stats.js';
-import type { MetricDef, Stats } from '../types.js';
+import { kOfN, rate, ratio, stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 
 export const aht: MetricDef = {
   id: 'aht',
@@ -35,11 +34,7 @@ export const fcr: MetricDef = {
   convention: 'Tickets count in the period they were resolved in; tickets without a contact count are left out.',
   sql: (s) => `SELECT ${s.bucket('t.resolved_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n, ${s.d.countIf('t.contacts = 1')} AS k
     FROM tickets t WHERE t.contacts IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
-  finish: (st) => {
-    const [k, n] = [num(st, 'k'), num(st, 'n')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, note: 'No ticket with a contact count was resolved in the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
-  },
+  finish: (st) => rate(...kOfN(st), 'No ticket with a contact count was resolved in the period.'),
 };
 
 export const firstResponseTime: MetricDef = {

@@ -1,10 +1,8 @@
 /** Survey metrics: NPS, CSAT (top-2-box and mean), CES and the Customer Loyalty Index. */
-import { npsInterval, ratio, wilson } from '../stats.js';
-import type { MetricDef, Stats } from '../types.js';
+import { kOfN, npsInterval, rate, ratio, stat as num } from '../stats.js';
+import type { MetricDef } from '../types.js';
 import type { Scope } from '../scope.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
-const kOfN = (s: Stats) => [num(s, 'k'), num(s, 'n')] as const;
 
 /** Answers to one survey in the period, with bucket and segment. */
 function answers(s: Scope, survey: string, extra = ''): string {
@@ -79,11 +77,7 @@ export const csat: MetricDef = {
     source: SURVEY_SOURCE,
   },
   sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(TOP2)} AS k FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
-  finish: (st) => {
-    const [k, n] = [num(st, 'k'), num(st, 'n')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, note: 'No CSAT answers in the period.' } : { value: 100 * v, n, ci95: wilson(k, n) };
-  },
+  finish: (st) => rate(...kOfN(st), 'No CSAT answers in the period.'),
 };
 
 export const csatMean: MetricDef = {

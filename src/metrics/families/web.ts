@@ -3,11 +3,10 @@
  * event has none — a visitor's events split where the gap exceeds 30 minutes. A session belongs
  * to the bucket it started in.
  */
-import { ratio, wilson } from '../stats.js';
+import { kOfN, rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef, Stats } from '../types.js';
+import type { MetricDef } from '../types.js';
 
-const num = (s: Stats, k: string) => Number(s[k] ?? 0);
 const GAP_SECONDS = 30 * 60;
 
 /** One row per session started in the period: start, end, page views, interactions, last page. */
@@ -87,11 +86,7 @@ export const bounceRate: MetricDef = {
   direction: 'lower',
   test: (st) => [num(st, 'k'), num(st, 'n')],
   sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k FROM (${inPeriod(s)}) x GROUP BY 1, 2`,
-  finish: (st) => {
-    const [k, n] = [num(st, 'k'), num(st, 'n')];
-    const v = ratio(k, n);
-    return v === null ? { value: null, n, note: NONE } : { value: 100 * v, n, ci95: wilson(k, n) };
-  },
+  finish: (st) => rate(...kOfN(st), NONE),
 };
 
 export const exitRate: MetricDef = {
