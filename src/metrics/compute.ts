@@ -3,7 +3,7 @@
  * and the comparison with an earlier period, each one query whose statistics `finish` turns into
  * values. A metric whose tables are empty is unavailable, with the reason; never 0.
  */
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { makeScope, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
@@ -20,6 +20,11 @@ export interface ReportRequest {
   activityWindowDays?: number;
   /** Benchmarks that replace the registry's, by metric id. */
   benchmarks?: Readonly<Record<string, Benchmark>>;
+  /**
+   * Results by query text and parameters, shared by the metrics of one report: metrics of a family
+   * built on the same statistics (the MRR movements, the session statistics, …) run it once.
+   */
+  cache?: Map<string, Promise<Row[]>>;
 }
 
 export interface MetricResult {
@@ -63,7 +68,14 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const run = async (from: string, to: string, grain: Grain | null, slice: Slice) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];
     const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model });
-    const rows = await wh.query(m.sql(s), s.params);
+    const sql = m.sql(s);
+    const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+    let pending = req.cache?.get(key);
+    if (!pending) {
+      pending = wh.query(sql, s.params);
+      req.cache?.set(key, pending);
+    }
+    const rows = await pending;
     return rows.map((r) => ({ bucket: String(r.bucket), segment: r.segment === null ? null : String(r.segment), stats: toStats(r) }));
   };
   const unsliced = { where: req.slice.where };

@@ -53,7 +53,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const activityWindowDays = o.activityWindow ? days(o.activityWindow) : undefined;
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map() };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   for (const m of chosen) {

@@ -43,8 +43,6 @@ export interface Dialect {
   latestRateJoin(left: string, currencyCol: string, dateCol: string, table: string, alias: string): string;
   /** The instant at which the local wall time `localExpr` (text 'YYYY-MM-DD HH:MM:SS') occurs in time zone `tzExpr`. */
   localToInstant(localExpr: string, tzExpr: string): string;
-  /** The first local day (a DATE) of the grain bucket holding instant `tsExpr` in time zone `tzExpr`; weeks are ISO (Monday). */
-  bucketStart(grain: 'day' | 'week' | 'month' | 'quarter' | 'year', tsExpr: string, tzExpr: string): string;
   /** Aggregates: rows where the condition holds; the sum of an expression over them; the value at the largest `by`. */
   countIf(cond: string): string;
   sumIf(expr: string, cond: string): string;

@@ -103,6 +103,11 @@ export const returningCustomerRate: MetricDef = {
 const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id, count(DISTINCT i.category) AS categories
   FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id GROUP BY o.bucket, o.segment, o.customer_id`;
 
+/** Ordering customers (n), those with two or more categories (k, also multi) and with exactly one: shared by upsell and cross-sell. */
+const categoryStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,
+    ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single
+  FROM (${categories(s)}) c GROUP BY bucket, segment`;
+
 export const upsellRatio: MetricDef = {
   id: 'upsell_ratio',
   name: 'Upsell ratio',
@@ -113,8 +118,7 @@ export const upsellRatio: MetricDef = {
   tables: ['orders', 'order_items'],
   teams: ['sales'],
   convention: 'Categories come from order lines of completed orders; lines without a category are not counted.',
-  sql: (s) => `SELECT bucket, segment, ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single
-    FROM (${categories(s)}) c GROUP BY bucket, segment`,
+  sql: (s) => categoryStats(s),
   finish: (st) => {
     const v = ratio(num(st, 'multi'), num(st, 'single'));
     return v === null ? { value: null, n: num(st, 'multi'), note: 'No customer bought from exactly one category in the period.' } : { value: v, n: num(st, 'multi') + num(st, 'single') };
@@ -131,7 +135,7 @@ export const crossSellRate: MetricDef = {
   tables: ['orders', 'order_items'],
   teams: ['sales'],
   test: kOfN,
-  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k FROM (${categories(s)}) c GROUP BY bucket, segment`,
+  sql: (s) => categoryStats(s),
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
 

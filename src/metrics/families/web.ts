@@ -31,6 +31,11 @@ const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.s
   FROM (${sessions(s)}) q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
 
 const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] as const };
+
+/** The session statistics every session metric reads (one query, shared through the report cache). */
+const sessionStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k,
+    sum(${s.d.secondsBetween('started', 'ended')}) AS total, ${s.d.countIf('pageviews > 0')} AS exits, sum(pageviews) AS views
+  FROM (${inPeriod(s)}) x GROUP BY 1, 2`;
 const NONE = 'No web sessions in the period.';
 
 export const pageViews: MetricDef = {
@@ -56,7 +61,7 @@ export const sessionCount: MetricDef = {
   unit: 'count',
   direction: 'higher',
   additive: true,
-  sql: (s) => `SELECT bucket, segment, count(*) AS n FROM (${inPeriod(s)}) x GROUP BY 1, 2`,
+  sql: sessionStats,
   finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
 };
 
@@ -69,7 +74,7 @@ export const avgSessionDuration: MetricDef = {
   unit: 'seconds',
   direction: 'higher',
   convention: 'Single-event sessions count as 0 seconds (Plausible/GA convention).',
-  sql: (s) => `SELECT bucket, segment, count(*) AS n, sum(${s.d.secondsBetween('started', 'ended')}) AS total FROM (${inPeriod(s)}) x GROUP BY 1, 2`,
+  sql: sessionStats,
   finish: (st) => {
     const v = ratio(num(st, 'total'), num(st, 'n'));
     return v === null ? { value: null, n: 0, note: NONE } : { value: v, n: num(st, 'n') };
@@ -85,7 +90,7 @@ export const bounceRate: MetricDef = {
   unit: 'percent',
   direction: 'lower',
   test: (st) => [num(st, 'k'), num(st, 'n')],
-  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k FROM (${inPeriod(s)}) x GROUP BY 1, 2`,
+  sql: sessionStats,
   finish: (st) => rate(...kOfN(st), NONE),
 };
 
@@ -98,7 +103,7 @@ export const exitRate: MetricDef = {
   unit: 'percent',
   direction: 'lower',
   convention: 'Over all pages of sessions started in the period; a per-page breakdown is not reported yet.',
-  sql: (s) => `SELECT bucket, segment, ${s.d.countIf('pageviews > 0')} AS exits, sum(pageviews) AS views FROM (${inPeriod(s)}) x GROUP BY 1, 2`,
+  sql: sessionStats,
   finish: (st) => {
     const v = ratio(num(st, 'exits'), num(st, 'views'));
     return v === null ? { value: null, n: 0, note: 'No page views in the period.' } : { value: 100 * v, n: num(st, 'views') };

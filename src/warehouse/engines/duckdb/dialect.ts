@@ -61,10 +61,8 @@ export const duckdbDialect: Dialect = {
   },
   latestRateJoin: (left, cur, date, table, alias) =>
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
-  // timezone(zone, TIMESTAMP) reads the wall time in the zone (DST gaps and overlaps as ICU does);
-  // timezone(zone, TIMESTAMPTZ) gives the wall time there. date_trunc('week') starts on Monday.
+  // timezone(zone, TIMESTAMP) reads the wall time in the zone (DST gaps and overlaps as ICU does).
   localToInstant: (local, tz) => `timezone(${tz}, CAST(${local} AS TIMESTAMP))`,
-  bucketStart: (grain, ts, tz) => `CAST(date_trunc('${grain}', timezone(${tz}, ${ts})) AS DATE)`,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
