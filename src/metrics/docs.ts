@@ -9,6 +9,19 @@ export function metricsMarkdown(): string {
     'Rates are percentages (0–100); money is in the workspace reporting currency; a period is `[from, to)`',
     'in the workspace time zone. An empty denominator gives no value (null), with the reason.',
     '',
+    '## Your own benchmark bands',
+    '',
+    'Every band below can be replaced with `retain report --benchmarks FILE` (or `RETAIN_BENCHMARKS`):',
+    'a JSON file with bands per industry (chosen by `retain config set industry NAME`) and for this',
+    "workspace; the workspace's own bands win over the industry's, which win over these.",
+    '',
+    '```json',
+    '{ "industries": { "telecom": { "nps": { "bands": [{ "label": "leader", "min": 30 }], "source": "telecom survey 2025" } } },',
+    '  "metrics": { "churn_rate": { "bands": [{ "label": "on target", "max": 2 }, { "label": "off target", "min": 2 }], "source": "our 2026 plan" } } }',
+    '```',
+    '',
+    'A band rates values in `[min, max)`; a missing end is open.',
+    '',
   ];
   for (const m of METRICS) {
     out.push(`## ${m.name} (\`${m.id}\`)`, '', m.description, '', `- **Formula:** ${m.formula}`, `- **Unit:** ${m.unit}, ${m.direction} is better`);
