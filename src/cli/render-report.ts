@@ -57,6 +57,19 @@ export function renderReportTable(r: Report): string {
     if (!ms.length) continue;
     out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map(row)));
   }
+  const broken = r.metrics.filter((m) => m.segments?.length);
+  if (broken.length) {
+    const segments = [...new Set(broken.flatMap((m) => m.segments!.map((x) => x.segment ?? '(none)')))];
+    out.push('', `BY ${(r.by ?? 'segment').toUpperCase()}`);
+    const rows = broken.map((m) => ({
+      metric: m.name,
+      ...Object.fromEntries(segments.map((seg) => {
+        const x = m.segments!.find((y) => (y.segment ?? '(none)') === seg);
+        return [seg, x ? `${formatValue(m.unit, x.value)} (${x.n})` : ''];
+      })),
+    }));
+    out.push(renderTable(['metric', ...segments], rows));
+  }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
   if (notes.length) out.push('', 'Unavailable', ...notes);
   if (r.metrics.some((m) => m.compare?.significant)) out.push('', '* significant at the 5 % level');

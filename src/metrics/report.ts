@@ -33,6 +33,8 @@ export interface Report {
   grain: Grain;
   timezone: string;
   metrics: MetricResult[];
+  /** The breakdown field, when there is one (not part of the JSON output). */
+  by?: string;
 }
 
 export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (done: number, total: number) => void): Promise<Report> {
@@ -60,7 +62,10 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
     metrics.push(await computeMetric(wh, m, req, empty));
     onMetric?.(metrics.length, chosen.length);
   }
-  return { from, to, grain, timezone, metrics };
+  const report: Report = { from, to, grain, timezone, metrics };
+  // Kept out of JSON.stringify: the JSON shape is {"from","to","grain","timezone","metrics"}.
+  if (o.by) Object.defineProperty(report, 'by', { value: o.by, enumerable: false });
+  return report;
 }
 
 function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
