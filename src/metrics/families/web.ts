@@ -14,16 +14,17 @@ function sessions(s: Scope): string {
   const d = s.d;
   // Events from a day either side of the period, so sessions running over its ends are whole.
   const events = `SELECT w.* FROM web_events w WHERE w.occurred_at >= ${d.addDays(s.from, -1)} AND w.occurred_at < ${d.addDays(s.to, 1)}`;
-  const derived = `SELECT e.*, sum(CASE WHEN e.prev IS NULL OR ${d.secondsBetween('e.prev', 'e.occurred_at')} > ${GAP_SECONDS} THEN 1 ELSE 0 END)
+  const derived = `SELECT e.visitor_id, e.customer_id, e.occurred_at, e.type,
+        sum(CASE WHEN e.prev IS NULL OR ${d.secondsBetween('e.prev', 'e.occurred_at')} > ${GAP_SECONDS} THEN 1 ELSE 0 END)
         OVER (PARTITION BY e.visitor_id ORDER BY e.occurred_at, e.event_id ROWS UNBOUNDED PRECEDING) AS n
       FROM (SELECT v.*, lag(v.occurred_at) OVER (PARTITION BY v.visitor_id ORDER BY v.occurred_at, v.event_id) AS prev
         FROM (${events}) v WHERE v.session_id IS NULL) e`;
-  const keyed = `SELECT g.*, g.session_id AS skey FROM (${events}) g WHERE g.session_id IS NOT NULL
-    UNION ALL SELECT x.event_id, x.visitor_id, x.customer_id, x.session_id, x.occurred_at, x.type, x.path,
-      ${d.concat(['x.visitor_id', d.str('#'), 'CAST(x.n AS VARCHAR)'])} AS skey FROM (${derived}) x`;
-  return `SELECT skey, min(occurred_at) AS started, max(occurred_at) AS ended, max(customer_id) AS customer_id,
-      ${d.countIf("type = 'pageview'")} AS pageviews, ${d.countIf("type <> 'pageview'")} AS interactions
-    FROM (${keyed}) k GROUP BY skey`;
+  // Sessions are summarised apart (given ids, derived ones) and then put together: grouping by
+  // the given id or by (visitor, number) is cheaper than building one text key per event.
+  const summary = `min(occurred_at) AS started, max(occurred_at) AS ended, max(customer_id) AS customer_id,
+      ${d.countIf("type = 'pageview'")} AS pageviews, ${d.countIf("type <> 'pageview'")} AS interactions`;
+  return `SELECT ${summary} FROM (${events}) g WHERE g.session_id IS NOT NULL GROUP BY g.session_id
+    UNION ALL SELECT ${summary} FROM (${derived}) x GROUP BY x.visitor_id, x.n`;
 }
 
 /** Sessions started in the period with bucket and segment. */
