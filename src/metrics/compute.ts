@@ -82,7 +82,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // A metric over many rows (a cohort matrix, a survival curve) is finished from the rows of the
   // series run; every other metric from its single period row.
-  const [period] = m.finishRows ? [] : await run(req.from, req.to, null, unsliced);
+  const [period] = m.finishRows ? [] : m.statsAdditive ? [{ stats: sumStats(seriesRows) }] : await run(req.from, req.to, null, unsliced);
   const value = m.finishRows ? m.finishRows(seriesRows) : m.finish(period?.stats ?? {});
   const series = m.noSeries ? [] : bucketStarts(req.from, req.to, req.grain).map((start) => {
     const rows = seriesRows.filter((r) => r.bucket === start);
@@ -155,6 +155,16 @@ function benchmarkOf(m: MetricDef, v: Value, b: Benchmark | undefined): MetricRe
 
 export function bandOf(bands: readonly Band[], v: number): string | null {
   return bands.find((b) => (b.min === undefined || v >= b.min) && (b.max === undefined || v < b.max))?.label ?? null;
+}
+
+/** The period's statistics as the sum of its buckets' (for metrics whose statistics add up). */
+export function sumStats(rows: readonly { bucket: string; stats: Stats }[]): Stats {
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.bucket === 'before' || r.bucket === 'after') continue;
+    for (const [k, v] of Object.entries(r.stats)) out[k] = (out[k] ?? 0) + (v ?? 0);
+  }
+  return out;
 }
 
 const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });

@@ -56,6 +56,12 @@ export interface MetricDef {
   readonly convention?: string;
   /** Whether the period value is the sum of its series (counts); used by the consistency checks. */
   readonly additive?: boolean;
+  /**
+   * The statistics are sums over disjoint buckets (counts and totals), so the period's are the
+   * sum of the series' and one query serves both. Not so for medians, per-customer distinct
+   * counts or states at instants.
+   */
+  readonly statsAdditive?: boolean;
   /** SQL returning `bucket`, `segment` and the statistics, one row per bucket and segment. */
   sql(s: Scope): string;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */

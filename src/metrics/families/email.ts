@@ -37,6 +37,7 @@ function emailRate(id: string, name: string, description: string, formula: strin
     description,
     formula,
     unit: 'percent',
+    statsAdditive: true,
     direction: id === 'email_unsubscribe_rate' ? 'lower' : 'higher',
     tables: ['email_events'],
     teams: ['marketing'],

@@ -5,6 +5,7 @@ import type { MetricDef } from '../types.js';
 
 export const socialEngagementRate: MetricDef = {
   id: 'social_engagement_rate',
+  statsAdditive: true,
   name: 'Social engagement rate',
   description: 'Likes, shares, comments and clicks per impression of the posts published in the period.',
   formula: '(likes + shares + comments + clicks) / impressions · 100, posts by publication date, latest snapshot',
@@ -38,6 +39,7 @@ const eventStats = (s: Parameters<MetricDef['sql']>[0]) => {
 
 export const eventRegistrations: MetricDef = {
   id: 'event_registrations',
+  statsAdditive: true,
   name: 'Event registrations',
   description: 'Registrations for events and campaigns in the period.',
   formula: 'distinct (event, customer) registrations in the period',
@@ -52,6 +54,7 @@ export const eventRegistrations: MetricDef = {
 
 export const eventAttendanceRate: MetricDef = {
   id: 'event_attendance_rate',
+  statsAdditive: true,
   name: 'Event attendance rate',
   description: 'Share of registrations in the period that were followed by attendance.',
   formula: 'registrants who attended / registrants · 100',
@@ -69,6 +72,7 @@ export const eventAttendanceRate: MetricDef = {
 
 export const eventInteractionsPerAttendee: MetricDef = {
   id: 'event_interactions_per_attendee',
+  statsAdditive: true,
   name: 'Interactions per attendee',
   description: 'Polls, submissions and comments per attendee, for registrations in the period.',
   formula: 'interactions of registrants / registrants who attended',

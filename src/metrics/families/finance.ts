@@ -5,6 +5,7 @@ import type { MetricDef } from '../types.js';
 
 export const returnRate: MetricDef = {
   id: 'return_rate',
+  statsAdditive: true,
   name: 'Product return rate',
   description: 'Units returned as a share of units sold.',
   formula: 'units returned (by return date) / units sold in completed orders (by order date), in the period · 100',

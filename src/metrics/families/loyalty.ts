@@ -10,6 +10,7 @@ const customersAtEnd = (s: Scope, alias: string) =>
 
 export const redemptionRate: MetricDef = {
   id: 'redemption_rate',
+  statsAdditive: true,
   name: 'Redemption rate',
   description: 'Points redeemed as a share of points issued in the period.',
   formula: 'points redeemed / points earned, in the period · 100',

@@ -18,6 +18,7 @@ const perCustomer = (s: Scope) => `SELECT bucket, segment, customer_id, count(*)
 
 export const aov: MetricDef = {
   id: 'aov',
+  statsAdditive: true,
   name: 'Average order value',
   description: 'Revenue per completed order.',
   formula: 'AOV = completed order revenue / completed orders (reporting currency)',

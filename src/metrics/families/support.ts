@@ -5,6 +5,7 @@ import type { MetricDef } from '../types.js';
 
 export const aht: MetricDef = {
   id: 'aht',
+  statsAdditive: true,
   name: 'Average handling time',
   description: 'Mean agent handling time of the tickets resolved in the period.',
   formula: 'mean handle_seconds of tickets resolved in the period',
@@ -23,6 +24,7 @@ export const aht: MetricDef = {
 
 export const fcr: MetricDef = {
   id: 'fcr',
+  statsAdditive: true,
   name: 'First contact resolution',
   description: 'Share of resolved tickets that needed exactly one contact.',
   formula: 'resolved tickets with contacts = 1 / resolved tickets with a contact count · 100',
@@ -72,6 +74,7 @@ export const openTickets: MetricDef = {
 
 export const complaints: MetricDef = {
   id: 'complaints',
+  statsAdditive: true,
   name: 'Complaints',
   description: 'Tickets flagged as complaints opened in the period.',
   formula: 'count of tickets with is_complaint opened in the period',

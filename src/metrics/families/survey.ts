@@ -60,6 +60,7 @@ const TOP2 = 'score >= coalesce(scale_max, 5) - 1';
 
 export const csat: MetricDef = {
   id: 'csat',
+  statsAdditive: true,
   name: 'Customer Satisfaction (top-2-box)',
   description: 'Share of satisfaction answers in the top two points of their scale.',
   formula: 'CSAT = answers in the top two points (4–5 of 5, 9–10 of 10) / answers · 100; Wilson 95 % CI',
@@ -82,6 +83,7 @@ export const csat: MetricDef = {
 
 export const csatMean: MetricDef = {
   id: 'csat_mean',
+  statsAdditive: true,
   name: 'CSAT mean',
   description: 'The mean satisfaction answer on a 1–5 scale.',
   formula: 'mean of CSAT answers; answers on a 10-point scale are mapped to 1–5 by 1 + (score − 1)·4/9',
@@ -101,6 +103,7 @@ export const csatMean: MetricDef = {
 
 export const effortScore: MetricDef = {
   id: 'effort_score',
+  statsAdditive: true,
   name: 'Customer Effort Score (CES)',
   description: 'How easy it was to get something done, 1–7 (7 = very easy). Not the engagement score.',
   formula: 'CES = mean answer (1–7); also the share answering 5–7',
@@ -121,6 +124,7 @@ const CLI_QUESTIONS = ['cli_recommend', 'cli_repurchase', 'cli_other_products'] 
 
 export const loyaltyIndex: MetricDef = {
   id: 'loyalty_index',
+  statsAdditive: true,
   name: 'Customer Loyalty Index (CLI)',
   description: 'Mean of the means of three 1–6 questions (recommend, buy again, try other products); 1 = very likely.',
   formula: 'CLI = (mean recommend + mean repurchase + mean other products) / 3; normalised 100·(6 − CLI)/5',

@@ -31,7 +31,7 @@ function sessions(s: Scope): string {
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*
   FROM (${sessions(s)}) q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
 
-const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] as const };
+const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] as const, statsAdditive: true };
 
 /** The session statistics every session metric reads (one query, shared through the report cache). */
 const sessionStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k,
