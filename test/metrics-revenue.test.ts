@@ -57,3 +57,29 @@ describe('subscription revenue', () => {
     expect(r).toMatchObject({ value: null, note: 'No MRR at the start of the period to measure against.' });
   });
 });
+
+describe('existing-customer revenue growth, transactional', () => {
+  it('revenue of customers who ordered before, against their revenue in the previous window of equal length', async () => {
+    const w = await memoryWorkspace();
+    try {
+      // February 2024 has 29 days, so the previous window is [3 January, 1 February).
+      // c1: an order in December qualifies them; 50 in the window, 80 in February. c2: 30 on
+      // 20 January, 20 in February. c3: first order in February — not an existing customer.
+      // c4: ordered on 2 January (existing) but before the window and not in February.
+      await load(w, {
+        orders: `order_id,customer_id,ordered_at,amount
+a,c1,2023-12-10,999
+b,c1,2024-01-10,50
+c,c1,2024-02-05,80
+d,c2,2024-01-20,30
+e,c2,2024-02-10,20
+f,c3,2024-02-03,100
+g,c4,2024-01-02,40`,
+      });
+      const r = await metric(w, 'existing_revenue_growth', { from: '2024-02-01', to: '2024-03-01' });
+      expect(r).toMatchObject({ value: (100 * (100 - 80)) / 80, parts: { current: 100, previous: 80 } });
+    } finally {
+      await w.close();
+    }
+  });
+});

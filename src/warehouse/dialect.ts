@@ -53,6 +53,8 @@ export interface Dialect {
   quantile(expr: string, q: number): string;
   /** An instant plus a whole number of days (negative to go back). */
   addDays(tsExpr: string, days: number): string;
+  /** The instant as long before `a` as `b` is after it (the start of the previous window of equal length). */
+  mirrorBefore(a: string, b: string): string;
   /** Seconds from instant a to instant b. */
   secondsBetween(a: string, b: string): string;
   /** The current instant. */

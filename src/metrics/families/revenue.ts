@@ -131,17 +131,48 @@ export const grr: MetricDef = {
   finish: (st) => minus100(revenueChurnGross.finish(st)),
 };
 
+/**
+ * Transactional form: revenue in the bucket from customers who had ordered before it began,
+ * against the same customers' revenue in the window of equal length just before.
+ */
+function existingOrdersSql(s: Scope): string {
+  const d = s.d;
+  const prevStart = d.mirrorBefore('lb.instant', 'hb.instant');
+  return `WITH bounds AS (SELECT * FROM ${s.boundaries})
+    SELECT lb.label AS bucket, ${s.segment('o.customer_id')} AS segment,
+      ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at >= lb.instant')} AS current,
+      ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at < lb.instant')} AS previous,
+      count(DISTINCT o.customer_id) AS customers
+    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1
+      JOIN orders o ON o.status = 'completed' AND o.ordered_at >= ${prevStart} AND o.ordered_at < hb.instant
+    WHERE EXISTS (SELECT 1 FROM orders f WHERE f.customer_id = o.customer_id AND f.status = 'completed' AND f.ordered_at < lb.instant)
+      AND ${s.keep('o.customer_id')}
+    GROUP BY 1, 2`;
+}
+
 export const existingRevenueGrowth: MetricDef = {
-  ...base,
   id: 'existing_revenue_growth',
   name: 'Existing-customer revenue growth',
-  description: 'How the MRR of the customers paying at the start of the period changed by its end.',
-  formula: '(MRR at to of customers in S − MRR at from) / MRR at from · 100 (= NRR − 100)',
+  description: 'How the revenue from customers who were already customers at the start of the period changed.',
+  formula:
+    'subscription: (MRR at to of customers in S − MRR at from) / MRR at from · 100 (= NRR − 100); transactional: (revenue in the period − revenue in the previous period of equal length) / the latter · 100, both from customers who ordered before from',
   unit: 'percent',
   direction: 'higher',
+  tables: ['subscription_events', 'orders'],
+  modelTables: { subscription: ['subscription_events'], transactional: ['orders'] },
   teams: ['leadership', 'sales'],
-  convention: 'Subscription workspaces; the transactional form comes with the revenue metrics of orders.',
-  finish: (st) => ofStart(st, num(st, 'existing_end') - num(st, 'mrr_start')),
+  convention: 'Follows the workspace model; in the transactional form the previous period is the window of equal length just before.',
+  sql: (s) => (s.model === 'subscription' ? movementsSql(s) : existingOrdersSql(s)),
+  finish: (st) => {
+    if (!('previous' in st) && !('mrr_start' in st)) return { value: null, n: 0, note: 'No existing customers to compare in the period.' };
+    if ('previous' in st) {
+      const v = ratio(num(st, 'current') - num(st, 'previous'), num(st, 'previous'));
+      return v === null
+        ? { value: null, n: num(st, 'customers'), note: 'The customers of the start bought nothing in the previous period.' }
+        : { value: 100 * v, n: num(st, 'customers'), parts: { current: num(st, 'current'), previous: num(st, 'previous') } };
+    }
+    return ofStart(st, num(st, 'existing_end') - num(st, 'mrr_start'));
+  },
 };
 
 function minus100(v: Value): Value {

@@ -69,6 +69,7 @@ export const duckdbDialect: Dialect = {
   median: (e) => `quantile_cont(${e}, 0.5)`,
   quantile: (e, q) => `quantile_cont(${e}, ${Number(q)})`,
   addDays: (ts, days) => `(${ts} + to_days(${Math.trunc(days)}))`,
+  mirrorBefore: (a, b) => `(${a} - (${b} - ${a}))`,
   secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
   nowUtc: () => `now()`,
   // A literal, computed once: a per-row time zone conversion of now() is not folded by DuckDB.
