@@ -55,8 +55,12 @@ describe('web', () => {
     expect(await metric(wh, 'bounce_rate', JAN)).toMatchObject({ value: 20, n: 5 });
   });
 
-  it('exit rate: sessions ending on a page over its views, over all pages', async () => {
-    expect(await metric(wh, 'exit_rate', JAN)).toMatchObject({ value: (100 * 5) / 8 });
+  it('exit rate: sessions ending on a page over its views, per page and over all pages', async () => {
+    // Last page views in January: A on /cart, B on /, C on /pricing, D on / (its search is not a
+    // page view); E's last page view (/blog) is in February. Page views in January: / 5, /cart 1, /pricing 1.
+    const r = await metric(wh, 'exit_rate', JAN);
+    expect(r.value).toBeCloseTo((100 * 4) / 7, 9);
+    expect(r.parts).toEqual({ '/': 40, '/cart': 100, '/pricing': 100 });
   });
 });
 

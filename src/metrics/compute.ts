@@ -76,7 +76,12 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       req.cache?.set(key, pending);
     }
     const rows = await pending;
-    return rows.map((r) => ({ bucket: String(r.bucket), segment: r.segment === null ? null : String(r.segment), stats: toStats(r) }));
+    return rows.map((r) => ({
+      bucket: String(r.bucket),
+      segment: r.segment === null ? null : String(r.segment),
+      ...(r.key === undefined ? {} : { key: String(r.key) }),
+      stats: toStats(r),
+    }));
   };
   const unsliced = { where: req.slice.where };
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
@@ -171,7 +176,7 @@ const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });
 
 function toStats(r: Record<string, unknown>): Stats {
   const out: Record<string, number | null> = {};
-  for (const [k, v] of Object.entries(r)) if (k !== 'bucket' && k !== 'segment') out[k] = v === null || v === undefined ? null : Number(v);
+  for (const [k, v] of Object.entries(r)) if (k !== 'bucket' && k !== 'segment' && k !== 'key') out[k] = v === null || v === undefined ? null : Number(v);
   return out;
 }
 

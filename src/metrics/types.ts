@@ -62,7 +62,10 @@ export interface MetricDef {
    * counts or states at instants.
    */
   readonly statsAdditive?: boolean;
-  /** SQL returning `bucket`, `segment` and the statistics, one row per bucket and segment. */
+  /**
+   * SQL returning `bucket`, `segment` and the statistics, one row per bucket and segment (and,
+   * for finishRows metrics, an optional text `key` such as a page or a feature).
+   */
   sql(s: Scope): string;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
@@ -70,7 +73,7 @@ export interface MetricDef {
    * For metrics of many rows per bucket (a cohort matrix, a survival curve): the value from all
    * the rows of the series run (and, per bucket, from that bucket's rows).
    */
-  finishRows?(rows: readonly { bucket: string; stats: Stats }[]): Value;
+  finishRows?(rows: readonly { bucket: string; key?: string; stats: Stats }[]): Value;
   /** The series does not apply (a survival curve is over customer age, not calendar time). */
   readonly noSeries?: boolean;
   /**

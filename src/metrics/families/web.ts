@@ -14,7 +14,7 @@ function sessions(s: Scope): string {
   const d = s.d;
   // Events from a day either side of the period, so sessions running over its ends are whole.
   const events = `SELECT w.* FROM web_events w WHERE w.occurred_at >= ${d.addDays(s.from, -1)} AND w.occurred_at < ${d.addDays(s.to, 1)}`;
-  const derived = `SELECT e.visitor_id, e.customer_id, e.occurred_at, e.type,
+  const derived = `SELECT e.visitor_id, e.customer_id, e.occurred_at, e.type, e.path,
         sum(CASE WHEN e.prev IS NULL OR ${d.secondsBetween('e.prev', 'e.occurred_at')} > ${GAP_SECONDS} THEN 1 ELSE 0 END)
         OVER (PARTITION BY e.visitor_id ORDER BY e.occurred_at, e.event_id ROWS UNBOUNDED PRECEDING) AS n
       FROM (SELECT v.*, lag(v.occurred_at) OVER (PARTITION BY v.visitor_id ORDER BY v.occurred_at, v.event_id) AS prev
@@ -22,7 +22,9 @@ function sessions(s: Scope): string {
   // Sessions are summarised apart (given ids, derived ones) and then put together: grouping by
   // the given id or by (visitor, number) is cheaper than building one text key per event.
   const summary = `min(occurred_at) AS started, max(occurred_at) AS ended, max(customer_id) AS customer_id,
-      ${d.countIf("type = 'pageview'")} AS pageviews, ${d.countIf("type <> 'pageview'")} AS interactions`;
+      ${d.countIf("type = 'pageview'")} AS pageviews, ${d.countIf("type <> 'pageview'")} AS interactions,
+      ${d.argMax("CASE WHEN type = 'pageview' THEN path END", "CASE WHEN type = 'pageview' THEN occurred_at END")} AS exit_path,
+      max(CASE WHEN type = 'pageview' THEN occurred_at END) AS exit_at`;
   return `SELECT ${summary} FROM (${events}) g WHERE g.session_id IS NOT NULL GROUP BY g.session_id
     UNION ALL SELECT ${summary} FROM (${derived}) x GROUP BY x.visitor_id, x.n`;
 }
@@ -95,19 +97,40 @@ export const bounceRate: MetricDef = {
   finish: (st) => rate(...kOfN(st), NONE),
 };
 
+/** Pages reported one by one in exit_rate's parts. */
+const TOP_PAGES = 10;
+
 export const exitRate: MetricDef = {
   ...base,
+  statsAdditive: false,
   id: 'exit_rate',
   name: 'Exit rate',
-  description: 'Sessions that ended on a page as a share of that page’s views; here over all pages.',
-  formula: 'sessions whose last page view is the page / page views of the page · 100 (summed over pages)',
+  description: 'Per page: sessions that ended on it as a share of its page views. The value is over all pages.',
+  formula: 'sessions whose last page view is the page / page views of the page · 100',
   unit: 'percent',
   direction: 'lower',
-  convention: 'Over all pages of sessions started in the period; a per-page breakdown is not reported yet.',
-  sql: sessionStats,
-  finish: (st) => {
-    const v = ratio(num(st, 'exits'), num(st, 'views'));
-    return v === null ? { value: null, n: 0, note: 'No page views in the period.' } : { value: 100 * v, n: num(st, 'views') };
+  convention: `Exits count at the time of a session's last page view, page views at theirs, both in the period. parts holds the exit rate of the ${TOP_PAGES} most viewed pages, by path.`,
+  sql: (s) => `SELECT bucket, segment, path AS key, sum(exits) AS exits, sum(views) AS views FROM (
+      SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS path, count(*) AS exits, 0 AS views
+        FROM (${sessions(s)}) q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY 1, 2, 3
+      UNION ALL
+      SELECT ${s.bucket('w.occurred_at')}, ${s.segment('w.customer_id')}, w.path, 0, count(*) FROM web_events w
+        WHERE w.type = 'pageview' AND w.path IS NOT NULL AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY 1, 2, 3) u
+    GROUP BY 1, 2, 3`,
+  finish: () => ({ value: null, n: 0 }),
+  finishRows: (rows) => {
+    const pages = new Map<string, { exits: number; views: number }>();
+    for (const r of rows) {
+      const p = pages.get(r.key ?? '') ?? { exits: 0, views: 0 };
+      p.exits += num(r.stats, 'exits');
+      p.views += num(r.stats, 'views');
+      pages.set(r.key ?? '', p);
+    }
+    const all = [...pages.values()].reduce((a, p) => ({ exits: a.exits + p.exits, views: a.views + p.views }), { exits: 0, views: 0 });
+    const v = ratio(all.exits, all.views);
+    if (v === null) return { value: null, n: 0, note: 'No page views in the period.' };
+    const top = [...pages].sort((a, b) => b[1].views - a[1].views || a[0].localeCompare(b[0])).slice(0, TOP_PAGES);
+    return { value: 100 * v, n: all.views, parts: Object.fromEntries(top.map(([path, p]) => [path, ratio(p.exits, p.views) === null ? null : (100 * p.exits) / p.views])) };
   },
 };
 
