@@ -29,6 +29,8 @@ describe('product', () => {
     const r = await metric(wh, 'product_adoption_rate', JAN);
     expect(r.value).toBeCloseTo(200 / 3, 9);
     expect(r.n).toBe(3);
+    // Per feature: c1 logged in, c2 exported, of the three active customers.
+    expect(r.parts).toEqual({ export: 100 / 3, login: 100 / 3 });
   });
 
   it('engagement score: weighted 30-day activity against the 99th percentile, capped at 100', async () => {

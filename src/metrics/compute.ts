@@ -87,8 +87,11 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // A metric over many rows (a cohort matrix, a survival curve) is finished from the rows of the
   // series run; every other metric from its single period row.
-  const [period] = m.finishRows ? [] : m.statsAdditive ? [{ stats: sumStats(seriesRows) }] : await run(req.from, req.to, null, unsliced);
-  const value = m.finishRows ? m.finishRows(seriesRows) : m.finish(period?.stats ?? {});
+  // Rows for the period: the series' own when the metric is defined over buckets (a cohort
+  // matrix) or its statistics add up; else a query over the whole period.
+  const periodRows = m.periodFromSeries ? seriesRows : m.statsAdditive ? [{ bucket: 'period', segment: null, stats: sumStats(seriesRows) }] : await run(req.from, req.to, null, unsliced);
+  const [period] = periodRows;
+  const value = m.finishRows ? m.finishRows(periodRows) : m.finish(period?.stats ?? {});
   const series = m.noSeries ? [] : bucketStarts(req.from, req.to, req.grain).map((start) => {
     const rows = seriesRows.filter((r) => r.bucket === start);
     const v = m.finishRows ? m.finishRows(rows) : m.finish(rows[0]?.stats ?? {});
@@ -104,8 +107,9 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   let compare: MetricResult['compare'] = null;
   if (req.compare) {
     const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
-    const [prior] = m.finishRows ? [] : await run(cf, ct, null, unsliced);
-    const before = m.finishRows ? m.finishRows(await run(cf, ct, req.grain, unsliced)) : m.finish(prior?.stats ?? {});
+    const priorRows = await run(cf, ct, m.periodFromSeries ? req.grain : null, unsliced);
+    const [prior] = priorRows;
+    const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
     const change = value.value !== null && before.value !== null ? value.value - before.value : null;
     const p = significance(m, period?.stats ?? {}, prior?.stats ?? {});
     compare = { from: cf, to: ct, value: before.value, change, p, significant: p === null ? null : p < 0.05 };

@@ -74,6 +74,8 @@ export interface MetricDef {
    * the rows of the series run (and, per bucket, from that bucket's rows).
    */
   finishRows?(rows: readonly { bucket: string; key?: string; stats: Stats }[]): Value;
+  /** The period value comes from the rows of the series run (a cohort matrix is made of buckets). */
+  readonly periodFromSeries?: boolean;
   /** The series does not apply (a survival curve is over customer age, not calendar time). */
   readonly noSeries?: boolean;
   /**

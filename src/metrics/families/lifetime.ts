@@ -45,7 +45,7 @@ export const cohortRetention: MetricDef = {
   tables: ['orders', 'subscription_events'],
   modelTables: MODEL_TABLES,
   teams: ['data'],
-  noSeries: false,
+  periodFromSeries: true,
   convention:
     'Cohorts first active inside the period, by the report grain. Active in a bucket: a completed order in it (transactional) or paying at its end (subscription). parts["<cohort>+<k>"] holds each cell; each series point is that cohort’s one-bucket retention.',
   sql: cohortSql,

@@ -1,28 +1,48 @@
 /** Product engagement: feature adoption and the customer engagement score. */
-import { kOfN, rate, stat as num } from '../stats.js';
+import { rate, stat as num } from '../stats.js';
 import type { MetricDef } from '../types.js';
 import { activeAt, MODEL_TABLES } from './retention.js';
 
 const TRAILING_DAYS = 30;
 
+/** Features reported one by one in the adoption parts. */
+const TOP_FEATURES = 10;
+
 export const productAdoptionRate: MetricDef = {
   id: 'product_adoption_rate',
   name: 'Feature adoption',
-  description: 'Share of active customers who used the product (any activity event) in the period.',
-  formula: 'customers active at the end with an activity event in the period / customers active at the end · 100',
+  description: 'Share of active customers who used the product in the period; per feature (activity event name) in parts.',
+  formula: 'customers active at the end who used the feature in the period / customers active at the end · 100',
   unit: 'percent',
   direction: 'higher',
   tables: ['activity_events'],
   modelTables: { subscription: ['activity_events', ...MODEL_TABLES.subscription], transactional: ['activity_events', ...MODEL_TABLES.transactional] },
   teams: ['product'],
-  test: (st) => [num(st, 'k'), num(st, 'n')],
-  convention: 'Active by the workspace model at the end of the period; any activity event counts as use (a per-feature breakdown is not reported yet).',
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries}), active AS (${activeAt(s)})
-    SELECT lb.label AS bucket, ${s.segment('a.customer_id')} AS segment, count(*) AS n,
-      ${s.d.countIf(`EXISTS (SELECT 1 FROM activity_events ae WHERE ae.customer_id = a.customer_id AND ae.occurred_at >= lb.instant AND ae.occurred_at < hb.instant)`)} AS k
-    FROM active a JOIN bounds hb ON hb.i = a.i JOIN bounds lb ON lb.i = a.i - 1
-    GROUP BY 1, 2`,
-  finish: (st) => rate(...kOfN(st), 'No active customers at the end of the period.'),
+  convention: `Active by the workspace model at the end of the period. The value counts any activity event as use; parts holds the adoption of the ${TOP_FEATURES} most used features.`,
+  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries}), active AS (${activeAt(s)}),
+      used AS (SELECT DISTINCT a.customer_id, a.i, ae.name FROM active a JOIN bounds hb ON hb.i = a.i JOIN bounds lb ON lb.i = a.i - 1
+        JOIN activity_events ae ON ae.customer_id = a.customer_id AND ae.occurred_at >= lb.instant AND ae.occurred_at < hb.instant),
+      counts AS (SELECT i, count(*) AS n FROM active GROUP BY i)
+    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment, '' AS key, c.n AS n,
+        (SELECT count(DISTINCT u.customer_id) FROM used u WHERE u.i = c.i) AS k
+      FROM counts c JOIN bounds lb ON lb.i = c.i - 1
+    UNION ALL
+    SELECT lb.label, CAST(NULL AS VARCHAR), u.name, max(c.n), count(DISTINCT u.customer_id)
+      FROM used u JOIN counts c ON c.i = u.i JOIN bounds lb ON lb.i = u.i - 1 GROUP BY lb.label, u.name`,
+  finish: () => ({ value: null, n: 0 }),
+  finishRows: (rows) => {
+    const tally = new Map<string, { k: number; n: number }>();
+    for (const r of rows) {
+      const t = tally.get(r.key ?? '') ?? { k: 0, n: 0 };
+      t.k += num(r.stats, 'k');
+      t.n += num(r.stats, 'n');
+      tally.set(r.key ?? '', t);
+    }
+    const all = tally.get('') ?? { k: 0, n: 0 };
+    const v = rate(all.k, all.n, 'No active customers at the end of the period.');
+    const top = [...tally].filter(([key]) => key !== '').sort((a, b) => b[1].k - a[1].k || a[0].localeCompare(b[0])).slice(0, TOP_FEATURES);
+    return v.value === null ? v : { ...v, parts: Object.fromEntries(top.map(([name, t]) => [name, t.n ? (100 * t.k) / t.n : null])) };
+  },
 };
 
 const DECILES = Array.from({ length: 10 }, (_, i) => i);
