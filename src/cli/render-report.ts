@@ -71,7 +71,7 @@ export function renderReportTable(r: Report): string {
     out.push(renderTable(['metric', ...segments], rows));
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
-  if (notes.length) out.push('', 'Unavailable', ...notes);
+  if (notes.length) out.push('', 'NO VALUE', ...notes);
   if (r.metrics.some((m) => m.compare?.significant)) out.push('', '* significant at the 5 % level');
   return out.join('\n');
 }
