@@ -9,7 +9,8 @@ import { CLOCK_SKEW_MINUTES, FALSE_WORDS, TRUE_WORDS, type FieldDef } from './fi
 import { TABLES, type TableDef, type TableName } from './tables.js';
 import type { Row } from './types.js';
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+// Surrounding spaces are allowed, as the engine's timestamp cast allows them.
+const ISO = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
 
 /** An ISO 8601 text as an instant (a date alone, or no offset, is UTC); null when it is not one. */
 export function parseTimestamp(text: string): Date | null {
@@ -27,7 +28,8 @@ export function parseTimestamp(text: string): Date | null {
 const normaliseOffset = (o: string) => (o.length === 3 ? `${o}:00` : o.includes(':') ? o : `${o.slice(0, 3)}:${o.slice(3)}`);
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+// Surrounding spaces are allowed around numbers (the engine's casts allow them too), not inside.
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 function fieldSchema(fd: FieldDef): z.ZodType {
   const msg = (v: unknown, s: string) => `${fd.name}: ${JSON.stringify(String(v))} ${s}`;
