@@ -85,8 +85,6 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   };
   const unsliced = { where: req.slice.where };
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
-  // A metric over many rows (a cohort matrix, a survival curve) is finished from the rows of the
-  // series run; every other metric from its single period row.
   // Rows for the period: the series' own when the metric is defined over buckets (a cohort
   // matrix) or its statistics add up; else a query over the whole period.
   const periodRows = m.periodFromSeries ? seriesRows : m.statsAdditive ? [{ bucket: 'period', segment: null, stats: sumStats(seriesRows) }] : await run(req.from, req.to, null, unsliced);
