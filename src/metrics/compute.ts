@@ -77,7 +77,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     }
     const rows = await pending;
     return rows.map((r) => ({
-      bucket: String(r.bucket),
+      bucket: typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
       segment: r.segment === null ? null : String(r.segment),
       ...(r.key === undefined ? {} : { key: String(r.key) }),
       stats: toStats(r),
@@ -96,10 +96,17 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     return { start, value: v.value, n: v.n };
   });
   let segments: MetricResult['segments'];
-  if (req.slice.by && !m.finishRows) {
-    const rows = await run(req.from, req.to, null, req.slice);
-    segments = rows
-      .map((r) => ({ segment: r.segment, ...pick(m.finish(r.stats)) }))
+  if (req.slice.by && !m.noSegments) {
+    // A metric finished from many rows (cells, curve points, pages) is finished once per segment.
+    const rows = await run(req.from, req.to, m.periodFromSeries ? req.grain : null, req.slice);
+    const bySegment = new Map<string | null, typeof rows>();
+    for (const r of rows) {
+      const group = bySegment.get(r.segment);
+      if (group) group.push(r);
+      else bySegment.set(r.segment, [r]);
+    }
+    segments = [...bySegment]
+      .map(([segment, group]) => ({ segment, ...pick(m.finishRows ? m.finishRows(group) : m.finish(group[0]!.stats)) }))
       .sort((a, b) => String(a.segment).localeCompare(String(b.segment)));
   }
   let compare: MetricResult['compare'] = null;

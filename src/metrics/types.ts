@@ -78,6 +78,8 @@ export interface MetricDef {
   readonly periodFromSeries?: boolean;
   /** The series does not apply (a survival curve is over customer age, not calendar time). */
   readonly noSeries?: boolean;
+  /** No breakdown by customer: its rows have no customer (social posts). */
+  readonly noSegments?: boolean;
   /**
    * How a change between periods is tested: 'nps' (the NPS variance), or a function giving the
    * rate's k of n for a two-proportion test.

@@ -6,6 +6,7 @@ import type { MetricDef } from '../types.js';
 export const socialEngagementRate: MetricDef = {
   id: 'social_engagement_rate',
   statsAdditive: true,
+  noSegments: true,
   name: 'Social engagement rate',
   description: 'Likes, shares, comments and clicks per impression of the posts published in the period.',
   formula: '(likes + shares + comments + clicks) / impressions · 100, posts by publication date, latest snapshot',

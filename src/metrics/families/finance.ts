@@ -51,7 +51,7 @@ export const dso: MetricDef = {
     const amount = 'CAST(v.amount AS DOUBLE) * v._rate';
     const paid = 'CAST(coalesce(v.paid_amount, v.amount) AS DOUBLE) * v._rate';
     return `WITH bounds AS (SELECT * FROM ${s.boundaries})
-      SELECT lb.label AS bucket, ${s.segment('v.customer_id')} AS segment,
+      SELECT lb.i AS bucket, ${s.segment('v.customer_id')} AS segment,
         ${d.sumIf(amount, 'v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS sales,
         ${d.sumIf(`${amount} - CASE WHEN v.paid_at < hb.instant THEN ${paid} ELSE 0 END`, 'v.issued_at < hb.instant')} AS receivables,
         ${d.countIf('v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS n,

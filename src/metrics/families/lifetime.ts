@@ -28,7 +28,7 @@ function cohortSql(s: Scope): string {
     cohort AS (SELECT f.customer_id, b.i AS ci FROM (${firsts(s)}) f JOIN bounds b ON f.first_at >= b.instant
       JOIN bounds nb ON nb.i = b.i + 1 AND f.first_at < nb.instant WHERE ${s.keep('f.customer_id')}),
     act AS (${activity})
-    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment, k, count(*) AS n FROM (
+    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment, k, count(*) AS n FROM (
       SELECT c.customer_id, c.ci, 0 AS k FROM cohort c
       UNION ALL
       SELECT c.customer_id, c.ci, a.j - c.ci FROM cohort c JOIN act a ON a.customer_id = c.customer_id AND a.j > c.ci

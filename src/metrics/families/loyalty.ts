@@ -38,7 +38,7 @@ export const activeEngagementRate: MetricDef = {
   teams: ['marketing'],
   test: kOfN,
   sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment,
+    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
       (SELECT count(DISTINCT l.customer_id) FROM loyalty_ledger l WHERE l.kind IN ('earn', 'redeem')
         AND l.occurred_at >= lb.instant AND l.occurred_at < hb.instant AND ${s.keep('l.customer_id')}) AS k,
       ${customersAtEnd(s, 'hb')} AS n
@@ -57,7 +57,7 @@ export const participationRate: MetricDef = {
   teams: ['marketing', 'leadership'],
   test: kOfN,
   sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment,
+    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
       (SELECT count(*) FROM loyalty_members m WHERE m.joined_at < hb.instant AND (m.left_at IS NULL OR m.left_at >= hb.instant)
         AND ${s.keep('m.customer_id')}) AS k,
       ${customersAtEnd(s, 'hb')} AS n
@@ -76,7 +76,7 @@ export const pointsLiability: MetricDef = {
   teams: ['data', 'leadership'],
   convention: 'Adjustments add points.',
   sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment,
+    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
       coalesce(sum(CASE WHEN l.kind IN ('redeem', 'expire') THEN -1 ELSE 1 END * CAST(l.points AS DOUBLE)), 0) AS points,
       count(DISTINCT l.customer_id) AS n
     FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1 LEFT JOIN loyalty_ledger l ON l.occurred_at < hb.instant AND ${s.keep('l.customer_id')}

@@ -23,12 +23,12 @@ export const productAdoptionRate: MetricDef = {
       used AS (SELECT DISTINCT a.customer_id, a.i, ae.name FROM active a JOIN bounds hb ON hb.i = a.i JOIN bounds lb ON lb.i = a.i - 1
         JOIN activity_events ae ON ae.customer_id = a.customer_id AND ae.occurred_at >= lb.instant AND ae.occurred_at < hb.instant),
       counts AS (SELECT i, count(*) AS n FROM active GROUP BY i)
-    SELECT lb.label AS bucket, CAST(NULL AS VARCHAR) AS segment, '' AS key, c.n AS n,
+    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment, '' AS key, c.n AS n,
         (SELECT count(DISTINCT u.customer_id) FROM used u WHERE u.i = c.i) AS k
       FROM counts c JOIN bounds lb ON lb.i = c.i - 1
     UNION ALL
-    SELECT lb.label, CAST(NULL AS VARCHAR), u.name, max(c.n), count(DISTINCT u.customer_id)
-      FROM used u JOIN counts c ON c.i = u.i JOIN bounds lb ON lb.i = u.i - 1 GROUP BY lb.label, u.name`,
+    SELECT lb.i, CAST(NULL AS VARCHAR), u.name, max(c.n), count(DISTINCT u.customer_id)
+      FROM used u JOIN counts c ON c.i = u.i JOIN bounds lb ON lb.i = u.i - 1 GROUP BY lb.i, u.name`,
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
     const tally = new Map<string, { k: number; n: number }>();
@@ -69,7 +69,7 @@ export const engagementScore: MetricDef = {
       p AS (SELECT i, ${d.quantile('CASE WHEN raw > 0 THEN raw END', 0.99)} AS p99 FROM raw GROUP BY i),
       scored AS (SELECT r.i, r.customer_id, CASE WHEN p.p99 > 0 THEN least(100, round(100.0 * r.raw / p.p99)) ELSE 0 END AS score
         FROM raw r JOIN p ON p.i = r.i)
-    SELECT lb.label AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS n, avg(x.score) AS mean, ${d.median('x.score')} AS median,
+    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS n, avg(x.score) AS mean, ${d.median('x.score')} AS median,
       ${DECILES.map((k) => `${d.countIf(k === 9 ? 'x.score >= 90' : `x.score >= ${k * 10} AND x.score < ${k * 10 + 10}`)} AS d${k + 1}`).join(', ')}
     FROM scored x JOIN bounds lb ON lb.i = x.i - 1 GROUP BY 1, 2`;
   },

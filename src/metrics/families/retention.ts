@@ -38,7 +38,7 @@ function firstActive(s: Scope): string {
 export function movementSql(s: Scope): string {
   const b = s.boundaries;
   return `WITH active AS (${activeAt(s)}), bounds AS (SELECT * FROM ${b})
-    SELECT lb.label AS bucket, ${s.segment('x.customer_id')} AS segment,
+    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment,
       sum(x.s) AS s, sum(x.retained) AS retained, sum(x.e) AS e, sum(x.nw) AS nw, max(${s.d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
     FROM (
       SELECT a.customer_id, a.i, 1 AS s, CASE WHEN e.customer_id IS NULL THEN 0 ELSE 1 END AS retained, 0 AS e, 0 AS nw

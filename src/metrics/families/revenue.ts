@@ -21,7 +21,7 @@ function movementsSql(s: Scope): string {
     pairs AS (SELECT coalesce(a.customer_id, z.customer_id) AS customer_id, coalesce(a.i, z.i - 1) AS j,
         coalesce(a.mrr, 0) AS m0, coalesce(z.mrr, 0) AS m1
       FROM m a FULL OUTER JOIN m z ON z.customer_id = a.customer_id AND z.i = a.i + 1)
-    SELECT lb.label AS bucket, ${s.segment('p.customer_id')} AS segment,
+    SELECT lb.i AS bucket, ${s.segment('p.customer_id')} AS segment,
       sum(p.m0) AS mrr_start, sum(p.m1) AS mrr_end,
       ${d.countIf('p.m0 > 0')} AS customers_start, ${d.countIf('p.m1 > 0')} AS customers_end,
       ${d.sumIf('p.m1', 'p.m0 = 0 AND p.m1 > 0 AND (f.first_paid IS NULL OR f.first_paid >= lb.instant)')} AS new,
@@ -139,7 +139,7 @@ function existingOrdersSql(s: Scope): string {
   const d = s.d;
   const prevStart = d.mirrorBefore('lb.instant', 'hb.instant');
   return `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.label AS bucket, ${s.segment('o.customer_id')} AS segment,
+    SELECT lb.i AS bucket, ${s.segment('o.customer_id')} AS segment,
       ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at >= lb.instant')} AS current,
       ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at < lb.instant')} AS previous,
       count(DISTINCT o.customer_id) AS customers

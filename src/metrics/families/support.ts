@@ -65,7 +65,7 @@ export const openTickets: MetricDef = {
   tables: ['tickets'],
   teams: ['support'],
   sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.label AS bucket, ${s.segment('t.customer_id')} AS segment, count(t.ticket_id) AS n
+    SELECT lb.i AS bucket, ${s.segment('t.customer_id')} AS segment, count(t.ticket_id) AS n
     FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1
       JOIN tickets t ON t.opened_at < hb.instant AND (t.resolved_at IS NULL OR t.resolved_at >= hb.instant)
     WHERE ${s.keep('t.customer_id')} GROUP BY 1, 2`,

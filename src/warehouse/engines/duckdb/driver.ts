@@ -156,6 +156,16 @@ class DuckDBWarehouse implements Warehouse {
   }
 
   async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    // The user's own SQL: its mistakes are theirs to fix, so they come back as usage errors.
+    try {
+      return await this.runReadOnly(sql);
+    } catch (e) {
+      if (e instanceof RetainError || !(e instanceof Error)) throw e;
+      throw new UsageError('sql-error', e.message.replace(/^Failed to extract statements: /, ''), 'Fix the statement; retain sql --help shows examples.');
+    }
+  }
+
+  private async runReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
     const extracted = await this.conn.extractStatements(sql);
     if (extracted.count !== 1) {
       throw new UsageError('sql-one-statement', 'retain sql runs exactly one statement.', 'Remove the extra statements.');
