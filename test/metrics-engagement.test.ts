@@ -64,6 +64,30 @@ describe('web', () => {
   });
 });
 
+describe('sessions across imports', () => {
+  it('joins events of a later file to the sessions they continue, and a re-import changes nothing', async () => {
+    const w = await memoryWorkspace();
+    // File 1: v5 at 09:00 and 09:20 (one derived session), s9 at 12:00. File 2: v5 at 09:40 — 20
+    // minutes after 09:20, so the same session, now 2400 s — and s9's second event at 12:10.
+    await load(w, {
+      web_events: `event_id,visitor_id,customer_id,session_id,occurred_at,type,path
+a1,v5,,,2024-01-12T09:00:00Z,pageview,/
+a2,v5,,,2024-01-12T09:20:00Z,pageview,/a
+a3,v6,,s9,2024-01-12T12:00:00Z,pageview,/`,
+    });
+    expect(await metric(w, 'sessions', JAN)).toMatchObject({ value: 2 });
+    const second = `event_id,visitor_id,customer_id,session_id,occurred_at,type,path
+a4,v5,,,2024-01-12T09:40:00Z,pageview,/b
+a5,v6,,s9,2024-01-12T12:10:00Z,signup,/`;
+    await load(w, { web_events: second });
+    await load(w, { web_events: second.split('\n')[0]! }); // an empty file touches nothing
+    expect(await metric(w, 'sessions', JAN)).toMatchObject({ value: 2 });
+    expect(await metric(w, 'avg_session_duration', JAN)).toMatchObject({ value: (2400 + 600) / 2 });
+    expect(await metric(w, 'bounce_rate', JAN)).toMatchObject({ value: 0 }); // s9 now has an interaction
+    await w.close();
+  });
+});
+
 describe('social and events', () => {
   it('social engagement rate: interactions per impression of the posts published in the period', async () => {
     expect(await metric(wh, 'social_engagement_rate', JAN)).toMatchObject({ value: 5, n: 2, parts: { impressions: 1000, likes: 30 } });

@@ -33,6 +33,13 @@ export interface Scope {
   bucket(ts: string): string;
   /** The label of a bucket index: its first local day, 'period', 'before' or 'after'. */
   labelOf(i: number): string;
+  /**
+   * How many boundaries lie at or before a timestamp: the first boundary strictly after it.
+   * A state set at ts holds at boundaries boundaryIndex(ts) and later.
+   */
+  boundaryIndex(ts: string): string;
+  /** How many boundaries there are (the period's start and end, and the bucket starts between). */
+  readonly boundaryCount: number;
   /** The bucket label of an instant (for metrics measured at bucket ends). */
   readonly grain: Grain | null;
   /** The segment of a customer (NULL without --by). Pass a qualified column (`o.customer_id`). */
@@ -122,6 +129,15 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     };
     return search(-1, instants.length - 1);
   };
+  const boundaryIndex = (ts: string) => {
+    const instants = edgesP();
+    const search = (lo: number, hi: number): string => {
+      if (lo === hi) return String(lo);
+      const m = Math.floor((lo + hi) / 2) + 1;
+      return `(CASE WHEN ${ts} < ${instants[m - 1]} THEN ${search(lo, m - 1)} ELSE ${search(m, hi)} END)`;
+    };
+    return search(0, instants.length);
+  };
   // Bucket labels by index: the first local day of each bucket ('period' without a grain).
   const labelOf = (i: number) => (i < 0 ? 'before' : i < labels.length - 1 ? labels[i]! : 'after');
   return {
@@ -143,6 +159,8 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     inPeriod: (ts) => `(${ts} >= ${fromP()} AND ${ts} < ${toP()})`,
     bucket: (ts) => (grain ? bucketOf(ts) : '0'),
     labelOf,
+    boundaryIndex,
+    boundaryCount: labels.length,
     // The customers alias `c` is local to these subqueries; callers pass qualified ids.
     segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
     keep: (id) => (input.slice.where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${whereP()})` : 'TRUE'),

@@ -45,6 +45,8 @@ export interface Dialect {
   localToInstant(localExpr: string, tzExpr: string): string;
   /** Aggregates: rows where the condition holds; the sum of an expression over them; the value at the largest `by`. */
   countIf(cond: string): string;
+  /** One row per integer in [lo, hi) (none when hi <= lo), in a select list. */
+  unnestRange(lo: string, hi: string): string;
   sumIf(expr: string, cond: string): string;
   argMax(valueExpr: string, byExpr: string): string;
   /** The exact median of an expression (an aggregate). */

@@ -2,6 +2,7 @@
  * Open a workspace. Today the engine is the embedded DuckDB file (--db, RETAIN_DB, ./retain.duckdb);
  * a server engine will be chosen here too, so callers never name an engine.
  */
+import { ensureWebSessions } from './derived/web-sessions.js';
 import { existsSync } from 'node:fs';
 import { openDuckDB } from './engines/duckdb/driver.js';
 import { UsageError } from './errors.js';
@@ -33,6 +34,9 @@ export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> 
     readOnly: opts.readOnly,
     memoryLimit: process.env.RETAIN_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
   });
-  if (!opts.readOnly) await wh.createSchema();
+  if (!opts.readOnly) {
+    await wh.createSchema();
+    await ensureWebSessions(wh);
+  }
   return wh;
 }

@@ -12,17 +12,18 @@ import type { MetricDef } from '../types.js';
 function recipients(s: Scope): string {
   const d = s.d;
   const has = (type: string) => `max(CASE WHEN e.type = ${d.str(type)} THEN 1 ELSE 0 END)`;
-  const firstClick = `min(CASE WHEN e.type = 'click' THEN e.occurred_at END)`;
-  // A click counts as an open too: mail clients that block tracking pixels still record clicks.
-  return `SELECT r.bucket, r.segment, r.campaign_id, r.customer_id, CASE WHEN x.opened = 1 OR x.clicked = 1 THEN 1 ELSE 0 END AS opened, x.clicked, x.unsubscribed,
-      CASE WHEN x.converted = 1 OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.customer_id AND o.status = 'completed'
+  // One pass over the events from the period's start (what follows a delivery cannot precede it),
+  // grouped by recipient; a click counts as an open too: mail clients that block tracking pixels
+  // still record clicks.
+  return `SELECT ${s.bucket('x.delivered_at')} AS bucket, ${s.segment('x.customer_id')} AS segment, CASE WHEN x.opened = 1 OR x.clicked = 1 THEN 1 ELSE 0 END AS opened,
+      x.clicked, x.unsubscribed,
+      CASE WHEN x.converted = 1 OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = x.customer_id AND o.status = 'completed'
         AND o.ordered_at >= x.first_click AND o.ordered_at < ${d.addDays('x.first_click', 7)}) THEN 1 ELSE 0 END AS converted
-    FROM (SELECT ${s.bucket('min(v.occurred_at)')} AS bucket, ${s.segment('v.customer_id')} AS segment, v.campaign_id, v.customer_id
-        FROM email_events v WHERE v.type = 'delivered' AND ${s.inPeriod('v.occurred_at')} AND ${s.keep('v.customer_id')}
-        GROUP BY v.campaign_id, v.customer_id) r
-      JOIN (SELECT e.campaign_id, e.customer_id, ${has('open')} AS opened, ${has('click')} AS clicked, ${has('unsubscribe')} AS unsubscribed,
-          ${has('conversion')} AS converted, ${firstClick} AS first_click
-        FROM email_events e GROUP BY e.campaign_id, e.customer_id) x ON x.campaign_id = r.campaign_id AND x.customer_id = r.customer_id`;
+    FROM (SELECT e.campaign_id, e.customer_id, min(CASE WHEN e.type = 'delivered' THEN e.occurred_at END) AS delivered_at, ${has('open')} AS opened,
+        ${has('click')} AS clicked, ${has('unsubscribe')} AS unsubscribed, ${has('conversion')} AS converted,
+        min(CASE WHEN e.type = 'click' THEN e.occurred_at END) AS first_click
+      FROM email_events e WHERE e.occurred_at >= ${s.from} GROUP BY e.campaign_id, e.customer_id) x
+    WHERE ${s.inPeriod('x.delivered_at')} AND ${s.keep('x.customer_id')}`;
 }
 
 /** Delivered recipients and how many opened, clicked, unsubscribed, converted: one query for every email rate. */

@@ -10,21 +10,37 @@ import type { MetricDef, Stats, Value } from '../types.js';
 
 const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 
-/** (customer_id, i): the customer is active at boundary i. */
+/**
+ * (customer_id, i, mrr): each paying customer's summed MRR at boundary i, each subscription at its
+ * latest change strictly before it. Changes are grouped by the boundaries that follow them; the
+ * last of a group holds from its first following boundary to the next group's — a range per
+ * group instead of a join of every change with every boundary.
+ */
+export function mrrAt(s: Scope, mrr: string): string {
+  const d = s.d;
+  return `SELECT customer_id, i, sum(mrr) AS mrr FROM (
+      SELECT customer_id, mrr, ${d.unnestRange('lo', `coalesce(lead(lo) OVER (PARTITION BY customer_id, subscription_id ORDER BY lo), ${s.boundaryCount})`)} AS i
+      FROM (SELECT e.customer_id, e.subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS mrr
+        FROM subscription_events e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY 1, 2, 3) g) x
+    GROUP BY customer_id, i HAVING sum(mrr) > 0`;
+}
+
+/**
+ * (customer_id, i): the customer is active at boundary i. Transactional: the latest completed
+ * order before the boundary is within the activity window — orders grouped by the boundaries
+ * that follow them, each group's last order covering boundaries up to the next group's or the
+ * end of its window.
+ */
 export function activeAt(s: Scope): string {
   const d = s.d;
-  if (s.model === 'subscription') {
-    return `SELECT customer_id, i FROM (
-        SELECT e.customer_id, e.subscription_id, b.i, ${d.argMax('e.mrr', 'e.occurred_at')} AS mrr
-        FROM subscription_events e CROSS JOIN ${s.boundaries} b
-        WHERE e.occurred_at < b.instant AND ${s.keep('e.customer_id')}
-        GROUP BY e.customer_id, e.subscription_id, b.i) m
-      GROUP BY customer_id, i HAVING sum(mrr) > 0`;
-  }
+  if (s.model === 'subscription') return `SELECT customer_id, i FROM (${mrrAt(s, 'e.mrr')}) m`;
   const w = s.settings.activityWindowDays;
-  return `SELECT DISTINCT o.customer_id, b.i FROM orders o CROSS JOIN ${s.boundaries} b
-    WHERE o.status = 'completed' AND o.ordered_at < b.instant AND o.ordered_at >= ${d.addDays('b.instant', -w)}
-      AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}`;
+  const hi = `least(coalesce(lead(lo) OVER (PARTITION BY customer_id ORDER BY lo), ${s.boundaryCount}), ${s.boundaryIndex(d.addDays('last_at', w))})`;
+  return `SELECT customer_id, i FROM (
+      SELECT customer_id, ${d.unnestRange('lo', hi)} AS i
+      FROM (SELECT o.customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(o.ordered_at) AS last_at FROM orders o
+        WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
+        GROUP BY 1, 2) g) x`;
 }
 
 /** Each customer's first activity ever. */

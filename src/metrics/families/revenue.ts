@@ -6,6 +6,7 @@
  */
 import { ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
+import { mrrAt } from './retention.js';
 import type { MetricDef, Stats, Value } from '../types.js';
 
 
@@ -13,10 +14,7 @@ import type { MetricDef, Stats, Value } from '../types.js';
 function movementsSql(s: Scope): string {
   const d = s.d;
   return `WITH bounds AS (SELECT * FROM ${s.boundaries}),
-    subs AS (SELECT e.customer_id, e.subscription_id, b.i, ${d.argMax('CAST(e.mrr AS DOUBLE) * e._rate', 'e.occurred_at')} AS mrr
-      FROM subscription_events e CROSS JOIN bounds b WHERE e.occurred_at < b.instant AND ${s.keep('e.customer_id')}
-      GROUP BY e.customer_id, e.subscription_id, b.i),
-    m AS (SELECT customer_id, i, sum(mrr) AS mrr FROM subs GROUP BY customer_id, i),
+    m AS (${mrrAt(s, 'CAST(e.mrr AS DOUBLE) * e._rate')}),
     firsts AS (SELECT customer_id, min(occurred_at) AS first_paid FROM subscription_events WHERE mrr > 0 GROUP BY customer_id),
     pairs AS (SELECT coalesce(a.customer_id, z.customer_id) AS customer_id, coalesce(a.i, z.i - 1) AS j,
         coalesce(a.mrr, 0) AS m0, coalesce(z.mrr, 0) AS m1

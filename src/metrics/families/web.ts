@@ -1,37 +1,21 @@
 /**
  * Web engagement (Plausible/GA4 conventions): sessions are the given session ids, or — where an
- * event has none — a visitor's events split where the gap exceeds 30 minutes. A session belongs
- * to the bucket it started in.
+ * event has none — a visitor's events split where the gap exceeds 30 minutes, derived once at
+ * import. A session belongs to the bucket it started in.
  */
 import { kOfN, rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef } from '../types.js';
 
-const GAP_SECONDS = 30 * 60;
-
-/** One row per session started in the period: start, end, page views, interactions, last page. */
-function sessions(s: Scope): string {
-  const d = s.d;
-  // Events from a day either side of the period, so sessions running over its ends are whole.
-  const events = `SELECT w.* FROM web_events w WHERE w.occurred_at >= ${d.addDays(s.from, -1)} AND w.occurred_at < ${d.addDays(s.to, 1)}`;
-  const derived = `SELECT e.visitor_id, e.customer_id, e.occurred_at, e.type, e.path,
-        sum(CASE WHEN e.prev IS NULL OR ${d.secondsBetween('e.prev', 'e.occurred_at')} > ${GAP_SECONDS} THEN 1 ELSE 0 END)
-        OVER (PARTITION BY e.visitor_id ORDER BY e.occurred_at, e.event_id ROWS UNBOUNDED PRECEDING) AS n
-      FROM (SELECT v.*, lag(v.occurred_at) OVER (PARTITION BY v.visitor_id ORDER BY v.occurred_at, v.event_id) AS prev
-        FROM (${events}) v WHERE v.session_id IS NULL) e`;
-  // Sessions are summarised apart (given ids, derived ones) and then put together: grouping by
-  // the given id or by (visitor, number) is cheaper than building one text key per event.
-  const summary = `min(occurred_at) AS started, max(occurred_at) AS ended, max(customer_id) AS customer_id,
-      ${d.countIf("type = 'pageview'")} AS pageviews, ${d.countIf("type <> 'pageview'")} AS interactions,
-      ${d.argMax("CASE WHEN type = 'pageview' THEN path END", "CASE WHEN type = 'pageview' THEN occurred_at END")} AS exit_path,
-      max(CASE WHEN type = 'pageview' THEN occurred_at END) AS exit_at`;
-  return `SELECT ${summary} FROM (${events}) g WHERE g.session_id IS NOT NULL GROUP BY g.session_id
-    UNION ALL SELECT ${summary} FROM (${derived}) x GROUP BY x.visitor_id, x.n`;
-}
+/**
+ * Sessions as the import keeps them (warehouse/derived/web-sessions.ts): start, end, page views,
+ * interactions, last page and its time.
+ */
+const SESSIONS = `_web_sessions`;
 
 /** Sessions started in the period with bucket and segment. */
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*
-  FROM (${sessions(s)}) q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
+  FROM ${SESSIONS} q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
 
 const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] as const, statsAdditive: true };
 
@@ -103,6 +87,8 @@ const TOP_PAGES = 10;
 export const exitRate: MetricDef = {
   ...base,
   statsAdditive: false,
+  // Exits and views add up over buckets, page by page: the period is the sum of the series.
+  periodFromSeries: true,
   id: 'exit_rate',
   name: 'Exit rate',
   description: 'Per page: sessions that ended on it as a share of its page views. The value is over all pages.',
@@ -112,7 +98,7 @@ export const exitRate: MetricDef = {
   convention: `Exits count at the time of a session's last page view, page views at theirs, both in the period. parts holds the exit rate of the ${TOP_PAGES} most viewed pages, by path.`,
   sql: (s) => `SELECT bucket, segment, path AS key, sum(exits) AS exits, sum(views) AS views FROM (
       SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS path, count(*) AS exits, 0 AS views
-        FROM (${sessions(s)}) q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY 1, 2, 3
+        FROM ${SESSIONS} q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY 1, 2, 3
       UNION ALL
       SELECT ${s.bucket('w.occurred_at')}, ${s.segment('w.customer_id')}, w.path, 0, count(*) FROM web_events w
         WHERE w.type = 'pageview' AND w.path IS NOT NULL AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY 1, 2, 3) u

@@ -9,6 +9,7 @@
 import { UsageError } from '../errors.js';
 import { getSettings } from '../schema/settings.js';
 import { tableDef, type TableDef } from '../schema/tables.js';
+import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
 import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
 import { checkQuery, foreignCurrency, fxQuery } from './validate-sql.js';
@@ -163,7 +164,10 @@ export async function storeChecked(
     await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (SELECT ${keyText} FROM (${toStore}) s)`);
   }
   if (t.upsert) await wh.exec(`DELETE FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`);
+  const firstLoad = await isEmpty(wh, t.name);
+  if (t.name === 'web_events') await noteTouchedSessions(wh, firstLoad ? null : toStore);
   await wh.exec(`INSERT INTO ${tbl} (${stored.join(', ')}) SELECT ${stored.join(', ')} FROM (${toStore}) c`);
+  if (t.name === 'web_events') await refreshWebSessions(wh, firstLoad);
 
   // Quarantine the rejected rows, once: a re-import finds them there already.
   await wh.exec(`INSERT INTO _quarantine

@@ -1,4 +1,5 @@
 /** DuckDB DDL for the canonical tables (from the schema) and the workspace's bookkeeping tables. */
+import { webSessionsSql } from '../../derived/web-sessions.js';
 import { TABLES, type TableDef } from '../../schema/tables.js';
 import { duckdbDialect as d } from './dialect.js';
 
@@ -22,5 +23,5 @@ export const BOOKKEEPING_SQL = [
 ];
 
 export function schemaSql(): string[] {
-  return [...TABLES.map(createTableSql), ...BOOKKEEPING_SQL];
+  return [...TABLES.map(createTableSql), ...BOOKKEEPING_SQL, webSessionsSql(d)];
 }
