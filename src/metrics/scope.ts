@@ -34,12 +34,16 @@ export interface Scope {
   /** The label of a bucket index: its first local day, 'period', 'before' or 'after'. */
   labelOf(i: number): string;
   /**
-   * How many boundaries lie at or before a timestamp: the first boundary strictly after it.
-   * A state set at ts holds at boundaries boundaryIndex(ts) and later.
+   * How many boundaries lie at or before a timestamp (plus `days`): the first boundary strictly
+   * after it. A state set at ts holds at boundaries boundaryIndex(ts) and later; something that
+   * counts for `days` after ts counts up to boundary boundaryIndex(ts, days) (exclusive). The days
+   * shift the boundaries, computed once, never the timestamps: date arithmetic per row is dear.
    */
-  boundaryIndex(ts: string): string;
+  boundaryIndex(ts: string, days?: number): string;
   /** How many boundaries there are (the period's start and end, and the bucket starts between). */
   readonly boundaryCount: number;
+  /** Each row of a query with columns `lo` and `hi` once per boundary index i in [lo, hi), as column `i`. */
+  spread(rows: string): string;
   /** The bucket label of an instant (for metrics measured at bucket ends). */
   readonly grain: Grain | null;
   /** The segment of a customer (NULL without --by). Pass a qualified column (`o.customer_id`). */
@@ -129,8 +133,8 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     };
     return search(-1, instants.length - 1);
   };
-  const boundaryIndex = (ts: string) => {
-    const instants = edgesP();
+  const boundaryIndex = (ts: string, days = 0) => {
+    const instants = edgesP().map((t) => (days ? d.addDays(t, -days) : t));
     const search = (lo: number, hi: number): string => {
       if (lo === hi) return String(lo);
       const m = Math.floor((lo + hi) / 2) + 1;
@@ -161,6 +165,7 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     labelOf,
     boundaryIndex,
     boundaryCount: labels.length,
+    spread: (rows) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN ${d.integers(labels.length)} r ON r.k < x.hi - x.lo`,
     // The customers alias `c` is local to these subqueries; callers pass qualified ids.
     segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
     keep: (id) => (input.slice.where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${whereP()})` : 'TRUE'),

@@ -45,8 +45,8 @@ export interface Dialect {
   localToInstant(localExpr: string, tzExpr: string): string;
   /** Aggregates: rows where the condition holds; the sum of an expression over them; the value at the largest `by`. */
   countIf(cond: string): string;
-  /** One row per integer in [lo, hi) (none when hi <= lo), in a select list. */
-  unnestRange(lo: string, hi: string): string;
+  /** A table of one column `k`: the integers 0 … n − 1 (to spread a row over a range by a join). */
+  integers(n: number): string;
   sumIf(expr: string, cond: string): string;
   argMax(valueExpr: string, byExpr: string): string;
   /** The exact median of an expression (an aggregate). */

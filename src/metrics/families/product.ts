@@ -19,16 +19,18 @@ export const productAdoptionRate: MetricDef = {
   modelTables: { subscription: ['activity_events', ...MODEL_TABLES.subscription], transactional: ['activity_events', ...MODEL_TABLES.transactional] },
   teams: ['product'],
   convention: `Active by the workspace model at the end of the period. The value counts any activity event as use; parts holds the adoption of the ${TOP_FEATURES} most used features.`,
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries}), active AS (${activeAt(s)}),
-      used AS (SELECT DISTINCT a.customer_id, a.i, ae.name FROM active a JOIN bounds hb ON hb.i = a.i JOIN bounds lb ON lb.i = a.i - 1
-        JOIN activity_events ae ON ae.customer_id = a.customer_id AND ae.occurred_at >= lb.instant AND ae.occurred_at < hb.instant),
-      counts AS (SELECT i, count(*) AS n FROM active GROUP BY i)
-    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment, '' AS key, c.n AS n,
-        (SELECT count(DISTINCT u.customer_id) FROM used u WHERE u.i = c.i) AS k
-      FROM counts c JOIN bounds lb ON lb.i = c.i - 1
+  // Active customers at each bucket end (boundary i) meet the features they used in the bucket
+  // (i − 1), found by bucketing the period's events: no join of events with boundaries.
+  sql: (s) => `WITH active AS (SELECT a.customer_id, a.i, ${s.segment('a.customer_id')} AS segment FROM (${activeAt(s)}) a WHERE a.i >= 1),
+      used AS (SELECT DISTINCT ae.customer_id, ${s.bucket('ae.occurred_at')} + 1 AS i, ae.name FROM activity_events ae
+        WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}),
+      counts AS (SELECT i, segment, count(*) AS n FROM active GROUP BY 1, 2)
+    SELECT a.i - 1 AS bucket, a.segment, '' AS key, count(*) AS n, count(x.customer_id) AS k
+      FROM active a LEFT JOIN (SELECT DISTINCT customer_id, i FROM used) x ON x.customer_id = a.customer_id AND x.i = a.i GROUP BY 1, 2
     UNION ALL
-    SELECT lb.i, CAST(NULL AS VARCHAR), u.name, max(c.n), count(DISTINCT u.customer_id)
-      FROM used u JOIN counts c ON c.i = u.i JOIN bounds lb ON lb.i = u.i - 1 GROUP BY lb.i, u.name`,
+    SELECT a.i - 1, a.segment, u.name, max(c.n), count(*)
+      FROM active a JOIN used u ON u.customer_id = a.customer_id AND u.i = a.i
+        JOIN counts c ON c.i = a.i AND c.segment IS NOT DISTINCT FROM a.segment GROUP BY 1, 2, 3`,
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
     const tally = new Map<string, { k: number; n: number }>();
@@ -47,6 +49,21 @@ export const productAdoptionRate: MetricDef = {
 
 const DECILES = Array.from({ length: 10 }, (_, i) => i);
 
+/** The mean, median (interpolated, as quantile_cont) and decile shares of a histogram of integer scores. */
+export function histogramSummary(counts: ReadonlyMap<number, number>): { n: number; mean: number; median: number; deciles: number[] } {
+  const scores = [...counts.keys()].sort((a, b) => a - b);
+  const n = scores.reduce((a, v) => a + counts.get(v)!, 0);
+  const nth = (k: number) => {
+    let seen = 0;
+    for (const v of scores) if ((seen += counts.get(v)!) > k) return v;
+    return scores.at(-1) ?? 0;
+  };
+  const pos = (n - 1) / 2;
+  const median = nth(Math.floor(pos)) + (pos - Math.floor(pos)) * (nth(Math.ceil(pos)) - nth(Math.floor(pos)));
+  const deciles = DECILES.map((k) => scores.filter((v) => (k === 9 ? v >= 90 : v >= k * 10 && v < k * 10 + 10)).reduce((a, v) => a + counts.get(v)!, 0));
+  return { n, mean: scores.reduce((a, v) => a + v * counts.get(v)!, 0) / n, median, deciles };
+}
+
 export const engagementScore: MetricDef = {
   id: 'engagement_score',
   name: 'Customer engagement score',
@@ -57,28 +74,42 @@ export const engagementScore: MetricDef = {
   tables: ['activity_events', 'customers'],
   teams: ['product', 'data'],
   convention: 'Scored at the end of the period (each bucket end in a series) over customers created before it; weights from the engagement_weights setting (default 1). parts: median and the share of customers per decile (d1 = 0–9, …, d10 = 90–100).',
+  // Rows: per bucket end and segment, how many customers have each score (key), and how many
+  // customers there are (key 'n'); those without activity score 0. An event counts at the bucket
+  // ends in the 30 days after it: a range of boundary indices, not a join with every boundary.
   sql: (s) => {
     const d = s.d;
     const weights = Object.entries(s.settings.engagementWeights);
     const weight = weights.length ? `CASE ae.name ${weights.map(([n, w]) => `WHEN ${d.str(n)} THEN ${Number(w)}`).join(' ')} ELSE 1 END` : '1';
-    return `WITH bounds AS (SELECT * FROM ${s.boundaries}),
-      raw AS (SELECT hb.i, c.customer_id, coalesce(sum(CASE WHEN ae.event_id IS NULL THEN 0 ELSE ${weight} END), 0) AS raw
-        FROM bounds hb JOIN customers c ON c.created_at < hb.instant
-          LEFT JOIN activity_events ae ON ae.customer_id = c.customer_id AND ae.occurred_at >= ${d.addDays('hb.instant', -TRAILING_DAYS)} AND ae.occurred_at < hb.instant
-        WHERE hb.i >= 1 AND ${s.keep('c.customer_id')} GROUP BY hb.i, c.customer_id),
+    const events = `SELECT ae.customer_id, ${weight} AS w, ${s.boundaryIndex('ae.occurred_at')} AS lo, ${s.boundaryIndex('ae.occurred_at', TRAILING_DAYS)} AS hi
+      FROM activity_events ae WHERE ae.occurred_at >= ${d.addDays(s.from, -TRAILING_DAYS)} AND ae.occurred_at < ${s.to} AND ${s.keep('ae.customer_id')}`;
+    return `WITH ev AS (${s.spread(events)}),
+      raw AS (SELECT e.i, e.customer_id, sum(e.w) AS raw FROM ev e JOIN customers c ON c.customer_id = e.customer_id
+        WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY 1, 2),
       p AS (SELECT i, ${d.quantile('CASE WHEN raw > 0 THEN raw END', 0.99)} AS p99 FROM raw GROUP BY i),
-      scored AS (SELECT r.i, r.customer_id, CASE WHEN p.p99 > 0 THEN least(100, round(100.0 * r.raw / p.p99)) ELSE 0 END AS score
-        FROM raw r JOIN p ON p.i = r.i)
-    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS n, avg(x.score) AS mean, ${d.median('x.score')} AS median,
-      ${DECILES.map((k) => `${d.countIf(k === 9 ? 'x.score >= 90' : `x.score >= ${k * 10} AND x.score < ${k * 10 + 10}`)} AS d${k + 1}`).join(', ')}
-    FROM scored x JOIN bounds lb ON lb.i = x.i - 1 GROUP BY 1, 2`;
+      people AS (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
+        FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2)
+    SELECT r.i - 1 AS bucket, ${s.segment('r.customer_id')} AS segment,
+        CAST(CASE WHEN p.p99 > 0 THEN least(100, round(100.0 * r.raw / p.p99)) ELSE 0 END AS VARCHAR) AS key, count(*) AS k
+      FROM raw r JOIN p ON p.i = r.i GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT b.i - 1, x.segment, 'n', sum(x.n) FROM ${s.boundaries} b JOIN people x ON x.lo <= b.i WHERE b.i >= 1 GROUP BY 1, 2`;
   },
-  finish: (st) => {
-    const n = num(st, 'n');
+  finish: () => ({ value: null, n: 0 }),
+  finishRows: (rows) => {
+    const counts = new Map<number, number>();
+    let n = 0;
+    for (const r of rows) {
+      if (r.key === 'n') n += num(r.stats, 'k');
+      else counts.set(Number(r.key), (counts.get(Number(r.key)) ?? 0) + num(r.stats, 'k'));
+    }
     if (n === 0) return { value: null, n, note: 'No customers before the end of the period.' };
-    const parts: Record<string, number> = { median: num(st, 'median') };
-    for (const k of DECILES) parts[`d${k + 1}`] = (100 * num(st, `d${k + 1}`)) / n;
-    return { value: num(st, 'mean'), n, parts };
+    const active = [...counts.values()].reduce((a, b) => a + b, 0);
+    counts.set(0, (counts.get(0) ?? 0) + n - active);
+    const h = histogramSummary(counts);
+    const parts: Record<string, number> = { median: h.median };
+    h.deciles.forEach((c, k) => (parts[`d${k + 1}`] = (100 * c) / n));
+    return { value: h.mean, n, parts };
   },
 };
 

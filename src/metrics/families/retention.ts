@@ -18,11 +18,10 @@ const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
  */
 export function mrrAt(s: Scope, mrr: string): string {
   const d = s.d;
-  return `SELECT customer_id, i, sum(mrr) AS mrr FROM (
-      SELECT customer_id, mrr, ${d.unnestRange('lo', `coalesce(lead(lo) OVER (PARTITION BY customer_id, subscription_id ORDER BY lo), ${s.boundaryCount})`)} AS i
-      FROM (SELECT e.customer_id, e.subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS mrr
-        FROM subscription_events e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY 1, 2, 3) g) x
-    GROUP BY customer_id, i HAVING sum(mrr) > 0`;
+  const groups = `SELECT e.customer_id, e.subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS mrr
+    FROM subscription_events e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY 1, 2, 3`;
+  const spans = `SELECT customer_id, mrr, lo, coalesce(lead(lo) OVER (PARTITION BY customer_id, subscription_id ORDER BY lo), ${s.boundaryCount}) AS hi FROM (${groups}) g`;
+  return `SELECT customer_id, i, sum(mrr) AS mrr FROM (${s.spread(spans)}) x GROUP BY customer_id, i HAVING sum(mrr) > 0`;
 }
 
 /**
@@ -35,12 +34,12 @@ export function activeAt(s: Scope): string {
   const d = s.d;
   if (s.model === 'subscription') return `SELECT customer_id, i FROM (${mrrAt(s, 'e.mrr')}) m`;
   const w = s.settings.activityWindowDays;
-  const hi = `least(coalesce(lead(lo) OVER (PARTITION BY customer_id ORDER BY lo), ${s.boundaryCount}), ${s.boundaryIndex(d.addDays('last_at', w))})`;
-  return `SELECT customer_id, i FROM (
-      SELECT customer_id, ${d.unnestRange('lo', hi)} AS i
-      FROM (SELECT o.customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(o.ordered_at) AS last_at FROM orders o
-        WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
-        GROUP BY 1, 2) g) x`;
+  // A group's window ends W days after its last order: the boundary index of that order, W days on.
+  const groups = `SELECT o.customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(${s.boundaryIndex('o.ordered_at', w)}) AS reach
+    FROM orders o WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
+    GROUP BY 1, 2`;
+  const spans = `SELECT customer_id, lo, least(coalesce(lead(lo) OVER (PARTITION BY customer_id ORDER BY lo), ${s.boundaryCount}), reach) AS hi FROM (${groups}) g`;
+  return `SELECT customer_id, i FROM (${s.spread(spans)}) x`;
 }
 
 /** Each customer's first activity ever. */

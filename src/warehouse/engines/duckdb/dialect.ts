@@ -64,7 +64,7 @@ export const duckdbDialect: Dialect = {
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
   // timezone(zone, TIMESTAMP) reads the wall time in the zone (DST gaps and overlaps as ICU does).
   localToInstant: (local, tz) => `timezone(${tz}, CAST(${local} AS TIMESTAMP))`,
-  unnestRange: (lo, hi) => `unnest(range(${lo}, ${hi}))`,
+  integers: (n) => `(SELECT range AS k FROM range(0, ${Math.trunc(n)}))`,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
