@@ -77,7 +77,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     }
     const rows = await pending;
     return rows.map((r) => ({
-      bucket: typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
+      bucket: r.bucket === null ? 'period' : typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
       segment: r.segment === null ? null : String(r.segment),
       ...(r.key === undefined ? {} : { key: String(r.key) }),
       stats: toStats(r),
@@ -87,7 +87,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // Rows for the period: the series' own when the metric is defined over buckets (a cohort
   // matrix) or its statistics add up; else a query over the whole period.
-  const periodRows = m.periodFromSeries ? seriesRows : m.statsAdditive ? [{ bucket: 'period', segment: null, stats: sumStats(seriesRows) }] : await run(req.from, req.to, null, unsliced);
+  const periodRows = m.periodFromSeries
+    ? seriesRows
+    : m.periodInSeries
+      ? seriesRows.filter((r) => r.bucket === 'period')
+      : m.statsAdditive
+        ? [{ bucket: 'period', segment: null, stats: sumStats(seriesRows) }]
+        : await run(req.from, req.to, null, unsliced);
   const [period] = periodRows;
   const value = m.finishRows ? m.finishRows(periodRows) : m.finish(period?.stats ?? {});
   const series = m.noSeries ? [] : bucketStarts(req.from, req.to, req.grain).map((start) => {

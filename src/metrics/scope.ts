@@ -82,11 +82,14 @@ const CUSTOMER_FIELDS = tableDef('customers')
   .fields.map((f) => f.name)
   .filter((n) => n !== 'attributes' && n !== 'customer_id');
 
+/** The customers alias inside the filter and breakdown subqueries: a name no metric uses for its own tables. */
+const ALIAS = 'slice_c';
+
 /** The SQL for a customer field or attribute key, by name; a usage error for anything else. */
 export function customerField(d: Dialect, name: string): string {
-  if (CUSTOMER_FIELDS.includes(name)) return `c.${d.ident(name)}`;
+  if (CUSTOMER_FIELDS.includes(name)) return `${ALIAS}.${d.ident(name)}`;
   const key = name.startsWith('attributes.') ? name.slice('attributes.'.length) : name;
-  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return d.jsonText('c.attributes', key);
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return d.jsonText(`${ALIAS}.attributes`, key);
   throw new UsageError(
     'unknown-field',
     `Cannot filter or group by "${name}".`,
@@ -166,8 +169,8 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     boundaryIndex,
     boundaryCount: labels.length,
     spread: (rows) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN ${d.integers(labels.length)} r ON r.k < x.hi - x.lo`,
-    // The customers alias `c` is local to these subqueries; callers pass qualified ids.
-    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers c WHERE c.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
-    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT c.customer_id FROM customers c WHERE ${whereP()})` : 'TRUE'),
+    // Callers pass qualified ids; the subqueries' own alias cannot capture them.
+    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers ${ALIAS} WHERE ${ALIAS}.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
+    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM customers ${ALIAS} WHERE ${whereP()})` : 'TRUE'),
   };
 }

@@ -76,6 +76,8 @@ export interface MetricDef {
   finishRows?(rows: readonly { bucket: string; key?: string; stats: Stats }[]): Value;
   /** The period value comes from the rows of the series run (a cohort matrix is made of buckets). */
   readonly periodFromSeries?: boolean;
+  /** The series query also returns the whole period's statistics, as rows with a NULL bucket. */
+  readonly periodInSeries?: boolean;
   /** The series does not apply (a survival curve is over customer age, not calendar time). */
   readonly noSeries?: boolean;
   /** No breakdown by customer: its rows have no customer (social posts). */

@@ -28,7 +28,7 @@ function cohortSql(s: Scope): string {
     cohort AS (SELECT f.customer_id, b.i AS ci FROM (${firsts(s)}) f JOIN bounds b ON f.first_at >= b.instant
       JOIN bounds nb ON nb.i = b.i + 1 AND f.first_at < nb.instant WHERE ${s.keep('f.customer_id')}),
     act AS (${activity})
-    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment, k, count(*) AS n FROM (
+    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment, k, count(*) AS n FROM (
       SELECT c.customer_id, c.ci, 0 AS k FROM cohort c
       UNION ALL
       SELECT c.customer_id, c.ci, a.j - c.ci FROM cohort c JOIN act a ON a.customer_id = c.customer_id AND a.j > c.ci
@@ -84,7 +84,7 @@ function survivalSql(s: Scope): string {
           FROM subscription_events WHERE occurred_at < ${s.to} GROUP BY customer_id, subscription_id) q GROUP BY customer_id`
       : `SELECT customer_id, CASE WHEN ${d.addDays('max(ordered_at)', w)} <= ${s.to} THEN ${d.addDays('max(ordered_at)', w)} END AS churned_at
           FROM orders WHERE status = 'completed' AND ordered_at < ${s.to} GROUP BY customer_id`;
-  return `SELECT 'period' AS bucket, CAST(NULL AS VARCHAR) AS segment, month, ${d.countIf('churned')} AS deaths, ${d.countIf('NOT churned')} AS censored
+  return `SELECT 'period' AS bucket, ${s.segment('x.customer_id')} AS segment, month, ${d.countIf('churned')} AS deaths, ${d.countIf('NOT churned')} AS censored
     FROM (SELECT f.customer_id, c.churned_at IS NOT NULL AS churned,
         floor(${d.secondsBetween('f.first_at', `coalesce(c.churned_at, ${s.to})`)} / 86400.0 / ${DAYS_PER_MONTH}) AS month
       FROM (${firsts(s)}) f JOIN (${churnAt}) c ON c.customer_id = f.customer_id

@@ -4,9 +4,14 @@ import type { Scope } from '../scope.js';
 import type { MetricDef, Stats } from '../types.js';
 
 
-/** Customers known at each bucket's end (the denominator of the programme's reach). */
-const customersAtEnd = (s: Scope, alias: string) =>
-  `(SELECT count(*) FROM customers c2 WHERE c2.created_at < ${alias}.instant AND ${s.keep('c2.customer_id')})`;
+/**
+ * Rows (bucket, segment, n): customers created before each bucket's end — the programme's reach.
+ * Customers are counted by the first boundary after their creation, then summed up to each end.
+ */
+const customersAtEnds = (s: Scope) => `SELECT b.i - 1 AS bucket, x.segment, 0 AS k, sum(x.n) AS n
+  FROM ${s.boundaries} b JOIN (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
+    FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2) x ON x.lo <= b.i
+  WHERE b.i >= 1 GROUP BY 1, 2`;
 
 export const redemptionRate: MetricDef = {
   id: 'redemption_rate',
@@ -37,12 +42,10 @@ export const activeEngagementRate: MetricDef = {
   tables: ['loyalty_ledger', 'customers'],
   teams: ['marketing'],
   test: kOfN,
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
-      (SELECT count(DISTINCT l.customer_id) FROM loyalty_ledger l WHERE l.kind IN ('earn', 'redeem')
-        AND l.occurred_at >= lb.instant AND l.occurred_at < hb.instant AND ${s.keep('l.customer_id')}) AS k,
-      ${customersAtEnd(s, 'hb')} AS n
-    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1`,
+  sql: (s) => `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
+      SELECT ${s.bucket('l.occurred_at')} AS bucket, ${s.segment('l.customer_id')} AS segment, count(DISTINCT l.customer_id) AS k, 0 AS n
+        FROM loyalty_ledger l WHERE l.kind IN ('earn', 'redeem') AND ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY 1, 2
+      UNION ALL ${customersAtEnds(s)}) u GROUP BY 1, 2`,
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };
 
@@ -56,12 +59,15 @@ export const participationRate: MetricDef = {
   tables: ['loyalty_members', 'customers'],
   teams: ['marketing', 'leadership'],
   test: kOfN,
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
-      (SELECT count(*) FROM loyalty_members m WHERE m.joined_at < hb.instant AND (m.left_at IS NULL OR m.left_at >= hb.instant)
-        AND ${s.keep('m.customer_id')}) AS k,
-      ${customersAtEnd(s, 'hb')} AS n
-    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1`,
+  // A member counts at the boundaries from the first after joining to the first after leaving.
+  sql: (s) => {
+    const spans = `SELECT m.customer_id, ${s.boundaryIndex('m.joined_at')} AS lo,
+        CASE WHEN m.left_at IS NULL THEN ${s.boundaryCount} ELSE ${s.boundaryIndex('m.left_at')} END AS hi
+      FROM loyalty_members m WHERE m.joined_at < ${s.to} AND ${s.keep('m.customer_id')}`;
+    return `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
+        SELECT i - 1 AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS k, 0 AS n FROM (${s.spread(spans)}) x WHERE i >= 1 GROUP BY 1, 2
+        UNION ALL ${customersAtEnds(s)}) u GROUP BY 1, 2`;
+  },
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };
 
@@ -75,12 +81,16 @@ export const pointsLiability: MetricDef = {
   tables: ['loyalty_ledger'],
   teams: ['data', 'leadership'],
   convention: 'Adjustments add points.',
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.i AS bucket, CAST(NULL AS VARCHAR) AS segment,
-      coalesce(sum(CASE WHEN l.kind IN ('redeem', 'expire') THEN -1 ELSE 1 END * CAST(l.points AS DOUBLE)), 0) AS points,
-      count(DISTINCT l.customer_id) AS n
-    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1 LEFT JOIN loyalty_ledger l ON l.occurred_at < hb.instant AND ${s.keep('l.customer_id')}
-    WHERE lb.label <> 'end' GROUP BY 1`,
+  // Entries are summed by the first boundary after them, then up to each bucket's end; customers
+  // are counted from their first entry.
+  sql: (s) => `SELECT b.i - 1 AS bucket, x.segment, coalesce(sum(x.points), 0) AS points, coalesce(sum(x.customers), 0) AS n
+    FROM ${s.boundaries} b JOIN (
+      SELECT lo, segment, sum(points) AS points, count(DISTINCT CASE WHEN first THEN customer_id END) AS customers FROM (
+        SELECT l.customer_id, ${s.boundaryIndex('l.occurred_at')} AS lo, ${s.segment('l.customer_id')} AS segment,
+          CASE WHEN l.kind IN ('redeem', 'expire') THEN -1 ELSE 1 END * CAST(l.points AS DOUBLE) AS points,
+          l.occurred_at = min(l.occurred_at) OVER (PARTITION BY l.customer_id) AS first
+        FROM loyalty_ledger l WHERE l.occurred_at < ${s.to} AND ${s.keep('l.customer_id')}) e GROUP BY 1, 2) x ON x.lo <= b.i
+    WHERE b.i >= 1 GROUP BY 1, 2`,
   finish: (st) => ({ value: num(st, 'points'), n: num(st, 'n') }),
 };
 

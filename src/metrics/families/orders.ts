@@ -12,9 +12,9 @@ export function completedOrders(s: Scope): string {
     FROM orders o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')} AND ${s.keep('o.customer_id')}`;
 }
 
-/** Per bucket, segment and customer: orders placed. */
-const perCustomer = (s: Scope) => `SELECT bucket, segment, customer_id, count(*) AS orders, min(ordered_at) AS first_in_bucket
-  FROM (${completedOrders(s)}) o GROUP BY bucket, segment, customer_id`;
+/** Per bucket, segment and customer: orders placed; and per customer over the period (a NULL bucket), in the same pass. */
+const perCustomer = (s: Scope) => `SELECT bucket, segment, customer_id, count(*) AS orders
+  FROM (${completedOrders(s)}) o GROUP BY GROUPING SETS ((bucket, segment, customer_id), (segment, customer_id))`;
 
 export const aov: MetricDef = {
   id: 'aov',
@@ -44,6 +44,7 @@ export const aov: MetricDef = {
 
 export const purchaseFrequency: MetricDef = {
   id: 'purchase_frequency',
+  periodInSeries: true,
   name: 'Purchase frequency',
   description: 'Completed orders per ordering customer.',
   formula: 'completed orders / distinct ordering customers, in the period',
@@ -60,6 +61,7 @@ export const purchaseFrequency: MetricDef = {
 
 export const repeatPurchaseRate: MetricDef = {
   id: 'repeat_purchase_rate',
+  periodInSeries: true,
   name: 'Repeat purchase rate',
   description: 'Share of ordering customers who ordered at least twice in the period.',
   formula: 'customers with ≥ 2 completed orders / customers with ≥ 1, in the period · 100',
@@ -82,6 +84,7 @@ export const repeatPurchaseRate: MetricDef = {
 
 export const returningCustomerRate: MetricDef = {
   id: 'returning_customer_rate',
+  periodInSeries: true,
   name: 'Returning customer rate',
   description: 'Share of ordering customers who had ordered before the period (or bucket) began.',
   formula: 'ordering customers with a completed order before the start / ordering customers · 100',
@@ -92,17 +95,22 @@ export const returningCustomerRate: MetricDef = {
   test: kOfN,
   sql: (s) => {
     // A customer's first completed order ever; they are returning in a bucket when it lies
-    // before that bucket (outside the period, or in an earlier bucket of it).
+    // before that bucket (outside the period, or in an earlier bucket of it), and in the period
+    // (NULL bucket) when it lies before the period.
     const first = `(SELECT min(f.ordered_at) FROM orders f WHERE f.status = 'completed' AND f.customer_id = c.customer_id)`;
-    return `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(`NOT ${s.inPeriod('first_ever')} OR ${s.bucket('first_ever')} <> bucket`)} AS k
+    return `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(`NOT ${s.inPeriod('first_ever')} OR (bucket IS NOT NULL AND ${s.bucket('first_ever')} <> bucket)`)} AS k
       FROM (SELECT c.*, ${first} AS first_ever FROM (${perCustomer(s)}) c) r GROUP BY bucket, segment`;
   },
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
 
-/** Customers' distinct product categories bought in the period. */
+/**
+ * Customers' distinct product categories bought in each bucket and, in the same pass (a NULL
+ * bucket: the period), over the whole period — one join of the order lines, not two.
+ */
 const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id, count(DISTINCT i.category) AS categories
-  FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id GROUP BY o.bucket, o.segment, o.customer_id`;
+  FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id
+  GROUP BY GROUPING SETS ((o.bucket, o.segment, o.customer_id), (o.segment, o.customer_id))`;
 
 /** Ordering customers (n), those with two or more categories (k, also multi) and with exactly one: shared by upsell and cross-sell. */
 const categoryStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,
@@ -118,6 +126,7 @@ export const upsellRatio: MetricDef = {
   direction: 'higher',
   tables: ['orders', 'order_items'],
   teams: ['sales'],
+  periodInSeries: true,
   convention: 'Categories come from order lines of completed orders; lines without a category are not counted.',
   sql: (s) => categoryStats(s),
   finish: (st) => {
@@ -135,6 +144,7 @@ export const crossSellRate: MetricDef = {
   direction: 'higher',
   tables: ['orders', 'order_items'],
   teams: ['sales'],
+  periodInSeries: true,
   test: kOfN,
   sql: (s) => categoryStats(s),
   finish: (st) => proportion(st, 'No completed orders in the period.'),
