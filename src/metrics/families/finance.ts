@@ -46,18 +46,25 @@ export const dso: MetricDef = {
   tables: ['invoices'],
   teams: ['data', 'leadership'],
   convention: 'Receivables are invoiced amounts issued before the end and not paid by it (less any amount paid by then); credit sales are invoices issued in the period.',
+  // Each invoice counts by boundary index: issued at i (= bucket i − 1's sales), owed from i on,
+  // its payment deducted from the boundary after both issue and payment; balances at each end
+  // are sums up to it — no join of every invoice with every boundary.
   sql: (s) => {
     const d = s.d;
     const amount = 'CAST(v.amount AS DOUBLE) * v._rate';
     const paid = 'CAST(coalesce(v.paid_amount, v.amount) AS DOUBLE) * v._rate';
-    return `WITH bounds AS (SELECT * FROM ${s.boundaries})
-      SELECT lb.i AS bucket, ${s.segment('v.customer_id')} AS segment,
-        ${d.sumIf(amount, 'v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS sales,
-        ${d.sumIf(`${amount} - CASE WHEN v.paid_at < hb.instant THEN ${paid} ELSE 0 END`, 'v.issued_at < hb.instant')} AS receivables,
-        ${d.countIf('v.issued_at >= lb.instant AND v.issued_at < hb.instant')} AS n,
+    const issued = s.boundaryIndex('v.issued_at');
+    const paidFrom = `greatest(${issued}, ${s.boundaryIndex('v.paid_at')})`;
+    return `WITH inv AS (SELECT ${s.segment('v.customer_id')} AS segment, ${issued} AS lo, ${amount} AS amount,
+          CASE WHEN v.paid_at IS NULL THEN NULL ELSE ${paidFrom} END AS paid_lo, ${paid} AS paid
+        FROM invoices v WHERE v.issued_at < ${s.to} AND ${s.keep('v.customer_id')}),
+      steps AS (SELECT lo, segment, sum(amount) AS owed, count(*) AS issued FROM inv GROUP BY 1, 2
+        UNION ALL SELECT paid_lo, segment, -sum(paid), 0 FROM inv WHERE paid_lo IS NOT NULL GROUP BY 1, 2)
+    SELECT hb.i - 1 AS bucket, x.segment, coalesce(sum(CASE WHEN x.lo = hb.i AND x.issued > 0 THEN x.owed END), 0) AS sales,
+        sum(x.owed) AS receivables, coalesce(sum(CASE WHEN x.lo = hb.i THEN x.issued END), 0) AS n,
         max(${d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
-      FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1 CROSS JOIN invoices v
-      WHERE v.issued_at < hb.instant AND ${s.keep('v.customer_id')} GROUP BY 1, 2`;
+      FROM ${s.boundaries} hb JOIN ${s.boundaries} lb ON lb.i = hb.i - 1 JOIN steps x ON x.lo <= hb.i
+      WHERE hb.i >= 1 GROUP BY 1, 2`;
   },
   finish: (st) => {
     const v = ratio(num(st, 'receivables'), num(st, 'sales'));
