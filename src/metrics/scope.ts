@@ -124,27 +124,20 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     const instants = edgesP();
     return `(${instants.map((t, i) => `SELECT ${i} AS i, ${d.str(labels[i]!)} AS label, ${t} AS instant`).join(' UNION ALL ')})`;
   });
-  // A timestamp's bucket, as its index, by a binary search over the bucket edges (instants
-  // computed once): several times cheaper than converting every timestamp to local time, and an
-  // integer groups faster than a text label. -1 is before the first edge, n after the last.
-  const bucketOf = (ts: string) => {
-    const instants = edgesP();
-    const search = (lo: number, hi: number): string => {
-      if (lo === hi) return String(lo);
+  // Where a timestamp falls among instants, by a binary search written as nested CASEs (the
+  // instants computed once): how many instants lie at or before it, plus `base`. Several times
+  // cheaper than converting every timestamp to local time, and an integer groups faster than text.
+  const search = (ts: string, instants: readonly string[], base: number) => {
+    const step = (lo: number, hi: number): string => {
+      if (lo === hi) return String(lo + base);
       const m = Math.floor((lo + hi) / 2) + 1;
-      return `(CASE WHEN ${ts} < ${instants[m]} THEN ${search(lo, m - 1)} ELSE ${search(m, hi)} END)`;
+      return `(CASE WHEN ${ts} < ${instants[m - 1]} THEN ${step(lo, m - 1)} ELSE ${step(m, hi)} END)`;
     };
-    return search(-1, instants.length - 1);
+    return step(0, instants.length);
   };
-  const boundaryIndex = (ts: string, days = 0) => {
-    const instants = edgesP().map((t) => (days ? d.addDays(t, -days) : t));
-    const search = (lo: number, hi: number): string => {
-      if (lo === hi) return String(lo);
-      const m = Math.floor((lo + hi) / 2) + 1;
-      return `(CASE WHEN ${ts} < ${instants[m - 1]} THEN ${search(lo, m - 1)} ELSE ${search(m, hi)} END)`;
-    };
-    return search(0, instants.length);
-  };
+  // A timestamp's bucket index: -1 before the first edge, n after the last.
+  const bucketOf = (ts: string) => search(ts, edgesP(), -1);
+  const boundaryIndex = (ts: string, days = 0) => search(ts, edgesP().map((t) => (days ? d.addDays(t, -days) : t)), 0);
   // Bucket labels by index: the first local day of each bucket ('period' without a grain).
   const labelOf = (i: number) => (i < 0 ? 'before' : i < labels.length - 1 ? labels[i]! : 'after');
   return {

@@ -4,6 +4,18 @@ import type { Stats, Value } from './types.js';
 /** A statistic of a metric's SQL row as a number (0 when absent). */
 export const stat = (s: Stats, k: string): number => Number(s[k] ?? 0);
 
+/** Statistics summed per row key (metrics of many keys: pages, features, scores); '' when a row has none. */
+export function sumByKey<K extends string>(rows: readonly { key?: string; stats: Stats }[], names: readonly K[]): Map<string, Record<K, number>> {
+  const out = new Map<string, Record<K, number>>();
+  for (const r of rows) {
+    const key = r.key ?? '';
+    const t = out.get(key) ?? (Object.fromEntries(names.map((n) => [n, 0])) as Record<K, number>);
+    for (const n of names) t[n] += stat(r.stats, n);
+    out.set(key, t);
+  }
+  return out;
+}
+
 /** The k and n of a rate, from the statistics named `k` and `n`. */
 export const kOfN = (s: Stats): readonly [number, number] => [stat(s, 'k'), stat(s, 'n')];
 

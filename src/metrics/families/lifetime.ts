@@ -5,16 +5,9 @@
 import { stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Value } from '../types.js';
-import { activeAt, MODEL_TABLES } from './retention.js';
+import { activeAt, firstActive, MODEL_TABLES } from './retention.js';
 
 const DAYS_PER_MONTH = 30.4375;
-
-/** Each customer's first activity ever (first completed order, or first paid subscription change). */
-function firsts(s: Scope): string {
-  return s.model === 'subscription'
-    ? `SELECT customer_id, min(occurred_at) AS first_at FROM subscription_events WHERE mrr > 0 GROUP BY customer_id`
-    : `SELECT customer_id, min(ordered_at) AS first_at FROM orders WHERE status = 'completed' GROUP BY customer_id`;
-}
 
 /** Rows (bucket = cohort label, k, n): customers of the cohort active k buckets after it (k = 0: its size). */
 function cohortSql(s: Scope): string {
@@ -22,17 +15,14 @@ function cohortSql(s: Scope): string {
   const activity =
     s.model === 'subscription'
       ? `SELECT customer_id, i - 1 AS j FROM (${activeAt(s)}) a WHERE i >= 1`
-      : `SELECT DISTINCT o.customer_id, b.i AS j FROM orders o JOIN bounds b ON o.ordered_at >= b.instant JOIN bounds nb ON nb.i = b.i + 1 AND o.ordered_at < nb.instant
-          WHERE o.status = 'completed'`;
-  return `WITH bounds AS (SELECT * FROM ${s.boundaries}),
-    cohort AS (SELECT f.customer_id, b.i AS ci FROM (${firsts(s)}) f JOIN bounds b ON f.first_at >= b.instant
-      JOIN bounds nb ON nb.i = b.i + 1 AND f.first_at < nb.instant WHERE ${s.keep('f.customer_id')}),
+      : `SELECT DISTINCT o.customer_id, ${s.bucket('o.ordered_at')} AS j FROM orders o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')}`;
+  return `WITH cohort AS (SELECT f.customer_id, ${s.bucket('f.first_at')} AS ci FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}),
     act AS (${activity})
-    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment, k, count(*) AS n FROM (
+    SELECT x.ci AS bucket, ${s.segment('x.customer_id')} AS segment, k, count(*) AS n FROM (
       SELECT c.customer_id, c.ci, 0 AS k FROM cohort c
       UNION ALL
       SELECT c.customer_id, c.ci, a.j - c.ci FROM cohort c JOIN act a ON a.customer_id = c.customer_id AND a.j > c.ci
-    ) x JOIN bounds lb ON lb.i = x.ci GROUP BY 1, 2, 3`;
+    ) x GROUP BY 1, 2, 3`;
 }
 
 export const cohortRetention: MetricDef = {
@@ -87,8 +77,8 @@ function survivalSql(s: Scope): string {
   return `SELECT 'period' AS bucket, ${s.segment('x.customer_id')} AS segment, month, ${d.countIf('churned')} AS deaths, ${d.countIf('NOT churned')} AS censored
     FROM (SELECT f.customer_id, c.churned_at IS NOT NULL AS churned,
         floor(${d.secondsBetween('f.first_at', `coalesce(c.churned_at, ${s.to})`)} / 86400.0 / ${DAYS_PER_MONTH}) AS month
-      FROM (${firsts(s)}) f JOIN (${churnAt}) c ON c.customer_id = f.customer_id
-      WHERE f.first_at < ${s.to} AND ${s.keep('f.customer_id')}) x
+      FROM (${firstActive(s)}) f JOIN (${churnAt}) c ON c.customer_id = f.customer_id
+      WHERE f.first_at < ${s.to}) x
     GROUP BY 1, 2, 3`;
 }
 

@@ -1,17 +1,8 @@
 /** The loyalty programme: redemption, active engagement, participation and the points liability. */
 import { kOfN, rate, ratio, stat as num } from '../stats.js';
-import type { Scope } from '../scope.js';
 import type { MetricDef, Stats } from '../types.js';
+import { customersAtEnds } from './retention.js';
 
-
-/**
- * Rows (bucket, segment, n): customers created before each bucket's end — the programme's reach.
- * Customers are counted by the first boundary after their creation, then summed up to each end.
- */
-const customersAtEnds = (s: Scope) => `SELECT b.i - 1 AS bucket, x.segment, 0 AS k, sum(x.n) AS n
-  FROM ${s.boundaries} b JOIN (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
-    FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2) x ON x.lo <= b.i
-  WHERE b.i >= 1 GROUP BY 1, 2`;
 
 export const redemptionRate: MetricDef = {
   id: 'redemption_rate',
@@ -45,7 +36,7 @@ export const activeEngagementRate: MetricDef = {
   sql: (s) => `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
       SELECT ${s.bucket('l.occurred_at')} AS bucket, ${s.segment('l.customer_id')} AS segment, count(DISTINCT l.customer_id) AS k, 0 AS n
         FROM loyalty_ledger l WHERE l.kind IN ('earn', 'redeem') AND ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY 1, 2
-      UNION ALL ${customersAtEnds(s)}) u GROUP BY 1, 2`,
+      UNION ALL SELECT bucket, segment, 0, n FROM (${customersAtEnds(s)}) r) u GROUP BY 1, 2`,
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };
 
@@ -66,7 +57,7 @@ export const participationRate: MetricDef = {
       FROM loyalty_members m WHERE m.joined_at < ${s.to} AND ${s.keep('m.customer_id')}`;
     return `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
         SELECT i - 1 AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS k, 0 AS n FROM (${s.spread(spans)}) x WHERE i >= 1 GROUP BY 1, 2
-        UNION ALL ${customersAtEnds(s)}) u GROUP BY 1, 2`;
+        UNION ALL SELECT bucket, segment, 0, n FROM (${customersAtEnds(s)}) r) u GROUP BY 1, 2`;
   },
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };

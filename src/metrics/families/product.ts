@@ -1,7 +1,7 @@
 /** Product engagement: feature adoption and the customer engagement score. */
-import { rate, stat as num } from '../stats.js';
+import { rate, sumByKey } from '../stats.js';
 import type { MetricDef } from '../types.js';
-import { activeAt, MODEL_TABLES } from './retention.js';
+import { activeAt, customersAtEnds, MODEL_TABLES } from './retention.js';
 
 const TRAILING_DAYS = 30;
 
@@ -33,13 +33,7 @@ export const productAdoptionRate: MetricDef = {
         JOIN counts c ON c.i = a.i AND c.segment IS NOT DISTINCT FROM a.segment GROUP BY 1, 2, 3`,
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
-    const tally = new Map<string, { k: number; n: number }>();
-    for (const r of rows) {
-      const t = tally.get(r.key ?? '') ?? { k: 0, n: 0 };
-      t.k += num(r.stats, 'k');
-      t.n += num(r.stats, 'n');
-      tally.set(r.key ?? '', t);
-    }
+    const tally = sumByKey(rows, ['k', 'n']);
     const all = tally.get('') ?? { k: 0, n: 0 };
     const v = rate(all.k, all.n, 'No active customers at the end of the period.');
     const top = [...tally].filter(([key]) => key !== '').sort((a, b) => b[1].k - a[1].k || a[0].localeCompare(b[0])).slice(0, TOP_FEATURES);
@@ -86,23 +80,19 @@ export const engagementScore: MetricDef = {
     return `WITH ev AS (${s.spread(events)}),
       raw AS (SELECT e.i, e.customer_id, sum(e.w) AS raw FROM ev e JOIN customers c ON c.customer_id = e.customer_id
         WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY 1, 2),
-      p AS (SELECT i, ${d.quantile('CASE WHEN raw > 0 THEN raw END', 0.99)} AS p99 FROM raw GROUP BY i),
-      people AS (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
-        FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2)
+      p AS (SELECT i, ${d.quantile('CASE WHEN raw > 0 THEN raw END', 0.99)} AS p99 FROM raw GROUP BY i)
     SELECT r.i - 1 AS bucket, ${s.segment('r.customer_id')} AS segment,
         CAST(CASE WHEN p.p99 > 0 THEN least(100, round(100.0 * r.raw / p.p99)) ELSE 0 END AS VARCHAR) AS key, count(*) AS k
       FROM raw r JOIN p ON p.i = r.i GROUP BY 1, 2, 3
     UNION ALL
-    SELECT b.i - 1, x.segment, 'n', sum(x.n) FROM ${s.boundaries} b JOIN people x ON x.lo <= b.i WHERE b.i >= 1 GROUP BY 1, 2`;
+    SELECT bucket, segment, 'n', n FROM (${customersAtEnds(s)}) c`;
   },
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
-    const counts = new Map<number, number>();
-    let n = 0;
-    for (const r of rows) {
-      if (r.key === 'n') n += num(r.stats, 'k');
-      else counts.set(Number(r.key), (counts.get(Number(r.key)) ?? 0) + num(r.stats, 'k'));
-    }
+    const byKey = sumByKey(rows, ['k']);
+    const n = byKey.get('n')?.k ?? 0;
+    byKey.delete('n');
+    const counts = new Map([...byKey].map(([score, t]) => [Number(score), t.k]));
     if (n === 0) return { value: null, n, note: 'No customers before the end of the period.' };
     const active = [...counts.values()].reduce((a, b) => a + b, 0);
     counts.set(0, (counts.get(0) ?? 0) + n - active);

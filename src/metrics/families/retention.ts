@@ -42,8 +42,18 @@ export function activeAt(s: Scope): string {
   return `SELECT customer_id, i FROM (${s.spread(spans)}) x`;
 }
 
-/** Each customer's first activity ever. */
-function firstActive(s: Scope): string {
+/**
+ * Rows (bucket, segment, n): customers created before each bucket's end (the base a programme or
+ * a score is measured over). Customers are counted by the first boundary after their creation,
+ * then summed up to each end.
+ */
+export const customersAtEnds = (s: Scope) => `SELECT b.i - 1 AS bucket, x.segment, sum(x.n) AS n
+  FROM ${s.boundaries} b JOIN (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
+    FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2) x ON x.lo <= b.i
+  WHERE b.i >= 1 GROUP BY 1, 2`;
+
+/** Each customer's first activity ever (first completed order, or first paid subscription change). */
+export function firstActive(s: Scope): string {
   return s.model === 'subscription'
     ? `SELECT customer_id, min(occurred_at) AS first_at FROM subscription_events WHERE mrr > 0 AND ${s.keep('customer_id')} GROUP BY customer_id`
     : `SELECT customer_id, min(ordered_at) AS first_at FROM orders WHERE status = 'completed' AND ${s.keep('customer_id')} GROUP BY customer_id`;
@@ -61,8 +71,7 @@ export function movementSql(s: Scope): string {
       UNION ALL
       SELECT customer_id, i - 1, 0, 0, 1, 0 FROM active WHERE i >= 1
       UNION ALL
-      SELECT f.customer_id, lo.i, 0, 0, 0, 1
-        FROM (${firstActive(s)}) f JOIN bounds lo ON f.first_at >= lo.instant JOIN bounds hi ON hi.i = lo.i + 1 AND f.first_at < hi.instant
+      SELECT f.customer_id, ${s.bucket('f.first_at')}, 0, 0, 0, 1 FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}
     ) x JOIN bounds lb ON lb.i = x.i JOIN bounds hb ON hb.i = x.i + 1
     GROUP BY 1, 2`;
 }

@@ -3,7 +3,7 @@
  * event has none — a visitor's events split where the gap exceeds 30 minutes, derived once at
  * import. A session belongs to the bucket it started in.
  */
-import { kOfN, rate, ratio, stat as num } from '../stats.js';
+import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef } from '../types.js';
 
@@ -105,13 +105,7 @@ export const exitRate: MetricDef = {
     GROUP BY 1, 2, 3`,
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
-    const pages = new Map<string, { exits: number; views: number }>();
-    for (const r of rows) {
-      const p = pages.get(r.key ?? '') ?? { exits: 0, views: 0 };
-      p.exits += num(r.stats, 'exits');
-      p.views += num(r.stats, 'views');
-      pages.set(r.key ?? '', p);
-    }
+    const pages = sumByKey(rows, ['exits', 'views']);
     const all = [...pages.values()].reduce((a, p) => ({ exits: a.exits + p.exits, views: a.views + p.views }), { exits: 0, views: 0 });
     const v = ratio(all.exits, all.views);
     if (v === null) return { value: null, n: 0, note: 'No page views in the period.' };

@@ -138,7 +138,8 @@ export async function storeChecked(
   const same = keys.map((k) => `t.${k} = c.${k}`).join(' AND ');
   const identical = stored.map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`).join(' AND ');
   // Into an empty table (a first load), nothing can be a duplicate of an existing row.
-  const toStore = (await isEmpty(wh, t.name))
+  const firstLoad = await isEmpty(wh, t.name);
+  const toStore = firstLoad
     ? firstOfKey
     : `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${t.upsert ? identical : same})`;
 
@@ -164,7 +165,6 @@ export async function storeChecked(
     await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (SELECT ${keyText} FROM (${toStore}) s)`);
   }
   if (t.upsert) await wh.exec(`DELETE FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`);
-  const firstLoad = await isEmpty(wh, t.name);
   if (t.name === 'web_events') await noteTouchedSessions(wh, firstLoad ? null : toStore);
   await wh.exec(`INSERT INTO ${tbl} (${stored.join(', ')}) SELECT ${stored.join(', ')} FROM (${toStore}) c`);
   if (t.name === 'web_events') await refreshWebSessions(wh, firstLoad);
