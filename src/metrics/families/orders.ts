@@ -105,10 +105,13 @@ export const returningCustomerRate: MetricDef = {
 };
 
 /**
- * Customers' distinct product categories bought in each bucket and, in the same pass (a NULL
- * bucket: the period), over the whole period — one join of the order lines, not two.
+ * Customers' distinct product categories bought (0, 1 or 2 meaning two or more) in each bucket
+ * and, in the same pass (a NULL bucket: the period), over the whole period — one join of the order
+ * lines, not two. Only 0, 1 or ≥ 2 matter, and min/max tell them apart: a third cheaper than
+ * counting the distinct categories of 13M order lines a year at a million customers.
  */
-const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id, count(DISTINCT i.category) AS categories
+const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id,
+    CASE WHEN min(i.category) IS NULL THEN 0 WHEN min(i.category) = max(i.category) THEN 1 ELSE 2 END AS categories
   FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id
   GROUP BY GROUPING SETS ((o.bucket, o.segment, o.customer_id), (o.segment, o.customer_id))`;
 
