@@ -38,3 +38,13 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
+
+/** A date option as YYYY-MM-DD (a real calendar day). */
+export function isoDate(flag: string) {
+  return (v: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+      throw new UsageError('bad-date', `${flag} ${v}: expected a date as YYYY-MM-DD.`);
+    }
+    return v;
+  };
+}

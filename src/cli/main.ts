@@ -8,10 +8,12 @@ import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { metricsCommand } from './commands/metrics.js';
+import { modelCommand } from './commands/model.js';
 import { quarantineCommand } from './commands/quarantine.js';
 import { reportCommand } from './commands/report.js';
 import { sqlCommand } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
+import { whatifCommand } from './commands/whatif.js';
 
 export function buildProgram(): Command {
   const program = new Command('retain')
@@ -32,7 +34,7 @@ Examples:
   $ retain report --compare previous
   $ retain sql "SELECT count(*) FROM orders" --format json`,
     );
-  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand]) {
+  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, whatifCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;

@@ -53,6 +53,11 @@ export interface Dialect {
   median(expr: string): string;
   /** The q-quantile (0–1, interpolated) of an expression, NULLs ignored (an aggregate). */
   quantile(expr: string, q: number): string;
+  /**
+   * The local calendar day of an instant as a day number (days since 1970-01-01) in a time zone
+   * given by name (a checked setting, quoted by the dialect).
+   */
+  localDay(tsExpr: string, timezone: string): string;
   /** An instant plus a whole number of days (negative to go back). */
   addDays(tsExpr: string, days: number): string;
   /** The instant as long before `a` as `b` is after it (the start of the previous window of equal length). */

@@ -1,0 +1,108 @@
+/**
+ * The SQL the models read: the per-customer purchase summary of Fader, Hardie & Lee (and of
+ * `lifetimes`), computed in the engine in one pass and handed over grouped, so a million customers
+ * arrive as the few hundred thousand distinct (frequency, recency, T) rows the likelihood needs.
+ *
+ * Convention: completed orders up to the calibration end date (inclusive, local calendar days in
+ * the workspace time zone) are aggregated per customer and day — same-day purchases are one
+ * transaction. frequency = purchase days − 1; recency = last − first purchase day; T = calibration
+ * end − first purchase day; monetary = mean daily spend over the repeat days (the first excluded).
+ * Recency and T are in the time unit (a week is 7 days). With a holdout end, each customer also
+ * gets the purchase days after the calibration end up to it (inclusive).
+ */
+import type { Dialect } from '../warehouse/dialect.js';
+import type { Param, Warehouse } from '../warehouse/warehouse.js';
+
+export type TimeUnit = 'day' | 'week';
+export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
+
+export interface SummaryRequest {
+  /** Last day of the calibration period, YYYY-MM-DD, inclusive. */
+  readonly calibrationEnd: string;
+  /** Last day of the holdout period, inclusive (evaluation only). */
+  readonly holdoutEnd?: string;
+  readonly timezone: string;
+  readonly timeUnit: TimeUnit;
+}
+
+/** Binds values and filters customers: a metric Scope serves, or `binder()` for no filter. */
+export interface QueryBuilder {
+  param(v: Param): string;
+  readonly params: readonly Param[];
+  /** Condition on a qualified customer id column: the customer passes the filters. */
+  keep?(customerId: string): string;
+}
+
+export function binder(): QueryBuilder {
+  const params: Param[] = [];
+  return {
+    params,
+    param(v) {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
+
+/** Days since 1970-01-01 of a calendar date. */
+export const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+/** The calendar date of a day number. */
+export const dateOfDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+/** The CTEs `days` (customer, day, spend) and `cust` (one row per customer with its summary). */
+export function summaryCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  const calEnd = dayNumber(r.calibrationEnd);
+  const lastDay = r.holdoutEnd ? dayNumber(r.holdoutEnd) : calEnd;
+  // Orders before the local midnight that ends the last day: the day itself counts.
+  const cutoff = d.localToInstant(q.param(`${dateOfDay(lastDay + 1)} 00:00:00`), q.param(r.timezone));
+  const unit = UNIT_DAYS[r.timeUnit];
+  const keep = q.keep ? q.keep('o.customer_id') : 'TRUE';
+  const inCal = `day <= ${calEnd}`;
+  return `days AS (
+    SELECT o.customer_id, ${d.localDay('o.ordered_at', r.timezone)} AS day, sum(CAST(o.amount AS DOUBLE) * o._rate) AS spend
+      FROM orders o WHERE o.status = 'completed' AND o.ordered_at < ${cutoff} AND ${keep}
+      GROUP BY 1, 2),
+  per AS (
+    SELECT customer_id, ${d.countIf(inCal)} AS days_cal, min(day) AS first_day, max(CASE WHEN ${inCal} THEN day END) AS last_day,
+        ${d.sumIf('spend', inCal)} AS spend_cal, ${d.argMax('spend', '-day')} AS first_spend, ${d.countIf(`day > ${calEnd}`)} AS holdout
+      FROM days GROUP BY 1 HAVING min(day) <= ${calEnd}),
+  cust AS (
+    SELECT customer_id, days_cal - 1 AS frequency, CAST(last_day - first_day AS DOUBLE) / ${unit} AS recency,
+        CAST(${calEnd} - first_day AS DOUBLE) / ${unit} AS t,
+        CASE WHEN days_cal > 1 THEN (spend_cal - first_spend) / (days_cal - 1) END AS monetary,
+        spend_cal AS revenue, first_day, last_day, holdout
+      FROM per)`;
+}
+
+/**
+ * The fitting input in one query: rows of kind 'bg' — distinct (frequency, recency, t) with their
+ * customer count (weight), holdout purchase days and their squares summed (for error figures);
+ * rows of kind 'gg' — repeat customers' (frequency, monetary) with their count.
+ */
+export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  return `WITH ${summaryCtes(d, q, r)}
+    SELECT 'bg' AS kind, frequency, recency, t, CAST(NULL AS DOUBLE) AS monetary, count(*) AS weight,
+        sum(holdout) AS holdout, sum(holdout * holdout) AS holdout_sq
+      FROM cust GROUP BY frequency, recency, t
+    UNION ALL
+    SELECT 'gg', frequency, NULL, NULL, monetary, count(*), NULL, NULL
+      FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary`;
+}
+
+/**
+ * For the tracking plot: kind 'first' — customers by the day of their first purchase; kind
+ * 'repeat' — repeat purchase days (not a customer's first) by day, calibration and holdout.
+ */
+export function trackingSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  return `WITH ${summaryCtes(d, q, r)}
+    SELECT 'first' AS kind, first_day AS day, count(*) AS n FROM per GROUP BY first_day
+    UNION ALL
+    SELECT 'repeat', x.day, count(*) FROM days x JOIN per p ON p.customer_id = x.customer_id
+      WHERE x.day > p.first_day GROUP BY x.day`;
+}
+
+/** The local date of the last completed order: the default as-of and calibration end; null without orders. */
+export async function lastOrderDate(wh: Warehouse, timezone: string): Promise<string | null> {
+  const [row] = await wh.query(`SELECT max(${wh.dialect.localDay('ordered_at', timezone)}) AS day FROM orders WHERE status = 'completed'`);
+  return row?.day === null || row?.day === undefined ? null : dateOfDay(Number(row.day));
+}

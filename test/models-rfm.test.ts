@@ -1,0 +1,53 @@
+/** RFM scores and segments by the engine; expected values by hand. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binder } from '../src/models/queries.js';
+import { RFM_SEGMENTS, rfmCtes, rfmSegmentsSql, segmentCase } from '../src/models/rfm.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { load } from './helpers/metrics.js';
+import { memoryWorkspace } from './helpers/workspace.js';
+
+let wh: Warehouse;
+const AS_OF = { calibrationEnd: '2024-06-30', timezone: 'UTC', timeUnit: 'day' as const };
+
+beforeAll(async () => {
+  wh = await memoryWorkspace();
+  // Five customers, each better than the last in every respect: c5 bought most recently, on the
+  // most days, for the most money. c6 is c1's twin (ties share a score).
+  const orders = ['order_id,customer_id,ordered_at,amount,currency,status'];
+  const last = ['2024-01-10', '2024-02-10', '2024-03-10', '2024-04-10', '2024-06-10'];
+  for (let c = 1; c <= 6; c++) {
+    const k = c === 6 ? 1 : c;
+    for (let j = 0; j < k; j++) orders.push(`o${c}_${j},c${c},${j === 0 ? last[k - 1] : `2023-0${j}-15`}T12:00:00Z,${10 * k},USD,completed`);
+  }
+  await load(wh, { customers: `customer_id,created_at\n${[1, 2, 3, 4, 5, 6].map((c) => `c${c},2023-01-01`).join('\n')}`, orders: orders.join('\n') });
+});
+afterAll(async () => wh.close());
+
+describe('RFM', () => {
+  it('scores by quintile of rank, ties sharing the lower score', async () => {
+    const q = binder();
+    const rows = await wh.query(`WITH ${rfmCtes(wh.dialect, q, AS_OF)} SELECT customer_id, recency_days, frequency, monetary, r, f, m FROM rfm ORDER BY customer_id`, q.params);
+    // Ranks of 6 customers (c1 and c6 tied first): 1, 3, 4, 5, 6 → 1 + ⌊5·(rank − 1)/6⌋ = 1, 2, 3, 4, 5.
+    expect(rows.map((r) => [r.customer_id, r.r, r.f, r.m])).toEqual([
+      ['c1', 1, 1, 1], ['c2', 2, 2, 2], ['c3', 3, 3, 3], ['c4', 4, 4, 4], ['c5', 5, 5, 5], ['c6', 1, 1, 1],
+    ]);
+    // c3: last purchase Mar 10 → 112 days before Jun 30; three purchase days of 30 each.
+    expect(rows[2]).toMatchObject({ recency_days: 112, frequency: 3, monetary: 90 });
+  });
+
+  it('names segments, sizes and revenue', async () => {
+    const q = binder();
+    const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, AS_OF), q.params);
+    const by = Object.fromEntries(rows.map((r) => [r.segment, [Number(r.customers), Number(r.revenue)]]));
+    // c5 (5,5,5) champions; c4 (4,4,4) champions; c3 (3,3,3) potential loyalists; c2 (2,2,2) hibernating; c1, c6 (1,1,1) lost.
+    expect(by).toEqual({ champions: [2, 5 * 50 + 4 * 40], 'potential-loyalists': [1, 90], hibernating: [1, 40], lost: [2, 20] });
+  });
+
+  it('every score combination has exactly the first matching segment, and every segment is reachable', async () => {
+    const d = wh.dialect;
+    const rows = await wh.query(`SELECT r, f, m, ${segmentCase(d)} AS segment FROM range(1, 6) a(r), range(1, 6) b(f), range(1, 6) c(m)`);
+    expect(rows).toHaveLength(125);
+    expect(rows.filter((r) => r.segment === null)).toEqual([]);
+    expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(RFM_SEGMENTS.map((s) => s.id)));
+  });
+});
