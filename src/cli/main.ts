@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { RetainError, UsageError } from '../warehouse/errors.js';
 import { configCommand } from './commands/config.js';
+import { customersCommand } from './commands/customers.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { metricsCommand } from './commands/metrics.js';
@@ -34,7 +35,7 @@ Examples:
   $ retain report --compare previous
   $ retain sql "SELECT count(*) FROM orders" --format json`,
     );
-  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, whatifCommand]) {
+  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, customersCommand, whatifCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;

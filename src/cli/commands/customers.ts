@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import { AT_RISK, customerList, LISTS, SORTS } from '../../metrics/customers.js';
+import { collect, dbOption, isoDate, positiveInt, printJson, withWorkspace } from '../common.js';
+import { printRows } from '../output.js';
+
+export function customersCommand(): Command {
+  const cmd = new Command('customers')
+    .description('The customer lists to act on: each customer with CLV, P(alive), churn risk, RFM segment, latest NPS and engagement score.')
+    .addOption(new Option('--segment <list>', 'which customers').choices([...LISTS]).default('all'))
+    .option('--rfm <segment>', 'only this RFM segment (see retain model rfm)')
+    .option('--where <field=value>', 'only customers with this field or attributes key (repeatable)', collect, [])
+    .addOption(new Option('--sort <key>', 'order (clv, risk, revenue, engagement: highest first; nps, p_alive: lowest first; recency: most recent first)').choices([...SORTS]))
+    .option('--limit <n>', 'at most this many customers', positiveInt('--limit'), 50)
+    .option('--as-of <date>', 'as of this day, inclusive (default: the last order day)', isoDate('--as-of'))
+    .option('--horizon <months>', 'CLV horizon in months', positiveInt('--horizon'), 12)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addHelpText(
+      'after',
+      `
+Lists: at-risk (churn risk ≥ ${AT_RISK}), promoters, passives, detractors (latest NPS answer in the
+last year), and the RFM segments (champions, loyal, …). Risk is 1 − P(alive) of the BG/NBD model in
+a transactional workspace, and a weighted score of engagement decline, detractor answers,
+contraction, tickets, complaints and late invoices in a subscription workspace (shown in JSON).
+CSV cells that a spreadsheet would run as a formula are escaped.
+
+Examples:
+  $ retain customers --segment at-risk --sort clv --limit 100
+  $ retain customers --segment champions --format csv > champions.csv
+  $ retain customers --segment detractors --where country=DE --format json`,
+    )
+    .action(async (o: Flags) => {
+      const result = await withWorkspace(
+        o,
+        (wh) => customerList(wh, { segment: o.segment, rfm: o.rfm, where: o.where, sort: o.sort, limit: o.limit, asOf: o.asOf, horizonMonths: o.horizon }),
+        true,
+      );
+      if (o.format === 'json') return printJson(result);
+      if (o.format === 'table') {
+        process.stdout.write(`${result.total.toLocaleString('en-US')} customers on the ${result.list} list as of ${result.asOf}; showing ${result.customers.length}.\n${result.method}\n`);
+      }
+      const fixed = (v: number | null, k: number) => (v === null ? null : Number(v.toFixed(k)));
+      printRows(
+        ['customer_id', 'name', 'email', 'country', 'clv', 'p_alive', 'risk', 'rfm', 'nps', 'engagement', 'revenue', 'recency_days', 'mrr'],
+        result.customers.map((c) => ({ ...c, clv: fixed(c.clv, 2), p_alive: fixed(c.p_alive, 3), risk: fixed(c.risk, 1), revenue: fixed(c.revenue, 2), risk_inputs: undefined })),
+        o.format,
+      );
+    });
+  return dbOption(cmd);
+}
+
+interface Flags {
+  db?: string;
+  segment: string;
+  rfm?: string;
+  where: string[];
+  sort?: (typeof SORTS)[number];
+  limit: number;
+  asOf?: string;
+  horizon: number;
+  format: 'table' | 'json' | 'csv';
+}

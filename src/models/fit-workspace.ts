@@ -1,0 +1,96 @@
+/**
+ * Fitting the purchase and spend models on a workspace: the engine computes the grouped
+ * per-customer summary (queries.ts), TypeScript fits BG/NBD, Pareto/NBD and Gamma-Gamma on it and
+ * returns the parameters with the predictions the lists and the report use.
+ */
+import { getSettings } from '../warehouse/schema/settings.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import * as bg from './bgnbd.js';
+import { customerLifetimeValue } from './clv.js';
+import { ModelError } from './errors.js';
+import * as gg from './gamma-gamma.js';
+import * as pn from './paretonbd.js';
+import { binder, fitInputSql, lastOrderDate, UNIT_DAYS, type SummaryRequest, type TimeUnit } from './queries.js';
+
+export interface FitOptions {
+  /** Last day of the calibration period (inclusive); default: the last order day. */
+  calibrationEnd?: string;
+  timeUnit?: TimeUnit;
+  /** L2 penalty on the parameters, as in lifetimes (default 0). */
+  penalizer?: number;
+  /** Also fit Pareto/NBD (default true). */
+  pareto?: boolean;
+  /** Holdout end (inclusive): the rows then carry holdout purchases. */
+  holdoutEnd?: string;
+}
+
+export interface FitRows {
+  readonly bg: { frequency: number; recency: number; T: number; weight: number; holdout: number; holdoutSq: number }[];
+  readonly gg: { frequency: number; monetary: number; weight: number }[];
+}
+
+export interface TransactionalFit {
+  readonly calibrationEnd: string;
+  readonly timeUnit: TimeUnit;
+  readonly customers: number;
+  readonly bgnbd: { r: number; alpha: number; a: number; b: number; loglik: number };
+  readonly paretonbd: { r: number; alpha: number; s: number; beta: number; loglik: number } | null;
+  readonly gammagamma: { p: number; q: number; gamma: number; loglik: number; correlation: number; warning: string | null } | null;
+  readonly iterations: number;
+  readonly seconds: number;
+  /** P(alive) by BG/NBD for a customer's (frequency, recency, T) in the time unit. */
+  pAlive(x: number, tx: number, T: number): number;
+  /** Revenue CLV over a horizon in months at a monthly discount rate (BG/NBD × Gamma-Gamma). */
+  clv(x: number, tx: number, T: number, monetary: number | null, horizonMonths: number, monthlyDiscount: number): number;
+}
+
+/** The grouped fitting rows from the engine. */
+export async function loadFitRows(wh: Warehouse, r: SummaryRequest): Promise<FitRows> {
+  const q = binder();
+  const rows = await wh.query(fitInputSql(wh.dialect, q, r), q.params);
+  const out: FitRows = { bg: [], gg: [] };
+  for (const x of rows) {
+    if (x.kind === 'bg') {
+      out.bg.push({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) });
+    } else out.gg.push({ frequency: Number(x.frequency), monetary: Number(x.monetary), weight: Number(x.weight) });
+  }
+  return out;
+}
+
+export async function fitTransactional(wh: Warehouse, o: FitOptions = {}): Promise<TransactionalFit> {
+  const t0 = performance.now();
+  const { timezone } = await getSettings(wh);
+  const calibrationEnd = o.calibrationEnd ?? (await lastOrderDate(wh, timezone));
+  if (!calibrationEnd) throw new ModelError('No completed orders: the purchase models need purchase histories.', 'Import orders first: retain import orders <file>.');
+  const timeUnit = o.timeUnit ?? 'day';
+  const rows = await loadFitRows(wh, { calibrationEnd, holdoutEnd: o.holdoutEnd, timezone, timeUnit });
+  return fitRows(rows, { calibrationEnd, timeUnit, penalizer: o.penalizer ?? 0, pareto: o.pareto ?? true, started: t0 });
+}
+
+/** Fit the models on rows already loaded (evaluation reuses them). */
+export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: TimeUnit; penalizer: number; pareto: boolean; started?: number }): TransactionalFit {
+  const t0 = o.started ?? performance.now();
+  const customers = rows.bg.reduce((a, r) => a + r.weight, 0);
+  const summary = rows.bg.map((r) => ({ frequency: r.frequency, recency: r.recency, T: r.T, weight: r.weight }));
+  const b = bg.fitBgNbd(summary, { penalizer: o.penalizer });
+  const p = o.pareto ? pn.fitParetoNbd(summary, { penalizer: o.penalizer }) : null;
+  const g = rows.gg.length ? gg.fitGammaGamma(rows.gg, { penalizer: o.penalizer }) : null;
+  const check = rows.gg.length ? gg.independenceCheck(rows.gg) : null;
+  const daysPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];
+  const meanSpend = g ? null : rows.gg.length ? rows.gg.reduce((a, r) => a + r.monetary * r.weight, 0) / rows.gg.reduce((a, r) => a + r.weight, 0) : null;
+  return {
+    calibrationEnd: o.calibrationEnd,
+    timeUnit: o.timeUnit,
+    customers,
+    bgnbd: { r: b.r, alpha: b.alpha, a: b.a, b: b.b, loglik: b.loglik },
+    paretonbd: p ? { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, loglik: p.loglik } : null,
+    gammagamma: g && check ? { p: g.p, q: g.q, gamma: g.gamma, loglik: g.loglik, correlation: check.correlation, warning: check.warn ? `Frequency and spend are correlated (r = ${check.correlation.toFixed(2)}): the Gamma-Gamma model assumes they are independent, so its spend predictions are biased.` : null } : null,
+    iterations: b.iterations + (p?.iterations ?? 0) + (g?.iterations ?? 0),
+    seconds: (performance.now() - t0) / 1000,
+    pAlive: (x, tx, T) => bg.probabilityAlive(b, x, tx, T),
+    clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => {
+      const spend = g ? gg.expectedSpend(g, x, monetary ?? 0) : (meanSpend ?? 0);
+      return customerLifetimeValue(b, spend, x, tx, T, { horizonMonths, monthlyDiscount, unitsPerMonth: daysPerMonth });
+    },
+  };
+}

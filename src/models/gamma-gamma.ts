@@ -1,0 +1,183 @@
+/**
+ * Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: using iso-value curves";
+ * Fader & Hardie, "The Gamma-Gamma Model of Monetary Value"): a customer's transaction values are
+ * Gamma(p, ν) with ν ~ Gamma(q, γ) across customers, so the mean of x repeat transactions, m_x,
+ * has a closed-form density. Fitted on repeat customers only. It assumes spend is independent of
+ * purchase frequency; `independenceCheck` measures that.
+ */
+import { ModelError } from './errors.js';
+import { minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { digamma, logGamma } from './special.js';
+import type { SpendRow } from './summary.js';
+
+export interface GammaGammaParams {
+  readonly p: number;
+  readonly q: number;
+  readonly gamma: number;
+}
+
+export interface GammaGammaFit extends GammaGammaParams {
+  /** Unpenalised log-likelihood summed over the repeat customers. */
+  readonly loglik: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** Repeat customers the fit used. */
+  readonly customers: number;
+}
+
+interface SpendData {
+  readonly x: Float64Array;
+  readonly m: Float64Array;
+  readonly w: Float64Array;
+  readonly customers: number;
+}
+
+/** Repeat customers with positive spend; the rest carry no information for this model. */
+function spendData(rows: readonly SpendRow[]): SpendData {
+  const kept = rows.filter((r, i) => {
+    const w = r.weight ?? 1;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new ModelError(`Gamma-Gamma: row ${i} has weight ${w}; a weight counts customers and must be a finite number ≥ 0.`);
+    if (!Number.isFinite(r.frequency) || !Number.isFinite(r.monetary)) throw new ModelError(`Gamma-Gamma: row ${i} has a non-finite frequency or spend; pass the mean repeat spend as a number.`);
+    return w > 0 && r.frequency > 0 && r.monetary > 0;
+  });
+  return {
+    x: Float64Array.from(kept, (r) => r.frequency),
+    m: Float64Array.from(kept, (r) => r.monetary),
+    w: Float64Array.from(kept, (r) => r.weight ?? 1),
+    customers: kept.reduce((s, r) => s + (r.weight ?? 1), 0),
+  };
+}
+
+/**
+ * log f(m_x | p, q, γ, x) = logΓ(px+q) − logΓ(px) − logΓ(q) + q log γ + (px−1) log m_x
+ *                          + px log x − (px+q) log(γ + x m_x)     (note eq. 1a).
+ */
+function logLik(d: SpendData, p: number, q: number, gamma: number): number {
+  let ll = d.customers * (q * Math.log(gamma) - logGamma(q));
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i]!;
+    const m = d.m[i]!;
+    const px = p * x;
+    ll += d.w[i]! * (logGamma(px + q) - logGamma(px) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(gamma + x * m));
+  }
+  return ll;
+}
+
+/**
+ * ∂ log-likelihood / ∂(p, q, γ):
+ *   ∂p = Σ w x (ψ(px+q) − ψ(px) + log m + log x − log(γ + x m)),
+ *   ∂q = Σ w (ψ(px+q) − ψ(q) + log γ − log(γ + x m)),
+ *   ∂γ = Σ w (q/γ − (px+q)/(γ + x m)).
+ */
+function logLikGradient(d: SpendData, p: number, q: number, gamma: number): [number, number, number] {
+  let gp = 0;
+  let gq = d.customers * (Math.log(gamma) - digamma(q));
+  let gg = (d.customers * q) / gamma;
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i]!;
+    const m = d.m[i]!;
+    const w = d.w[i]!;
+    const px = p * x;
+    const psi = digamma(px + q);
+    const lgm = Math.log(gamma + x * m);
+    gp += w * x * (psi - digamma(px) + Math.log(m) + Math.log(x) - lgm);
+    gq += w * (psi - lgm);
+    gg -= (w * (px + q)) / (gamma + x * m);
+  }
+  return [gp, gq, gg];
+}
+
+/** The Gamma-Gamma log-likelihood of the repeat customers among the rows (unpenalised). */
+export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: readonly SpendRow[]): number {
+  return logLik(spendData(rows), g.p, g.q, g.gamma);
+}
+
+const NAMES = ['p', 'q', 'gamma'] as const;
+
+/** Fit (p, q, γ) by maximum likelihood on repeat customers (frequency > 0, monetary > 0). */
+export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): GammaGammaFit {
+  const pen = penalizerOf(o, 'Gamma-Gamma');
+  const d = spendData(rows);
+  if (d.customers === 0) throw new ModelError('Gamma-Gamma: there are no repeat customers with a positive spend, and the spend model learns only from them. Use a longer calibration period, or fall back to the mean order value.');
+  if (d.customers < 2) throw new ModelError('Gamma-Gamma: a single repeat customer cannot identify the spread of spend across customers. Fit on more repeat customers, or fall back to the mean order value.');
+  let mean = 0;
+  for (let i = 0; i < d.m.length; i++) mean += d.w[i]! * d.m[i]!;
+  mean /= d.customers;
+  let variance = 0;
+  for (let i = 0; i < d.m.length; i++) variance += d.w[i]! * (d.m[i]! - mean) ** 2;
+  variance /= d.customers;
+  if (variance <= 1e-12 * mean * mean) {
+    throw new ModelError(`Gamma-Gamma: every repeat customer has the same mean spend (${mean}), so its spread across customers cannot be estimated. Use that spend directly instead of the model.`);
+  }
+  // Money enters through γ only (γ scales with the currency); fit with spend in units of its
+  // mean so the starting points suit any currency, and penalise in the data's currency (lifetimes).
+  const scaled: SpendData = { ...d, m: d.m.map((v) => v / mean) };
+  const f = (th: readonly number[]) => {
+    const [p, q, g] = th.map(Math.exp) as [number, number, number];
+    const gamma = g * mean;
+    return -logLik(scaled, p, q, g) / d.customers + pen * (p * p + q * q + gamma * gamma);
+  };
+  // Population mean spend pγ/(q−1) = 1 in scaled units at each start.
+  const starts = [
+    [0, Math.log(2), 0],
+    [Math.log(4), Math.log(4), Math.log(0.75)],
+    [Math.log(0.5), Math.log(1.5), 0],
+  ];
+  const gradient = (th: readonly number[]) => {
+    const [p, q, g] = th.map(Math.exp) as [number, number, number];
+    const [gp, gq, gg] = logLikGradient(scaled, p, q, g);
+    const gamma = g * mean;
+    return [(-p * gp) / d.customers + 2 * pen * p * p, (-q * gq) / d.customers + 2 * pen * q * q, (-g * gg) / d.customers + 2 * pen * gamma * gamma];
+  };
+  const res = minimize(f, starts, 'Gamma-Gamma', { gradient, names: NAMES });
+  const [p, q, g] = res.x.map(Math.exp) as [number, number, number];
+  const params = { p, q, gamma: g * mean };
+  return { ...params, loglik: logLik(d, p, q, params.gamma), iterations: res.iterations, converged: res.converged, customers: d.customers };
+}
+
+/**
+ * E[M | p, q, γ, m_x, x] = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · m_x = p(γ + x m_x)/(px+q−1):
+ * the population mean pγ/(q−1), pulled towards the customer's own mean spend by their frequency.
+ * A customer without repeat purchases (x = 0) gets the population mean.
+ */
+export function expectedSpend(g: GammaGammaParams, frequency: number, monetary: number): number {
+  const x = frequency > 0 && monetary > 0 ? frequency : 0;
+  const denominator = g.p * x + g.q - 1;
+  if (!(denominator > 0)) {
+    throw new ModelError(
+      `Gamma-Gamma: with q = ${g.q.toPrecision(3)} ≤ 1 the model's mean spend is unbounded for a customer with ${x} repeat purchases. Refit with a penalizer, or use the customer's observed mean spend.`,
+    );
+  }
+  return (g.p * (g.gamma + x * (x > 0 ? monetary : 0))) / denominator;
+}
+
+/**
+ * The model's independence assumption, checked: the Pearson correlation of frequency and mean
+ * spend over repeat customers (weighted). |r| > 0.3 warns. With fewer than two distinct values on
+ * either side the correlation is undefined and reported as 0.
+ */
+export function independenceCheck(rows: readonly SpendRow[]): { correlation: number; warn: boolean } {
+  const d = spendData(rows);
+  if (d.customers === 0) return { correlation: 0, warn: false };
+  let mx = 0;
+  let mm = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    mx += d.w[i]! * d.x[i]!;
+    mm += d.w[i]! * d.m[i]!;
+  }
+  mx /= d.customers;
+  mm /= d.customers;
+  let sxx = 0;
+  let smm = 0;
+  let sxm = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    const dx = d.x[i]! - mx;
+    const dm = d.m[i]! - mm;
+    sxx += d.w[i]! * dx * dx;
+    smm += d.w[i]! * dm * dm;
+    sxm += d.w[i]! * dx * dm;
+  }
+  if (!(sxx > 0) || !(smm > 0)) return { correlation: 0, warn: false };
+  const correlation = Math.max(-1, Math.min(1, sxm / Math.sqrt(sxx * smm)));
+  return { correlation, warn: Math.abs(correlation) > 0.3 };
+}

@@ -1,0 +1,313 @@
+/**
+ * Unconstrained minimisation for the model fits: BFGS with a backtracking (Armijo) line search on
+ * analytic gradients where the model has them (BG/NBD, Gamma-Gamma) and finite differences
+ * otherwise (Pareto/NBD), from several starting points, with Nelder–Mead as the fallback when no
+ * BFGS run converges. The fits minimise over log-parameters, so positivity is free.
+ *
+ * A non-finite objective value (overflow, a parameter out of range) counts as +∞: the line search
+ * backs off from it instead of letting NaN into the iterate. Coordinates beyond ±`bound` count as
+ * +∞ too, so a parameter that the data do not pin down cannot run off to infinity unnoticed.
+ */
+import { ModelError } from './errors.js';
+
+/** What every fit accepts. */
+export interface FitOptions {
+  /** L2 penalty coefficient on the parameters, as `lifetimes`' penalizer_coef (default 0). */
+  readonly penalizer?: number;
+}
+
+/** The penalizer, checked. */
+export function penalizerOf(o: FitOptions, what: string): number {
+  const pen = o.penalizer ?? 0;
+  if (!(pen >= 0) || !Number.isFinite(pen)) throw new ModelError(`${what}: penalizer ${pen} must be a finite number ≥ 0 (0 for none, e.g. 0.001 for a light one).`);
+  return pen;
+}
+
+export type Objective = (x: readonly number[]) => number;
+
+export interface MinimizeResult {
+  readonly x: number[];
+  readonly value: number;
+  /** Iterations over all runs (BFGS iterations, Nelder–Mead steps). */
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+export interface MinimizeOptions {
+  /** Stop when every gradient component is below this (default 1e-7). */
+  gradientTolerance?: number;
+  /** Iterations per BFGS run (default 200); Nelder–Mead gets this many per coordinate (default 250). */
+  maxIterations?: number;
+  /** |x_i| above this counts as +∞ (default 30, i.e. e^±30 for log-parameters). */
+  bound?: number;
+  /** The analytic gradient, if known; finite differences otherwise (and wherever it is not finite). */
+  gradient?: (x: readonly number[]) => number[];
+}
+
+/**
+ * f with non-finite values, out-of-bound points and ModelErrors (a special function that cannot be
+ * evaluated at such extreme parameters) mapped to +∞: the search steps back from them.
+ */
+function guarded(f: Objective, bound: number): Objective {
+  return (x) => {
+    for (const v of x) if (!(Math.abs(v) <= bound)) return Infinity;
+    let y: number;
+    try {
+      y = f(x);
+    } catch (e) {
+      if (e instanceof ModelError) return Infinity;
+      throw e;
+    }
+    return Number.isFinite(y) ? y : Infinity;
+  };
+}
+
+/**
+ * Finite-difference gradient. Central differences (step ~ε^(1/3), error ~1e-10 for smooth O(1)
+ * objectives) by default; forward differences (half the evaluations, error ~1e-8) when `forward`,
+ * which BFGS uses while the gradient is still large. A side that is +∞ falls back to the other
+ * one-sided difference; both sides infinite gives a zero component, which the line search will not
+ * trust.
+ */
+export function numericGradient(f: Objective, x: readonly number[], fx: number, forward = false): number[] {
+  const g = new Array<number>(x.length);
+  const y = [...x];
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    const h = (forward ? 1.5e-8 : 6e-6) * Math.max(1, Math.abs(xi));
+    y[i] = xi + h;
+    const up = f(y);
+    if (forward && Number.isFinite(up)) {
+      y[i] = xi;
+      g[i] = (up - fx) / h;
+      continue;
+    }
+    y[i] = xi - h;
+    const down = f(y);
+    y[i] = xi;
+    if (Number.isFinite(up) && Number.isFinite(down)) g[i] = (up - down) / (2 * h);
+    else if (Number.isFinite(up)) g[i] = (up - fx) / h;
+    else if (Number.isFinite(down)) g[i] = (fx - down) / h;
+    else g[i] = 0;
+  }
+  return g;
+}
+
+const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+const maxAbs = (a: readonly number[]) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** One BFGS run (inverse-Hessian form) from x0. */
+export function minimizeBfgs(f: Objective, x0: readonly number[], o: MinimizeOptions = {}): MinimizeResult {
+  const gtol = o.gradientTolerance ?? 1e-7;
+  const maxIter = o.maxIterations ?? 200;
+  const F = guarded(f, o.bound ?? 30);
+  const n = x0.length;
+  const identity = (): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let x = [...x0];
+  let fx = F(x);
+  if (!Number.isFinite(fx)) return { x, value: Infinity, iterations: 0, converged: false };
+  // Forward differences while far from a minimum, central ones for the final approach.
+  const grad = (at: readonly number[], value: number, last: readonly number[] | null) => {
+    const exact = o.gradient?.(at);
+    if (exact && exact.every(Number.isFinite)) return exact;
+    return numericGradient(F, at, value, last !== null && maxAbs(last) > 1e-2);
+  };
+  let g = grad(x, fx, null);
+  let H = identity();
+  let fresh = true;
+  let flat = 0;
+  for (let it = 1; it <= maxIter; it++) {
+    if (maxAbs(g) <= gtol) return { x, value: fx, iterations: it - 1, converged: true };
+    let p = H.map((row) => -dot(row, g));
+    let slope = dot(g, p);
+    if (!(slope < 0)) {
+      H = identity();
+      fresh = true;
+      p = g.map((v) => -v);
+      slope = -dot(g, g);
+    }
+    // A fresh (identity) metric knows nothing of the scale: keep the first trial step short.
+    let t = fresh ? Math.min(1, 1 / Math.max(maxAbs(p), 1e-12)) : 1;
+    let xn: number[] = x;
+    let fn = Infinity;
+    let accepted = false;
+    for (let k = 0; k < 60; k++) {
+      xn = x.map((v, i) => v + t * p[i]!);
+      fn = F(xn);
+      if (fn <= fx + 1e-4 * t * slope) {
+        accepted = true;
+        break;
+      }
+      // Quadratic interpolation of the step, kept within [0.1, 0.5] of the last one.
+      const q = Number.isFinite(fn) ? (-slope * t * t) / (2 * (fn - fx - slope * t)) : 0.1 * t;
+      t = Math.min(0.5 * t, Math.max(0.1 * t, q));
+    }
+    if (!accepted) {
+      if (!fresh) {
+        H = identity();
+        fresh = true;
+        continue;
+      }
+      // No descent along the gradient: a minimum as precise as the finite differences allow.
+      return { x, value: fx, iterations: it, converged: maxAbs(g) <= 1e3 * gtol };
+    }
+    let gn = grad(xn, fn, g);
+    if (!o.gradient && maxAbs(gn) <= 1e-2 && maxAbs(g) > 1e-2) gn = grad(xn, fn, null);
+    const s = xn.map((v, i) => v - x[i]!);
+    const y = gn.map((v, i) => v - g[i]!);
+    const sy = dot(s, y);
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (fresh) {
+        // Shanno–Phua scaling of the first metric.
+        const scale = sy / dot(y, y);
+        H = H.map((row) => row.map((v) => v * scale));
+      }
+      const Hy = H.map((row) => dot(row, y));
+      const yHy = dot(y, Hy);
+      const rho = 1 / sy;
+      H = H.map((row, i) => row.map((v, j) => v - rho * (Hy[i]! * s[j]! + s[i]! * Hy[j]!) + (rho * rho * yHy + rho) * s[i]! * s[j]!));
+      fresh = false;
+    }
+    // Progress stalled at rounding level for a few iterations: as converged as it gets.
+    flat = fx - fn <= 1e-14 * (1 + Math.abs(fx)) ? flat + 1 : 0;
+    x = xn;
+    fx = fn;
+    g = gn;
+    if (flat >= 3) return { x, value: fx, iterations: it, converged: maxAbs(g) <= 1e3 * gtol };
+  }
+  return { x, value: fx, iterations: maxIter, converged: maxAbs(g) <= gtol };
+}
+
+/** Nelder–Mead (adaptive coefficients, Gao & Han 2012) from x0 with an initial simplex of `step`. */
+export function minimizeNelderMead(f: Objective, x0: readonly number[], o: MinimizeOptions & { step?: number } = {}): MinimizeResult {
+  const F = guarded(f, o.bound ?? 30);
+  const n = x0.length;
+  const maxIter = o.maxIterations ? o.maxIterations * n : 250 * n;
+  const alpha = 1;
+  const beta = 1 + 2 / n;
+  const gamma = 0.75 - 1 / (2 * n);
+  const delta = 1 - 1 / n;
+  const step = o.step ?? 0.5;
+  let simplex = [[...x0], ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + step : v)))];
+  let values = simplex.map(F);
+  for (let it = 1; it <= maxIter; it++) {
+    const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]!);
+    simplex = order.map((i) => simplex[i]!);
+    values = order.map((i) => values[i]!);
+    const best = values[0]!;
+    const worst = values[n]!;
+    const size = Math.max(...simplex.slice(1).map((p) => maxAbs(p.map((v, i) => v - simplex[0]![i]!))));
+    if (Number.isFinite(worst) && worst - best <= 1e-12 * (1 + Math.abs(best)) && size <= 1e-8) {
+      return { x: simplex[0]!, value: best, iterations: it, converged: true };
+    }
+    const centroid = x0.map((_, j) => simplex.slice(0, n).reduce((s, p) => s + p[j]!, 0) / n);
+    const towards = (coef: number) => centroid.map((c, j) => c + coef * (c - simplex[n]![j]!));
+    const xr = towards(alpha);
+    const fr = F(xr);
+    if (fr < best) {
+      const xe = towards(beta);
+      const fe = F(xe);
+      [simplex[n], values[n]] = fe < fr ? [xe, fe] : [xr, fr];
+    } else if (fr < values[n - 1]!) {
+      [simplex[n], values[n]] = [xr, fr];
+    } else {
+      const outside = fr < worst;
+      const xc = towards(outside ? gamma : -gamma);
+      const fc = F(xc);
+      if (fc < (outside ? fr : worst)) [simplex[n], values[n]] = [xc, fc];
+      else {
+        simplex = simplex.map((p, i) => (i === 0 ? p : p.map((v, j) => simplex[0]![j]! + delta * (v - simplex[0]![j]!))));
+        values = simplex.map((p, i) => (i === 0 ? values[0]! : F(p)));
+      }
+    }
+  }
+  const i = values.indexOf(Math.min(...values));
+  return { x: simplex[i]!, value: values[i]!, iterations: maxIter, converged: false };
+}
+
+/** Thrown through the runs when `minimize` has used up its evaluations. */
+class OutOfBudget extends Error {}
+
+/**
+ * Minimise from several starting points and keep the best. BFGS runs first; if none converges,
+ * Nelder–Mead restarts from the best point found and BFGS polishes its result. Throws a ModelError
+ * naming `what` when the best point runs out towards the bound (a parameter the data do not
+ * identify; see assertInterior), when nothing converges to a finite value, or when the objective
+ * has been evaluated `maxEvaluations` times (default 5000; a healthy fit needs a few hundred) —
+ * so a flat likelihood on a large data set costs bounded time, not a hang.
+ */
+export function minimize(
+  f: Objective,
+  starts: readonly (readonly number[])[],
+  what: string,
+  o: MinimizeOptions & { names?: readonly string[]; maxEvaluations?: number } = {},
+): MinimizeResult {
+  const budget = o.maxEvaluations ?? 5000;
+  let evaluations = 0;
+  const counted: Objective = (x) => {
+    if (++evaluations > budget) throw new OutOfBudget();
+    return f(x);
+  };
+  const names = o.names ?? [];
+  let iterations = 0;
+  let best: MinimizeResult | null = null;
+  // Within this of the lowest value, a converged run is preferred (on a ridge an unconverged run
+  // creeps lower forever by amounts that mean nothing).
+  const close = (v: number) => 1e-6 * (1 + Math.abs(v));
+  const consider = (r: MinimizeResult) => {
+    iterations += r.iterations;
+    if (!Number.isFinite(r.value)) return;
+    if (!best) best = r;
+    else if (r.converged === best.converged ? r.value < best.value : r.converged ? r.value <= best.value + close(best.value) : r.value < best.value - close(best.value)) best = r;
+  };
+  const notConverged = () =>
+    new ModelError(
+      `${what}: the likelihood maximisation did not converge from any starting point. The data may not identify the model (too few customers or repeat purchases); add data, lengthen the calibration period, or fit with a small penalizer (e.g. 0.001).`,
+    );
+  try {
+    for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
+    const current = best as MinimizeResult | null;
+    // Out towards the bound already (unconverged and past e^±15): no other method will find an
+    // interior minimum that BFGS missed.
+    if (current) assertInterior(current.x, names, what, current.converged ? 20 : 15);
+    if (!current?.converged) {
+      const from = current?.x ?? starts[0];
+      if (from) {
+        const nm = minimizeNelderMead(counted, from, o);
+        consider(nm);
+        if (Number.isFinite(nm.value)) consider(minimizeBfgs(counted, nm.x, o));
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof OutOfBudget)) throw e;
+    const sofar = best as MinimizeResult | null;
+    if (!sofar?.converged) throw notConverged();
+  }
+  const result = best as MinimizeResult | null;
+  if (result) assertInterior(result.x, names, what, result.converged ? 20 : 15);
+  if (!result || !result.converged) throw notConverged();
+  return { ...result, iterations };
+}
+
+/** The Hessian by central differences (for standard errors and curvature checks in tests). */
+export function numericHessian(f: Objective, x: readonly number[], h = 1e-4): number[][] {
+  const n = x.length;
+  const at = (di: number, dj: number, i: number, j: number) => f(x.map((v, k) => v + (k === i ? di : 0) + (k === j ? dj : 0)));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (at(h, h, i, j) - at(h, -h, i, j) - at(-h, h, i, j) + at(-h, -h, i, j)) / (4 * h * h)),
+  );
+}
+
+/**
+ * Refuse a fit in which a log-parameter ran out towards the search bound: the likelihood keeps
+ * improving as the parameter goes to 0 or ∞, i.e. the data do not identify it. (An L2 penalizer
+ * pulls parameters towards 0, so it is the remedy only for a run towards ∞.)
+ */
+export function assertInterior(x: readonly number[], names: readonly string[], what: string, limit = 20): void {
+  x.forEach((v, i) => {
+    if (Math.abs(v) > limit) {
+      const remedy = v > 0 ? 'Fit with a small penalizer (e.g. 0.001), a longer calibration period or more customers.' : 'Use a longer calibration period or more customers.';
+      throw new ModelError(`${what}: parameter ${names[i] ?? `#${i + 1}`} ran off towards ${v > 0 ? 'infinity' : 'zero'} (${Math.exp(v).toExponential(2)}), so the data do not identify it. ${remedy}`);
+    }
+  });
+}

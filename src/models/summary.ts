@@ -1,0 +1,144 @@
+/**
+ * The models' input: the per-customer RFM summary of Fader, Hardie & Lee, in the convention of the
+ * Python `lifetimes` package, and the checks every purchase-model fit runs on it.
+ *
+ * - frequency: repeat purchase days (purchase days − 1; same-day purchases are one);
+ * - recency: last − first purchase day, in the time unit (0 for one-time buyers);
+ * - T: calibration end − first purchase day, in the same unit;
+ * - monetary: mean spend of the repeat days (the first excluded); absent or 0 for frequency 0;
+ * - weight: how many customers share this exact (frequency, recency, T) — the engine hands rows
+ *   grouped, and the likelihood of a group is its weight times one customer's.
+ */
+import { ModelError } from './errors.js';
+
+export interface CustomerSummary {
+  readonly frequency: number;
+  readonly recency: number;
+  readonly T: number;
+  readonly monetary?: number | null;
+  /** Customers with this summary (default 1). */
+  readonly weight?: number;
+}
+
+/** What the purchase models (BG/NBD, Pareto/NBD) read. */
+export interface PurchaseRow {
+  readonly frequency: number;
+  readonly recency: number;
+  readonly T: number;
+  readonly weight?: number;
+}
+
+/** What the spend model (Gamma-Gamma) reads: repeat customers' frequency and mean repeat spend. */
+export interface SpendRow {
+  readonly frequency: number;
+  readonly monetary: number;
+  readonly weight?: number;
+}
+
+/** Group summaries into distinct (frequency, recency, T) rows with summed weights. */
+export function groupSummaries(rows: readonly CustomerSummary[]): Required<PurchaseRow>[] {
+  const groups = new Map<string, { frequency: number; recency: number; T: number; weight: number }>();
+  for (const r of rows) {
+    const key = `${r.frequency}|${r.recency}|${r.T}`;
+    const g = groups.get(key);
+    if (g) g.weight += r.weight ?? 1;
+    else groups.set(key, { frequency: r.frequency, recency: r.recency, T: r.T, weight: r.weight ?? 1 });
+  }
+  return [...groups.values()];
+}
+
+/** Repeat customers with positive spend, grouped by (frequency, monetary), for Gamma-Gamma. */
+export function groupSpend(rows: readonly CustomerSummary[]): Required<SpendRow>[] {
+  const groups = new Map<string, { frequency: number; monetary: number; weight: number }>();
+  for (const r of rows) {
+    if (!(r.frequency > 0) || !(r.monetary != null && r.monetary > 0)) continue;
+    const key = `${r.frequency}|${r.monetary}`;
+    const g = groups.get(key);
+    if (g) g.weight += r.weight ?? 1;
+    else groups.set(key, { frequency: r.frequency, monetary: r.monetary, weight: r.weight ?? 1 });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Validated purchase rows in flat arrays, time rescaled so the longest T is 10 (as `lifetimes`
+ * does: it keeps α and β near 1 whatever the time unit, which helps the optimiser and fixes the
+ * scale on which a penalizer acts), and rows indexed by distinct frequency so that the Gamma
+ * functions of a likelihood are computed once per frequency, not once per row.
+ */
+export interface PurchaseData {
+  readonly x: Float64Array;
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly w: Float64Array;
+  /** Distinct frequencies, each row's index into them, and the weight per distinct frequency. */
+  readonly freqs: Float64Array;
+  readonly freqIndex: Int32Array;
+  readonly freqWeight: Float64Array;
+  /** Internal time = time unit × scale. */
+  readonly scale: number;
+  readonly customers: number;
+  /** Repeat purchases per unit of internal time over all customers (for starting points). */
+  readonly rate: number;
+}
+
+/** Rows into flat arrays (time × scale), each row checked; rows of weight 0 are dropped. */
+export function purchaseArrays(rows: readonly PurchaseRow[], model: string, scale = 1): PurchaseData {
+  const kept = rows.filter((r, i) => {
+    const w = r.weight ?? 1;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new ModelError(`${model}: row ${i} has weight ${w}; a weight counts customers and must be a finite number ≥ 0.`);
+    if (!Number.isInteger(r.frequency) || r.frequency < 0) throw new ModelError(`${model}: row ${i} has frequency ${r.frequency}; frequency counts repeat purchase days and must be a whole number ≥ 0.`);
+    if (!(r.T >= 0) || !Number.isFinite(r.T)) throw new ModelError(`${model}: row ${i} has T = ${r.T}; T is the time from the first purchase to the calibration end and must be finite and ≥ 0.`);
+    if (!(r.recency >= 0 && r.recency <= r.T)) throw new ModelError(`${model}: row ${i} has recency ${r.recency} outside [0, T = ${r.T}]; recency is the time from the first to the last purchase.`);
+    if (r.frequency === 0 && r.recency !== 0) throw new ModelError(`${model}: row ${i} has frequency 0 but recency ${r.recency}; a customer without repeat purchases has recency 0.`);
+    return w > 0;
+  });
+  const n = kept.length;
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  const w = new Float64Array(n);
+  const index = new Map<number, number>();
+  const freqIndex = new Int32Array(n);
+  const freqWeights: number[] = [];
+  let customers = 0;
+  let repeats = 0;
+  let totalT = 0;
+  kept.forEach((r, i) => {
+    const wi = r.weight ?? 1;
+    x[i] = r.frequency;
+    tx[i] = r.recency * scale;
+    T[i] = r.T * scale;
+    w[i] = wi;
+    let k = index.get(r.frequency);
+    if (k === undefined) {
+      k = index.size;
+      index.set(r.frequency, k);
+      freqWeights.push(0);
+    }
+    freqIndex[i] = k;
+    freqWeights[k] = freqWeights[k]! + wi;
+    customers += wi;
+    repeats += r.frequency * wi;
+    totalT += r.T * scale * wi;
+  });
+  return { x, tx, T, w, freqs: Float64Array.from(index.keys()), freqIndex, freqWeight: Float64Array.from(freqWeights), scale, customers, rate: totalT > 0 ? repeats / totalT : 0 };
+}
+
+/**
+ * The rows for a fit: checked, rescaled, and refused — saying why and what to do — when the
+ * purchase models cannot be identified from them. `model` names the model in messages.
+ */
+export function preparePurchaseData(rows: readonly PurchaseRow[], model: string): PurchaseData {
+  const raw = purchaseArrays(rows, model);
+  if (raw.customers === 0) throw new ModelError(`${model}: there are no customers to fit. Import orders (or widen the filters) so that some customers have a first purchase before the calibration end.`);
+  if (raw.customers < 2) throw new ModelError(`${model}: a single customer cannot identify the model's four parameters. Fit on a customer base (hundreds of customers or more).`);
+  const maxT = raw.T.reduce((m, t) => Math.max(m, t), 0);
+  if (maxT === 0) throw new ModelError(`${model}: every customer made the first purchase at the calibration end (T = 0), so there is no time in which to observe repeat purchases. Move the calibration end later.`);
+  if (raw.rate === 0) {
+    throw new ModelError(
+      `${model}: every customer is a one-time buyer (frequency 0 everywhere), so the purchase rate and the dropout process cannot be told apart${model === 'BG/NBD' ? ' (the dropout parameters a and b are not identified)' : ' (s and β are not identified)'}. Use a longer calibration period so that repeat purchases are observed.`,
+    );
+  }
+  return purchaseArrays(rows, model, 10 / maxT);
+}
