@@ -137,3 +137,47 @@ export function emailFunnel(openRate: number | null, ctr: number | null, convers
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The tracking plot: cumulative repeat purchases by week, observed and expected, the calibration end marked. */
+export function trackingChart(points: readonly { date: string; actual: number; predicted: number }[], calibrationEnd: string): string {
+  return svg(
+    {
+      grid: { left: 60, right: 10, top: 24, bottom: 30 },
+      legend: { top: 0, textStyle: { fontSize: 10 } },
+      xAxis: { type: 'category', data: points.map((p) => p.date), axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'value', axisLabel: { fontSize: 9 } },
+      series: [
+        { name: 'observed', type: 'line', showSymbol: false, data: points.map((p) => p.actual), lineStyle: { color: COLOURS.line }, itemStyle: { color: COLOURS.line } },
+        {
+          name: 'model',
+          type: 'line',
+          showSymbol: false,
+          data: points.map((p) => round(p.predicted)),
+          lineStyle: { color: COLOURS.bad, type: 'dashed' },
+          itemStyle: { color: COLOURS.bad },
+          markLine: { symbol: 'none', label: { formatter: 'calibration end', fontSize: 9 }, lineStyle: { color: COLOURS.grey }, data: [{ xAxis: points.find((p) => p.date >= calibrationEnd)?.date ?? calibrationEnd }] },
+        },
+      ],
+    },
+    640,
+    260,
+  );
+}
+
+/** Conditional expectations: mean holdout purchases per calibration frequency, observed and expected. */
+export function conditionalChart(groups: readonly { frequency: string; actual: number; predicted: number }[]): string {
+  return svg(
+    {
+      grid: { left: 40, right: 10, top: 24, bottom: 30 },
+      legend: { top: 0, textStyle: { fontSize: 10 } },
+      xAxis: { type: 'category', name: 'calibration repeat purchases', nameLocation: 'middle', nameGap: 18, data: groups.map((g) => g.frequency), axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'value', axisLabel: { fontSize: 9 } },
+      series: [
+        { name: 'observed', type: 'line', data: groups.map((g) => round(g.actual)), lineStyle: { color: COLOURS.line }, itemStyle: { color: COLOURS.line } },
+        { name: 'model', type: 'line', data: groups.map((g) => round(g.predicted)), lineStyle: { color: COLOURS.bad, type: 'dashed' }, itemStyle: { color: COLOURS.bad } },
+      ],
+    },
+    640,
+    260,
+  );
+}

@@ -106,7 +106,7 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
   let score: (r: Row) => { clv: number | null; p_alive: number | null; risk: number | null };
   let method: string;
   if (model === 'transactional') {
-    const fit: TransactionalFit = await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day' });
+    const fit: TransactionalFit = await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day', pareto: false });
     method = `BG/NBD (r ${fit.bgnbd.r.toPrecision(3)}, α ${fit.bgnbd.alpha.toPrecision(3)}, a ${fit.bgnbd.a.toPrecision(3)}, b ${fit.bgnbd.b.toPrecision(3)}) and Gamma-Gamma fitted on ${fit.customers} customers as of ${asOf}; risk = 1 − P(alive) for repeat customers; CLV over ${horizon} months at ${discount} a month, margin ${margin}.`;
     score = (r) => {
       if (r.repeat_days === null || r.repeat_days === undefined) return { clv: null, p_alive: null, risk: null };
