@@ -64,11 +64,14 @@ describe('for people', () => {
   it('every command has --help with examples', () => {
     const program = buildProgram();
     const commands = program.commands;
-    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'demo', 'import', 'metrics', 'quarantine', 'report', 'sql', 'status']);
-    for (const c of commands) {
-      const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'retain.js'), c.name(), '--help'], { encoding: 'utf8' });
-      expect(r.status, c.name()).toBe(0);
-      expect(r.stdout, c.name()).toMatch(/Examples:\n\s+\$ retain /);
+    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'metrics', 'model', 'quarantine', 'report', 'sql', 'status', 'whatif']);
+    // Every command a user runs: the top-level ones and, for a group (model), each of its own.
+    const paths = commands.flatMap((c) => [[c.name()], ...(c.name() === 'model' ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);
+    expect(paths.filter((p) => p[0] === 'model').map((p) => p.join(' '))).toEqual(['model', 'model fit', 'model evaluate', 'model rfm', 'model nps-growth']);
+    for (const p of paths) {
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'retain.js'), ...p, '--help'], { encoding: 'utf8' });
+      expect(r.status, p.join(' ')).toBe(0);
+      expect(r.stdout, p.join(' ')).toMatch(/Examples:\n\s+\$ retain /);
     }
   }, 60_000);
 });

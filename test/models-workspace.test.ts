@@ -12,7 +12,7 @@ import { evaluateWorkspace } from '../src/models/evaluate-workspace.js';
 import { fitTransactional } from '../src/models/fit-workspace.js';
 import { setSetting } from '../src/warehouse/schema/settings.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
-import { load } from './helpers/metrics.js';
+import { load, metric } from './helpers/metrics.js';
 import { memoryWorkspace } from './helpers/workspace.js';
 
 const sample = resolve(import.meta.dirname, '../../shared/data/lifetimes/CDNOW_sample.txt');
@@ -29,19 +29,21 @@ const dayOf = (d: string) => Date.parse(`${iso(d)}T00:00:00Z`) / 86_400_000;
 function reference(calEnd: string, holdoutEnd: string) {
   const end = dayOf(calEnd);
   const last = dayOf(holdoutEnd);
-  const days = new Map<string, Set<number>>();
+  const days = new Map<string, Map<number, number>>();
   for (const f of lines) {
     const d = dayOf(f[2]!);
     if (d > last) continue;
-    const set = days.get(f[1]!) ?? new Set<number>();
-    set.add(d);
-    days.set(f[1]!, set);
+    const spend = days.get(f[1]!) ?? new Map<number, number>();
+    spend.set(d, (spend.get(d) ?? 0) + Number(f[4]));
+    days.set(f[1]!, spend);
   }
-  return [...days].flatMap(([id, set]) => {
-    const sorted = [...set].sort((a, b) => a - b);
+  return [...days].flatMap(([id, spend]) => {
+    const sorted = [...spend.keys()].sort((a, b) => a - b);
     const cal = sorted.filter((d) => d <= end);
     if (!cal.length) return [];
-    return [{ id, x: cal.length - 1, tx: (cal.at(-1)! - cal[0]!) / 7, T: (end - cal[0]!) / 7, holdout: sorted.length - cal.length }];
+    const repeat = cal.slice(1);
+    const monetary = repeat.length ? repeat.reduce((a, d) => a + spend.get(d)!, 0) / repeat.length : null;
+    return [{ id, x: cal.length - 1, tx: (cal.at(-1)! - cal[0]!) / 7, T: (end - cal[0]!) / 7, monetary, holdout: sorted.length - cal.length }];
   });
 }
 
@@ -112,5 +114,20 @@ describe.skipIf(!existsSync(sample))('models on a workspace (CDNOW sample)', () 
     expect(r.customers.map((c) => c.risk)).toEqual([...r.customers.map((c) => c.risk)].sort((a, b) => b! - a!));
     const champions = await customerList(wh, { asOf: '1997-09-30', segment: 'champions', sort: 'clv', limit: 5 });
     expect(champions.customers.every((c) => c.rfm === 'champions' && c.clv! > 0)).toBe(true);
+  });
+
+  it('clv_predicted: the mean over customers of their predicted CLV, fitted up to the day before the period ends', async () => {
+    const r = await metric(wh, 'clv_predicted', { from: '1997-01-01', to: '1997-10-01' });
+    const f = await fitTransactional(wh, { calibrationEnd: '1997-09-30', timeUnit: 'day', pareto: false });
+    const ref = reference('19970930', '19970930');
+    const expected = ref.reduce((a, c) => a + f.clv(c.x, c.tx * 7, c.T * 7, c.monetary, 12, 0.01), 0) / ref.length;
+    expect(r.n).toBe(2357);
+    expect(r.value).toBeCloseTo(expected, 6);
+    expect(r.parts!.total).toBeCloseTo(expected * 2357, 3);
+    expect(r.series).toEqual([]);
+    // Nobody had bought before 1997: no value, a note.
+    const none = await metric(wh, 'clv_predicted', { from: '1996-01-01', to: '1996-06-01' });
+    expect(none.value).toBeNull();
+    expect(none.note).toMatch(/cannot be fitted/);
   });
 });

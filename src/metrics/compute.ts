@@ -84,6 +84,18 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     }));
   };
   const unsliced = { where: req.slice.where };
+  if (m.fromModel) {
+    const modelScope = (from: string, to: string) =>
+      makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
+    const v = await m.fromModel(wh, modelScope(req.from, req.to));
+    let compare: MetricResult['compare'] = null;
+    if (req.compare) {
+      const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
+      const before = await m.fromModel(wh, modelScope(cf, ct));
+      compare = { from: cf, to: ct, value: before.value, change: v.value !== null && before.value !== null ? v.value - before.value : null, p: null, significant: null };
+    }
+    return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, note: v.note ?? m.convention ?? null };
+  }
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // Rows for the period: the series' own when the metric is defined over buckets (a cohort
   // matrix) or its statistics add up; else a query over the whole period.

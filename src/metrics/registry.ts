@@ -2,7 +2,7 @@
  * The metric catalogue: every metric, once. The CLI, the report formats and docs/metrics.md all
  * read this list; nothing else names metrics.
  */
-import { clvHistoric } from './families/clv.js';
+import { clvHistoric, clvPredicted } from './families/clv.js';
 import { EMAIL_METRICS } from './families/email.js';
 import { EVENT_METRICS } from './families/events.js';
 import { FINANCE_METRICS } from './families/finance.js';
@@ -24,6 +24,7 @@ export const METRICS: readonly MetricDef[] = [
   ...REVENUE_METRICS,
   ...ORDER_METRICS,
   clvHistoric,
+  clvPredicted,
   ...LOYALTY_METRICS,
   ...EMAIL_METRICS,
   ...WEB_METRICS,

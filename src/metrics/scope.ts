@@ -21,6 +21,8 @@ export interface Slice {
 
 export interface Scope {
   readonly d: Dialect;
+  /** The period as local dates, [from, to). */
+  readonly period: { readonly from: string; readonly to: string };
   /** The period's start and end instants (SQL). */
   readonly from: string;
   readonly to: string;
@@ -151,6 +153,7 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
       return toP();
     },
     model: input.model,
+    period: { from: input.from, to: input.to },
     d,
     grain,
     params,

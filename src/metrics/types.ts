@@ -5,6 +5,7 @@
  * its n, its 95 % interval and its parts.
  */
 import type { TableName } from '../warehouse/schema/tables.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Scope } from './scope.js';
 
 export type Unit = 'percent' | 'score' | 'money' | 'seconds' | 'days' | 'count' | 'ratio';
@@ -67,6 +68,12 @@ export interface MetricDef {
    * for finishRows metrics, an optional text `key` such as a page or a feature).
    */
   sql(s: Scope): string;
+  /**
+   * For a metric a model computes (predictive CLV): the period's value from the workspace, the
+   * scope giving the period end and the customer filter. Its `sql` and `finish` are then unused;
+   * it has no series and no breakdown.
+   */
+  fromModel?(wh: Warehouse, s: Scope): Promise<Value>;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
   /**

@@ -76,8 +76,32 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
   const p = o.pareto ? pn.fitParetoNbd(summary, { penalizer: o.penalizer }) : null;
   const g = rows.gg.length ? gg.fitGammaGamma(rows.gg, { penalizer: o.penalizer }) : null;
   const check = rows.gg.length ? gg.independenceCheck(rows.gg) : null;
-  const daysPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];
-  const meanSpend = g ? null : rows.gg.length ? rows.gg.reduce((a, r) => a + r.monetary * r.weight, 0) / rows.gg.reduce((a, r) => a + r.weight, 0) : null;
+  const unitsPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];
+  // Observed mean spend of repeat days: the fallback when Gamma-Gamma has no answer for a customer.
+  const spendWeight = rows.gg.reduce((a, r) => a + r.weight, 0);
+  const meanSpend = spendWeight ? rows.gg.reduce((a, r) => a + r.monetary * r.weight, 0) / spendWeight : 0;
+  const spendOf = (x: number, monetary: number | null) => {
+    if (!g) return meanSpend;
+    try {
+      return gg.expectedSpend(g, x, monetary ?? 0);
+    } catch (e) {
+      // q ≤ 1: the population mean spend is unbounded, so a customer without repeat spend has none.
+      if (e instanceof ModelError) return monetary ?? meanSpend;
+      throw e;
+    }
+  };
+  // CLV is linear in spend: the discounted purchase factor is cached per (x, t_x, T, horizon,
+  // discount), which customers with equal histories share.
+  const factors = new Map<string, number>();
+  const factor = (x: number, tx: number, T: number, horizonMonths: number, monthlyDiscount: number) => {
+    const key = `${x}|${tx}|${T}|${horizonMonths}|${monthlyDiscount}`;
+    let v = factors.get(key);
+    if (v === undefined) {
+      v = customerLifetimeValue(b, 1, x, tx, T, { horizonMonths, monthlyDiscount, unitsPerMonth });
+      factors.set(key, v);
+    }
+    return v;
+  };
   return {
     calibrationEnd: o.calibrationEnd,
     timeUnit: o.timeUnit,
@@ -88,9 +112,6 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
     iterations: b.iterations + (p?.iterations ?? 0) + (g?.iterations ?? 0),
     seconds: (performance.now() - t0) / 1000,
     pAlive: (x, tx, T) => bg.probabilityAlive(b, x, tx, T),
-    clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => {
-      const spend = g ? gg.expectedSpend(g, x, monetary ?? 0) : (meanSpend ?? 0);
-      return customerLifetimeValue(b, spend, x, tx, T, { horizonMonths, monthlyDiscount, unitsPerMonth: daysPerMonth });
-    },
+    clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => spendOf(x, monetary) * factor(x, tx, T, horizonMonths, monthlyDiscount),
   };
 }

@@ -89,6 +89,12 @@ export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
       FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary`;
 }
 
+/** Customers by identical (frequency, recency, t, monetary), for per-customer predictions summed. */
+export function customerValueSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  return `WITH ${summaryCtes(d, q, r)}
+    SELECT frequency, recency, t, monetary, count(*) AS weight FROM cust GROUP BY frequency, recency, t, monetary`;
+}
+
 /**
  * For the tracking plot: kind 'first' — customers by the day of their first purchase; kind
  * 'repeat' — repeat purchase days (not a customer's first) by day, calibration and holdout.

@@ -10,7 +10,17 @@ import { UsageError } from '../../warehouse/errors.js';
 import { printRows } from '../output.js';
 
 export function modelCommand(): Command {
-  const cmd = new Command('model').description('Customer models: RFM segments, BG/NBD, Pareto/NBD and Gamma-Gamma fits, and their validation.');
+  const cmd = new Command('model')
+    .description('Customer models: RFM segments, BG/NBD, Pareto/NBD and Gamma-Gamma fits, and their validation.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retain model fit --format json
+  $ retain model evaluate --calibration-end 2026-04-30 --holdout-end 2026-10-31 --format html --out evaluation.html
+  $ retain model rfm
+  $ retain model nps-growth`,
+    );
   cmd.addCommand(fitCommand());
   cmd.addCommand(evaluateCommand());
   cmd.addCommand(rfmCommand());

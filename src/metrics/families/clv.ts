@@ -1,4 +1,8 @@
-/** Historic customer lifetime value from order value, purchase rate, churn and margin. */
+/** Customer lifetime value: historic (order value, purchase rate, churn, margin) and predictive (BG/NBD × Gamma-Gamma). */
+import { ModelError } from '../../models/errors.js';
+import { fitTransactional } from '../../models/fit-workspace.js';
+import { customerValueSql, dateOfDay, dayNumber } from '../../models/queries.js';
+import { getSettings } from '../../warehouse/schema/settings.js';
 import { stat as num } from '../stats.js';
 import type { MetricDef } from '../types.js';
 import { completedOrders } from './orders.js';
@@ -35,6 +39,54 @@ export const clvHistoric: MetricDef = {
       value: aov * perYear * lifetime * num(st, 'margin'),
       n: customers,
       parts: { aov, purchases_per_year: perYear, annual_churn: 100 * annual, lifetime_years: lifetime },
+    };
+  },
+};
+
+/** Predictive CLV's horizon and monthly discount rate (the defaults of the spec and of lifetimes). */
+export const CLV_HORIZON_MONTHS = 12;
+export const CLV_MONTHLY_DISCOUNT = 0.01;
+
+export const clvPredicted: MetricDef = {
+  id: 'clv_predicted',
+  name: 'Predictive customer lifetime value',
+  description: 'What each customer is expected to bring over the next 12 months: BG/NBD purchases (with the chance they are still a customer) × Gamma-Gamma spend per purchase, discounted; the mean over customers (total in parts).',
+  formula: `per customer: Σ_{m=1..${CLV_HORIZON_MONTHS}} (E[X(m)] − E[X(m−1)] | x, t_x, T) × E[spend | x, m̄] / (1 + ${CLV_MONTHLY_DISCOUNT})^m × gross margin; mean over customers`,
+  unit: 'money',
+  direction: 'higher',
+  tables: ['orders'],
+  teams: ['data', 'leadership'],
+  noSeries: true,
+  noSegments: true,
+  convention: `Models fitted by maximum likelihood on completed orders up to the day before the period ends (calibration end), in days; all customers with a purchase by then; --where selects whose CLV is averaged. parts: total, and the bgnbd_* and gammagamma_* parameters.`,
+  sql: () => '',
+  finish: () => ({ value: null, n: 0 }),
+  fromModel: async (wh, s) => {
+    const { timezone } = await getSettings(wh);
+    const calibrationEnd = dateOfDay(dayNumber(s.period.to) - 1);
+    let fit;
+    try {
+      fit = await fitTransactional(wh, { calibrationEnd, timeUnit: 'day', pareto: false });
+    } catch (e) {
+      if (e instanceof ModelError) return { value: null, n: 0, note: `The models cannot be fitted: ${e.message}` };
+      throw e;
+    }
+    const rows = await wh.query(customerValueSql(wh.dialect, s, { calibrationEnd, timezone, timeUnit: 'day' }), s.params);
+    let n = 0;
+    let total = 0;
+    for (const r of rows) {
+      const w = Number(r.weight);
+      total += w * fit.clv(Number(r.frequency), Number(r.recency), Number(r.t), r.monetary === null ? null : Number(r.monetary), CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
+      n += w;
+    }
+    if (!n) return { value: null, n: 0, note: 'No customer had bought by the end of the period.' };
+    const margin = s.settings.grossMargin;
+    const g = fit.gammagamma;
+    return {
+      value: (margin * total) / n,
+      n,
+      parts: { total: margin * total, bgnbd_r: fit.bgnbd.r, bgnbd_alpha: fit.bgnbd.alpha, bgnbd_a: fit.bgnbd.a, bgnbd_b: fit.bgnbd.b, ...(g ? { gammagamma_p: g.p, gammagamma_q: g.q, gammagamma_gamma: g.gamma } : {}) },
+      ...(g?.warning ? { note: g.warning } : {}),
     };
   },
 };
