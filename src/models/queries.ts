@@ -89,10 +89,11 @@ export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
       FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary`;
 }
 
-/** Customers by identical (frequency, recency, t, monetary), for per-customer predictions summed. */
+/** Customers by identical (frequency, recency, t, monetary), for per-customer predictions summed; ordered so equal (frequency, recency, t) are adjacent. */
 export function customerValueSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
   return `WITH ${summaryCtes(d, q, r)}
-    SELECT frequency, recency, t, monetary, count(*) AS weight FROM cust GROUP BY frequency, recency, t, monetary`;
+    SELECT frequency, recency, t, monetary, count(*) AS weight FROM cust GROUP BY frequency, recency, t, monetary
+    ORDER BY frequency, recency, t`;
 }
 
 /**

@@ -71,13 +71,22 @@ export const clvPredicted: MetricDef = {
       if (e instanceof ModelError) return { value: null, n: 0, note: `The models cannot be fitted: ${e.message}` };
       throw e;
     }
-    const rows = await wh.query(customerValueSql(wh.dialect, s, { calibrationEnd, timezone, timeUnit: 'day' }), s.params);
+    // The fit's own customers, unless --where picks some of them.
+    const rows =
+      s.keep('o.customer_id') === 'TRUE' && fit.valueRows
+        ? fit.valueRows
+        : (await wh.query(customerValueSql(wh.dialect, s, { calibrationEnd, timezone, timeUnit: 'day' }), s.params)).map((r) => ({
+            frequency: Number(r.frequency),
+            recency: Number(r.recency),
+            T: Number(r.t),
+            monetary: r.monetary === null ? null : Number(r.monetary),
+            weight: Number(r.weight),
+          }));
     let n = 0;
     let total = 0;
     for (const r of rows) {
-      const w = Number(r.weight);
-      total += w * fit.clv(Number(r.frequency), Number(r.recency), Number(r.t), r.monetary === null ? null : Number(r.monetary), CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
-      n += w;
+      total += r.weight * fit.clv(r.frequency, r.recency, r.T, r.monetary, CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
+      n += r.weight;
     }
     if (!n) return { value: null, n: 0, note: 'No customer had bought by the end of the period.' };
     const margin = s.settings.grossMargin;
