@@ -124,7 +124,7 @@ describe.skipIf(!existsSync(sample))('models on a workspace (CDNOW sample)', () 
     expect(r.n).toBe(2357);
     // About 30 USD a customer over the next 12 months; sums in a different order agree to 1e-9.
     expect(r.value! / expected).toBeCloseTo(1, 9);
-    expect(r.parts!.total / (expected * 2357)).toBeCloseTo(1, 9);
+    expect(r.parts!.total! / (expected * 2357)).toBeCloseTo(1, 9);
     expect(r.series).toEqual([]);
     // Nobody had bought before 1997: no value, a note.
     const none = await metric(wh, 'clv_predicted', { from: '1996-01-01', to: '1996-06-01' });

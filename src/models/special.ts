@@ -177,6 +177,10 @@ function signedSum(failure: ModelError, ...terms: [number, SignedLog][]): Signed
 function maclaurin(a: number, b: number, c: number, z: number, budget: number): SignedLog | null {
   let term = 1;
   let sum = 1;
+  // Σ of the terms after the leading 1, kept apart while nothing is rescaled: for small z the
+  // function is 1 + tiny, and log(sum) would round the tiny part to a multiple of 2^−52 (callers
+  // such as the BG/NBD expectation subtract logs that nearly cancel), where log1p(tail) keeps it.
+  let tail = 0;
   let biggest = 1;
   let scale = 0;
   // Past this index no factor of the term ratio changes sign, so the ratios settle towards z.
@@ -186,6 +190,7 @@ function maclaurin(a: number, b: number, c: number, z: number, budget: number): 
     const ratio = (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
     term *= ratio;
     sum += term;
+    tail += term;
     if (term === 0) break; // a or b a non-positive integer: a polynomial
     if (Math.abs(term) > biggest) biggest = Math.abs(term);
     if (biggest > 1 / RESCALE || Math.abs(sum) > 1 / RESCALE) {
@@ -198,6 +203,7 @@ function maclaurin(a: number, b: number, c: number, z: number, budget: number): 
     if (n >= settled && rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= EPS * Math.abs(sum)) break;
   }
   if (!Number.isFinite(sum) || biggest > 1e5 * Math.abs(sum)) throw notConverged(a, b, c, z);
+  if (scale === 0 && tail > -0.5) return { sign: 1, log: Math.log1p(tail) };
   return { sign: sum > 0 ? 1 : -1, log: Math.log(Math.abs(sum)) + scale };
 }
 
