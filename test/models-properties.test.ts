@@ -46,6 +46,27 @@ describe('BG/NBD predictions', () => {
       { numRuns: 300 },
     );
   });
+
+  it('regression: tiny horizons near a = 1 (and a + b + x − 1 ≫ a − 1) do not round the expectation to 0', () => {
+    // Found by the property above: 2F1 ≈ 1 + 1e-16 lost its tail to log(sum), so 1 − G came out
+    // ≤ 0 and E[X(t2)] was clamped to 0 while E[X(t1)] > 0 for t1 < t2.
+    const p = { r: 1, alpha: 1, a: 1, b: 0.9989999999999928 };
+    const [t1, t2] = [1.019396136059472e-306, 1.0185625782118705e-18];
+    const e1 = bg.conditionalExpectedPurchases(p, t1, 108, 0, 0);
+    const e2 = bg.conditionalExpectedPurchases(p, t2, 108, 0, 0);
+    expect(e1).toBeGreaterThan(0);
+    expect(e2).toBeGreaterThanOrEqual(e1);
+    // Reference values from mpmath (60 digits), a → 1 as the mean of a = 1 ± 1e-25.
+    expect(e2 / 1.1000474910218547e-16 - 1).toBeCloseTo(0, 9);
+    expect(bg.expectedPurchases(p, t2) / 1.0185625782118705e-18 - 1).toBeCloseTo(0, 9);
+    expect(bg.conditionalExpectedPurchases(p, 1e-12, 108, 0, 0) / 1.079999908255499e-10 - 1).toBeCloseTo(0, 8);
+    // Away from a = 1: (r, α, a, b) = (1, 1, 20, 50) gave 0 at t2 after a positive value at t1.
+    const q = { r: 1, alpha: 1, a: 20, b: 50 };
+    const n1 = bg.expectedPurchases(q, 4.69631329521984e-101);
+    const n2 = bg.expectedPurchases(q, 2.0848488512764859e-16);
+    expect(n1).toBeGreaterThan(0);
+    expect(n2 / 2.0848488512764858e-16 - 1).toBeCloseTo(0, 12);
+  });
 });
 
 describe('Pareto/NBD predictions', () => {

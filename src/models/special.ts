@@ -200,7 +200,10 @@ function maclaurin(a: number, b: number, c: number, z: number, budget: number): 
       scale += LOG_RESCALE;
     }
     const rho = Math.max(Math.abs(ratio), Math.abs(z));
-    if (n >= settled && rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= EPS * Math.abs(sum)) break;
+    // Unscaled, the tail is what log1p sees, so it too needs EPS relative accuracy (a term or two
+    // more when z is small); the floor keeps a tail that cancels to ~0 from running on.
+    const target = scale === 0 ? Math.max(Math.min(Math.abs(sum), Math.abs(tail)), 1e-30 * Math.abs(sum)) : Math.abs(sum);
+    if (n >= settled && rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= EPS * target) break;
   }
   if (!Number.isFinite(sum) || biggest > 1e5 * Math.abs(sum)) throw notConverged(a, b, c, z);
   if (scale === 0 && tail > -0.5) return { sign: 1, log: Math.log1p(tail) };
