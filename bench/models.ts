@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (fourth part): the customer models on the demo workspaces bench/demo.ts built
  * (BENCH_DEMO_CUSTOMERS, default 100000): the BG/NBD + Gamma-Gamma fit as `retain model fit --no-pareto`
- * runs it, with Pareto/NBD, and the at-risk customer list — each against a baseline measured in the
- * same run: the engine's own query of the per-customer summary the fit reads. Peak RSS of the process.
+ * runs it (summary query and fit: the issue's target is under 10 s at a million customers), with
+ * Pareto/NBD, and the at-risk customer list — each against a baseline measured in the same run: the
+ * engine's own query of the per-customer summary the fit reads. Peak RSS of the process.
  * Results to bench/results/models-<date>.json.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ for (const n of sizes) {
   const wh = await openWorkspace({ db, readOnly: true });
   const asOf = (await lastOrderDate(wh, 'UTC'))!;
   const q = binder();
-  const [rows, scan] = await time(() => wh.query(customerValueSql(wh.dialect, q, { calibrationEnd: asOf, timezone: 'UTC', timeUnit: 'day' }), q.params));
+  const [rows, scan] = await time(() => wh.queryColumns(customerValueSql(wh.dialect, q, { calibrationEnd: asOf, timezone: 'UTC', timeUnit: 'day' }), q.params));
   const [fit, fitSeconds] = await time(() => fitTransactional(wh, { calibrationEnd: asOf, pareto: false }));
   const [, paretoSeconds] = n <= 100_000 ? await time(() => fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'week' })) : [null, null];
   const [list, listSeconds] = await time(() => customerList(wh, { asOf, segment: 'at-risk', limit: 100 }));
@@ -47,7 +48,7 @@ for (const n of sizes) {
   };
   results.push(r);
   process.stdout.write(
-    `models on demo ${n.toLocaleString('en-US')} customers: summary query ${r.summaryQuerySeconds} s (${r.summaryRows} rows); BG/NBD + Gamma-Gamma fit ${r.fitSeconds} s (${r.fitRatio}× the summary query)` +
+    `models on demo ${n.toLocaleString('en-US')} customers: summary query ${r.summaryQuerySeconds} s (${r.summaryRows} rows); summarised and fitted (BG/NBD + Gamma-Gamma) in ${r.fitSeconds} s (${r.fitRatio}× the summary query alone)` +
       `${r.paretoFitSecondsWeeks === null ? '' : `; with Pareto/NBD (weeks) ${r.paretoFitSecondsWeeks} s`}; at-risk list ${r.customerListSeconds} s (${r.customerListRatio}×); peak RSS ${r.peakRssMB} MB\n`,
   );
 }

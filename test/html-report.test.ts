@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tmp } from './helpers/workspace.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,19 +16,25 @@ const BIN = join(root, 'bin', 'retain.js');
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's chromium package.`);
 
+const launch = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+
 describe.skipIf(!available)('HTML report in Chromium', () => {
-  it('renders every chart offline, at desktop and phone width', async () => {
-    const dir = tmp();
-    const db = join(dir, 'w.duckdb');
-    const html = join(dir, 'report.html');
+  const dir = tmp();
+  const db = join(dir, 'w.duckdb');
+  beforeAll(() => {
     expect(spawnSync(process.execPath, [BIN, 'demo', '--customers', '600', '--months', '14', '--end', '2026-01-01', '--db', db]).status).toBe(0);
+  }, 120_000);
+
+  it('renders every chart offline, at desktop and phone width', async () => {
+    const html = join(dir, 'report.html');
     const r = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--from', '2025-01-01', '--to', '2026-01-01', '--compare', 'previous', '--format', 'html', '--out', html], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const browser = await launch();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
@@ -50,6 +56,38 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(root, 'docs', 'report-phone.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('model fit and model evaluation pages: the P(alive) heatmap, the new-customer curve, tracking and conditional plots', async () => {
+    const fit = join(dir, 'fit.html');
+    const evaluation = join(dir, 'evaluation.html');
+    let r = spawnSync(process.execPath, [BIN, 'model', 'fit', '--db', db, '--no-pareto', '--format', 'html', '--out', fit], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    r = spawnSync(process.execPath, [BIN, 'model', 'evaluate', '--db', db, '--calibration-end', '2025-06-30', '--holdout-end', '2025-12-31', '--no-pareto', '--format', 'html', '--out', evaluation], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(spawnSync(process.execPath, [BIN, 'model', 'fit', '--db', db, '--no-pareto', '--format', 'json'], { encoding: 'utf8' }).stdout) as {
+      customers: number;
+      predictions: { pAlive: { frequencies: number[]; recencies: number[] } };
+    };
+    const cells = json.predictions.pAlive.frequencies.length * json.predictions.pAlive.recencies.length;
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      await page.goto(`file://${fit}`);
+      const sizes = await page.$$eval('figure svg', (svgs) => svgs.map((s) => [s.getBoundingClientRect().width, s.querySelectorAll('path').length]));
+      expect(sizes).toHaveLength(2);
+      for (const [w = 0] of sizes) expect(w).toBeGreaterThan(300);
+      // One drawn shape per matrix cell at least.
+      expect(sizes[1]![1]).toBeGreaterThanOrEqual(cells);
+      expect(await page.textContent('body')).toContain(`${json.customers} customers`);
+      await page.screenshot({ path: join(root, 'docs', 'model-fit.png'), fullPage: true });
+      await page.goto(`file://${evaluation}`);
+      expect(await page.$$eval('figure svg', (s) => s.length)).toBe(2);
     } finally {
       await browser.close();
     }

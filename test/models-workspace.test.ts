@@ -112,6 +112,13 @@ describe.skipIf(!existsSync(sample))('models on a workspace (CDNOW sample)', () 
       expect(x.x).toBeGreaterThanOrEqual(1);
     }
     expect(r.customers.map((c) => c.risk)).toEqual([...r.customers.map((c) => c.risk)].sort((a, b) => b! - a!));
+    // The engine picks the at-risk customers by BG/NBD's log-odds: exactly those of the whole list
+    // whose risk is 50 or more.
+    const all = await customerList(wh, { asOf: '1997-09-30', limit: 10_000 });
+    expect(all.total).toBe(2357);
+    const atRisk = all.customers.filter((c) => c.risk !== null && c.risk >= 50);
+    expect(atRisk.length).toBeGreaterThan(100);
+    expect(r.total).toBe(atRisk.length);
     const champions = await customerList(wh, { asOf: '1997-09-30', segment: 'champions', sort: 'clv', limit: 5 });
     expect(champions.customers.every((c) => c.rfm === 'champions' && c.clv! > 0)).toBe(true);
   });
@@ -122,9 +129,11 @@ describe.skipIf(!existsSync(sample))('models on a workspace (CDNOW sample)', () 
     const ref = reference('19970930', '19970930');
     const expected = ref.reduce((a, c) => a + f.clv(c.x, c.tx * 7, c.T * 7, c.monetary, 12, 0.01), 0) / ref.length;
     expect(r.n).toBe(2357);
-    // About 30 USD a customer over the next 12 months; sums in a different order agree to 1e-9.
-    expect(r.value! / expected).toBeCloseTo(1, 9);
-    expect(r.parts!.total! / (expected * 2357)).toBeCloseTo(1, 9);
+    // About 30 USD a customer over the next 12 months. The metric fits on its own: the engine's
+    // parallel sums may differ in the last bit between runs, and two fits agree to the optimiser's
+    // tolerance (~1e-8), not to the last digit.
+    expect(r.value! / expected).toBeCloseTo(1, 7);
+    expect(r.parts!.total! / (expected * 2357)).toBeCloseTo(1, 7);
     expect(r.series).toEqual([]);
     // Nobody had bought before 1997: no value, a note.
     const none = await metric(wh, 'clv_predicted', { from: '1996-01-01', to: '1996-06-01' });

@@ -181,3 +181,40 @@ export function conditionalChart(groups: readonly { frequency: string; actual: n
     260,
   );
 }
+
+/** Expected repeat purchases of a new customer by horizon, one line per purchase model. */
+export function newCustomerChart(points: readonly { months: number; bgnbd: number; paretonbd: number | null }[]): string {
+  const hasPareto = points.some((p) => p.paretonbd !== null);
+  return svg(
+    {
+      grid: { left: 40, right: 10, top: 24, bottom: 30 },
+      legend: { top: 0, textStyle: { fontSize: 10 } },
+      xAxis: { type: 'value', name: 'months', nameLocation: 'middle', nameGap: 18, min: 0, axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'value', axisLabel: { fontSize: 9 } },
+      series: [
+        { name: 'BG/NBD', type: 'line', data: [[0, 0], ...points.map((p) => [p.months, round(p.bgnbd)])], lineStyle: { color: COLOURS.line }, itemStyle: { color: COLOURS.line } },
+        ...(hasPareto
+          ? [{ name: 'Pareto/NBD', type: 'line', data: [[0, 0], ...points.map((p) => [p.months, round(p.paretonbd ?? 0)])], lineStyle: { color: COLOURS.bad, type: 'dashed' }, itemStyle: { color: COLOURS.bad } }]
+          : []),
+      ],
+    },
+    640,
+    240,
+  );
+}
+
+/** P(alive) by repeat purchases (rows) and time of the last purchase (columns), as a heatmap in percent. */
+export function aliveMatrixChart(m: { frequencies: readonly number[]; recencies: readonly number[]; values: readonly (readonly number[])[] }, unit: string): string {
+  const data = m.values.flatMap((row, i) => row.map((v, j) => [j, i, Math.round(v * 100)]));
+  return svg(
+    {
+      grid: { left: 48, right: 70, top: 10, bottom: 40 },
+      xAxis: { type: 'category', data: m.recencies.map((r) => String(Math.round(r))), name: `time of the last purchase (${unit}s)`, nameLocation: 'middle', nameGap: 24, axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'category', data: m.frequencies.map(String), name: 'repeat purchases', nameLocation: 'middle', nameGap: 32, axisLabel: { fontSize: 9 } },
+      visualMap: { min: 0, max: 100, orient: 'vertical', right: 0, top: 'middle', itemHeight: 120, text: ['100 % alive', '0 %'], textStyle: { fontSize: 9 }, inRange: { color: ['#fee2e2', '#fef9c3', '#dcfce7', '#15803d'] } },
+      series: [{ type: 'heatmap', data }],
+    },
+    640,
+    Math.max(220, 8 * m.frequencies.length + 60),
+  );
+}

@@ -1,4 +1,5 @@
 /** Rendering rows for people (aligned table) and for programs (JSON, CSV). */
+import { writeFile } from 'node:fs/promises';
 import type { Row } from '../warehouse/warehouse.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -39,4 +40,12 @@ export function printRows(columns: readonly string[], rows: readonly Row[], form
   if (format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
   else if (format === 'csv') process.stdout.write(toCsv(columns, rows));
   else process.stdout.write(renderTable(columns, rows) + '\n');
+}
+
+/** A rendered document to --out (saying so on stderr) or to stdout. */
+export async function emit(text: string, out: string | undefined, what: string): Promise<void> {
+  if (out) {
+    await writeFile(out, text);
+    process.stderr.write(`${what} written to ${out}\n`);
+  } else process.stdout.write(text);
 }

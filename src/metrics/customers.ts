@@ -15,7 +15,7 @@ import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { fitTransactional, type TransactionalFit } from '../models/fit-workspace.js';
-import { lastOrderDate } from '../models/queries.js';
+import { goneLogOddsSql, lastOrderDate } from '../models/queries.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
 import { emptyTables, workspaceModel } from './compute.js';
 import { customerFactsSql, RISK_INPUTS } from './customer-facts.js';
@@ -101,20 +101,19 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
   const horizon = o.horizonMonths ?? 12;
   const discount = o.discount ?? 0.01;
   const margin = Number(settings.gross_margin);
-  const rows = await wh.query(customerFactsSql(wh.dialect, s, { asOf, end: s.to, timezone: tz, model, engagementWeights: s.settings.engagementWeights }), s.params);
-
   let score: (r: Row) => { clv: number | null; p_alive: number | null; risk: number | null };
   let method: string;
+  let fit: TransactionalFit | null = null;
   if (model === 'transactional') {
-    const fit: TransactionalFit = await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day', pareto: false });
-    method = `BG/NBD (r ${fit.bgnbd.r.toPrecision(3)}, α ${fit.bgnbd.alpha.toPrecision(3)}, a ${fit.bgnbd.a.toPrecision(3)}, b ${fit.bgnbd.b.toPrecision(3)}) and Gamma-Gamma fitted on ${fit.customers} customers as of ${asOf}; risk = 1 − P(alive) for repeat customers; CLV over ${horizon} months at ${discount} a month, margin ${margin}.`;
+    const f = (fit = await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day', pareto: false }));
+    method = `BG/NBD (r ${f.bgnbd.r.toPrecision(3)}, α ${f.bgnbd.alpha.toPrecision(3)}, a ${f.bgnbd.a.toPrecision(3)}, b ${f.bgnbd.b.toPrecision(3)}) and Gamma-Gamma fitted on ${f.customers} customers as of ${asOf}; risk = 1 − P(alive) for repeat customers; CLV over ${horizon} months at ${discount} a month, margin ${margin}.`;
     score = (r) => {
       if (r.repeat_days === null || r.repeat_days === undefined) return { clv: null, p_alive: null, risk: null };
       const x = Number(r.repeat_days);
       const tx = Number(r.recency);
       const T = Number(r.age);
-      const pAlive = fit.pAlive(x, tx, T);
-      return { clv: margin * fit.clv(x, tx, T, num(r.monetary), horizon, discount), p_alive: pAlive, risk: x >= 1 ? 100 * (1 - pAlive) : null };
+      const pAlive = f.pAlive(x, tx, T);
+      return { clv: margin * f.clv(x, tx, T, num(r.monetary), horizon, discount), p_alive: pAlive, risk: x >= 1 ? 100 * (1 - pAlive) : null };
     };
   } else {
     // Retention over the 12 full months before the as-of day; without that history, no CLV.
@@ -140,6 +139,19 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
     };
   }
 
+  // The engine keeps only the list's customers (a superset at the at-risk boundary, by rounding);
+  // the exact test runs below on what it hands over.
+  const listSql = (() => {
+    const conditions: string[] = [];
+    if (o.rfm) conditions.push(`rfm = ${s.param(o.rfm)}`);
+    if (list === 'promoters' || list === 'passives' || list === 'detractors') conditions.push(`nps_class = ${s.param(list.slice(0, -1))}`);
+    else if (list === 'at-risk' && fit) conditions.push(`repeat_days >= 1 AND ${goneLogOddsSql(wh.dialect, s, fit.bgnbd, 'repeat_days', 'recency', 'age')} >= -1e-9`);
+    else if (list === 'at-risk') conditions.push(`${RISK_INPUTS.map((i) => `${i.weight} * ${i.id}`).join(' + ')} >= ${AT_RISK} - 1e-9`);
+    else if (list !== 'all') conditions.push(`rfm = ${s.param(list)}`);
+    return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  })();
+  const facts = customerFactsSql(wh.dialect, s, { asOf, end: s.to, timezone: tz, model, engagementWeights: s.settings.engagementWeights });
+  const rows = await wh.query(`SELECT * FROM (${facts}) f${listSql}`, s.params);
   const out: CustomerRow[] = rows.map((r) => ({
     customer_id: String(r.customer_id),
     name: r.name === null ? null : String(r.name),

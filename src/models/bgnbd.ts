@@ -4,9 +4,9 @@
  * drop out with probability p ~ Beta(a, b). Likelihood, maximum-likelihood fit and predictions,
  * in the `lifetimes` conventions (see summary.ts for frequency, recency and T).
  */
-import { minimize, penalizerOf, type FitOptions } from './optimize.js';
-import { digamma, logGamma, logAddExp, signedLogHyp2f1 } from './special.js';
-import { preparePurchaseData, purchaseArrays, type PurchaseData, type PurchaseRow } from './summary.js';
+import { fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { digamma, logGamma, signedLogHyp2f1 } from './special.js';
+import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
 
 export interface BgNbdParams {
   readonly r: number;
@@ -26,81 +26,80 @@ export interface BgNbdFit extends BgNbdParams {
 /**
  * Σ w · log L over rows, L = A1·A2·(A3 + [x>0]·A4) with (in logs)
  * A1 = logΓ(r+x) − logΓ(r) + r log α,  A2 = logΓ(a+b) + logΓ(b+x) − logΓ(b) − logΓ(a+b+x),
- * A3 = −(r+x) log(α+T),  A4 = log a − log(b+x−1) − (r+x) log(α+t_x).
- * The Gamma terms depend on x only, so they are computed per distinct frequency.
- */
-function logLik(d: PurchaseData, r: number, alpha: number, a: number, b: number): number {
-  const nf = d.freqs.length;
-  const logA4 = new Float64Array(nf);
-  let ll = d.customers * r * Math.log(alpha);
-  const base = logGamma(a + b) - logGamma(b) - logGamma(r);
-  for (let k = 0; k < nf; k++) {
-    const x = d.freqs[k]!;
-    ll += d.freqWeight[k]! * (base + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x));
-    logA4[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
-  }
-  for (let i = 0; i < d.x.length; i++) {
-    const rx = r + d.x[i]!;
-    const a3 = -rx * Math.log(alpha + d.T[i]!);
-    const a4 = logA4[d.freqIndex[i]!]! - rx * Math.log(alpha + d.tx[i]!);
-    ll += d.w[i]! * logAddExp(a3, a4);
-  }
-  return ll;
-}
-
-/**
- * ∂ log-likelihood / ∂(r, α, a, b), analytically: with π the share of the A4 term in A3 + A4,
+ * A3 = −(r+x) log(α+T),  A4 = log a − log(b+x−1) − (r+x) log(α+t_x),
+ * and, in the same pass, its gradient ∂/∂(r, α, a, b): with π the share of A4 in A3 + A4,
  *   ∂r = Σ W_x (ψ(r+x) − ψ(r)) + N log α − Σ w ((1−π) log(α+T) + π log(α+t_x)),
  *   ∂α = N r/α − Σ w (r+x) ((1−π)/(α+T) + π/(α+t_x)),
  *   ∂a = Σ W_x (ψ(a+b) − ψ(a+b+x)) + Σ w π/a,
  *   ∂b = Σ W_x (ψ(a+b) + ψ(b+x) − ψ(b) − ψ(a+b+x)) − Σ w π/(b+x−1).
- * One pass instead of the eight evaluations of central differences.
+ * The Gamma terms depend on x only and log(α+t) on t only, so they are computed per distinct
+ * frequency and per distinct time; a row costs one exp and one log1p.
  */
-function logLikGradient(d: PurchaseData, r: number, alpha: number, a: number, b: number): [number, number, number, number] {
+function evaluate(d: PurchaseData, r: number, alpha: number, a: number, b: number, withGradient: boolean): { ll: number; g: [number, number, number, number] } {
   const nf = d.freqs.length;
   const logA4 = new Float64Array(nf);
-  let gr = d.customers * (Math.log(alpha) - digamma(r));
+  let ll = d.customers * r * Math.log(alpha);
+  const base = logGamma(a + b) - logGamma(b) - logGamma(r);
+  let gr = withGradient ? d.customers * (Math.log(alpha) - digamma(r)) : 0;
   let ga = 0;
   let gb = 0;
-  const psiAB = digamma(a + b);
-  const psiB = digamma(b);
+  const psiAB = withGradient ? digamma(a + b) : 0;
+  const psiB = withGradient ? digamma(b) : 0;
   for (let k = 0; k < nf; k++) {
     const x = d.freqs[k]!;
     const W = d.freqWeight[k]!;
-    const psiABX = digamma(a + b + x);
-    gr += W * digamma(r + x);
-    ga += W * (psiAB - psiABX);
-    gb += W * (psiAB + digamma(b + x) - psiB - psiABX);
+    ll += W * (base + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x));
     logA4[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+    if (withGradient) {
+      const psiABX = digamma(a + b + x);
+      gr += W * digamma(r + x);
+      ga += W * (psiAB - psiABX);
+      gb += W * (psiAB + digamma(b + x) - psiB - psiABX);
+    }
+  }
+  const nt = d.times.length;
+  const logAt = new Float64Array(nt);
+  const invAt = new Float64Array(nt);
+  for (let k = 0; k < nt; k++) {
+    logAt[k] = Math.log(alpha + d.times[k]!);
+    invAt[k] = 1 / (alpha + d.times[k]!);
   }
   let galpha = (d.customers * r) / alpha;
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i]!;
     const rx = r + x;
     const w = d.w[i]!;
-    const lT = Math.log(alpha + d.T[i]!);
+    const iT = d.TIndex[i]!;
+    const lT = logAt[iT]!;
     if (x === 0) {
+      ll -= w * rx * lT;
       gr -= w * lT;
-      galpha -= (w * rx) / (alpha + d.T[i]!);
+      galpha -= w * rx * invAt[iT]!;
       continue;
     }
-    const lt = Math.log(alpha + d.tx[i]!);
-    // π = e^A4 / (e^A3 + e^A4), from the difference of the logs.
-    const pi = 1 / (1 + Math.exp(-rx * lT - (logA4[d.freqIndex[i]!]! - rx * lt)));
+    const it = d.txIndex[i]!;
+    const lt = logAt[it]!;
+    const a3 = -rx * lT;
+    const a4 = logA4[d.freqIndex[i]!]! - rx * lt;
+    // log(e^A3 + e^A4) and π = e^A4 / (e^A3 + e^A4) from one exponential.
+    const e = Math.exp(-Math.abs(a4 - a3));
+    ll += w * (Math.max(a3, a4) + Math.log1p(e));
+    const pi = a4 > a3 ? 1 / (1 + e) : e / (1 + e);
     gr -= w * ((1 - pi) * lT + pi * lt);
-    galpha -= w * rx * ((1 - pi) / (alpha + d.T[i]!) + pi / (alpha + d.tx[i]!));
+    galpha -= w * rx * ((1 - pi) * invAt[iT]! + pi * invAt[it]!);
     ga += (w * pi) / a;
     gb -= (w * pi) / (b + x - 1);
   }
-  return [gr, galpha, ga, gb];
+  return { ll, g: [gr, galpha, ga, gb] };
 }
 
 /** The BG/NBD log-likelihood of the rows, weighted and summed (unpenalised). */
 export function bgnbdLogLikelihood(p: BgNbdParams, rows: readonly PurchaseRow[]): number {
-  return logLik(purchaseArrays(rows, 'BG/NBD'), p.r, p.alpha, p.a, p.b);
+  return evaluate(purchaseArrays(rows, 'BG/NBD'), p.r, p.alpha, p.a, p.b, false).ll;
 }
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
+const COARSE_ROWS = 50_000;
 
 /** Fit (r, α, a, b) by maximum likelihood from several starting points. */
 export function fitBgNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): BgNbdFit {
@@ -108,10 +107,15 @@ export function fitBgNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): BgNb
   const d = preparePurchaseData(rows, 'BG/NBD');
   // Minimise the mean negative log-likelihood per customer plus the penalty (as lifetimes), over
   // log-parameters, with α in the internal time scale (longest T = 10).
-  const f = (th: readonly number[]) => {
-    const [r, alpha, a, b] = th.map(Math.exp) as [number, number, number, number];
-    return -logLik(d, r, alpha, a, b) / d.customers + pen * (r * r + alpha * alpha + a * a + b * b);
-  };
+  const objective = (data: PurchaseData) =>
+    fromValueAndGradient((th) => {
+      const p = th.map(Math.exp) as [number, number, number, number];
+      const { ll, g } = evaluate(data, ...p, true);
+      return {
+        value: -ll / data.customers + pen * p.reduce((s, v) => s + v * v, 0),
+        gradient: p.map((v, j) => (-v * g[j]!) / data.customers + 2 * pen * v * v),
+      };
+    });
   // lifetimes' start (all ones), and two with the mean rate r/α matched to the data.
   const rate = d.rate;
   const starts = [
@@ -119,12 +123,10 @@ export function fitBgNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): BgNb
     [Math.log(0.5), Math.log(0.5 / rate), 0, Math.log(3)],
     [Math.log(2), Math.log(2 / rate), Math.log(0.5), 0],
   ];
-  const gradient = (th: readonly number[]) => {
-    const p = th.map(Math.exp) as [number, number, number, number];
-    const g = logLikGradient(d, ...p);
-    return p.map((v, j) => (-v * g[j]!) / d.customers + 2 * pen * v * v);
-  };
-  const res = minimize(f, starts, 'BG/NBD', { gradient, names: NAMES });
+  const { f, gradient } = objective(d);
+  // Above COARSE_ROWS distinct histories the starts are explored on a thinned sample first.
+  const coarse = d.x.length > COARSE_ROWS ? objective(thinned(d, Math.ceil(d.x.length / COARSE_ROWS))) : undefined;
+  const res = minimize(f, starts, 'BG/NBD', { gradient, names: NAMES, coarse });
   const [r, alphaScaled, a, b] = res.x.map(Math.exp) as [number, number, number, number];
   const params = { r, alpha: alphaScaled / d.scale, a, b };
   return { ...params, loglik: bgnbdLogLikelihood(params, rows), iterations: res.iterations, converged: res.converged, customers: d.customers };

@@ -7,7 +7,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import * as bg from './bgnbd.js';
 import { ModelError } from './errors.js';
 import { conditionalExpectations, trackingCurve, type FrequencyGroup, type HoldoutErrors, type TrackingPoint } from './evaluate.js';
-import { fitRows, loadFitRows, type TransactionalFit } from './fit-workspace.js';
+import { fitRows, fitSummary, loadFitRows, type FitSummary } from './fit-workspace.js';
 import * as pn from './paretonbd.js';
 import { binder, dateOfDay, dayNumber, trackingSql, UNIT_DAYS, type TimeUnit } from './queries.js';
 
@@ -17,7 +17,7 @@ export interface Evaluation {
   readonly timeUnit: TimeUnit;
   /** Holdout length in the time unit. */
   readonly horizon: number;
-  readonly fit: Omit<TransactionalFit, 'pAlive' | 'clv'>;
+  readonly fit: FitSummary;
   readonly models: readonly { model: 'bgnbd' | 'paretonbd'; groups: FrequencyGroup[]; errors: HoldoutErrors; tracking: (TrackingPoint & { date: string })[] }[];
 }
 
@@ -28,7 +28,7 @@ export async function evaluateWorkspace(wh: Warehouse, o: { calibrationEnd: stri
   const req = { calibrationEnd: o.calibrationEnd, holdoutEnd: o.holdoutEnd, timezone, timeUnit };
   const rows = await loadFitRows(wh, req);
   const full = fitRows(rows, { calibrationEnd: o.calibrationEnd, timeUnit, penalizer: o.penalizer ?? 0, pareto: o.pareto ?? true });
-  const fit = { calibrationEnd: full.calibrationEnd, timeUnit: full.timeUnit, customers: full.customers, bgnbd: full.bgnbd, paretonbd: full.paretonbd, gammagamma: full.gammagamma, iterations: full.iterations, seconds: full.seconds };
+  const fit = fitSummary(full);
   const unit = UNIT_DAYS[timeUnit];
   const horizon = (dayNumber(o.holdoutEnd) - dayNumber(o.calibrationEnd)) / unit;
   const q = binder();

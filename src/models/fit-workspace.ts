@@ -10,7 +10,8 @@ import { customerLifetimeValue } from './clv.js';
 import { ModelError } from './errors.js';
 import * as gg from './gamma-gamma.js';
 import * as pn from './paretonbd.js';
-import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type SummaryRequest, type TimeUnit } from './queries.js';
+import { fitPredictions, type Predictions } from './predictions.js';
+import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type QueryBuilder, type SummaryRequest, type TimeUnit } from './queries.js';
 
 export interface FitOptions {
   /** Last day of the calibration period (inclusive); default: the last order day. */
@@ -38,12 +39,22 @@ export interface TransactionalFit {
   readonly gammagamma: { p: number; q: number; gamma: number; loglik: number; correlation: number; warning: string | null } | null;
   readonly iterations: number;
   readonly seconds: number;
+  /** A new customer's expected purchases and the P(alive) matrix. */
+  readonly predictions: Predictions;
   /** P(alive) by BG/NBD for a customer's (frequency, recency, T) in the time unit. */
   pAlive(x: number, tx: number, T: number): number;
   /** Revenue CLV over a horizon in months at a monthly discount rate (BG/NBD × Gamma-Gamma). */
   clv(x: number, tx: number, T: number, monetary: number | null, horizonMonths: number, monthlyDiscount: number): number;
   /** The customers the fit was made on, grouped by identical summaries (without a holdout). */
-  readonly valueRows?: readonly ValueRow[];
+  readonly valueRows?: ValueRows;
+}
+
+/** A fit's plain data (what `retain model fit --format json` prints): no functions, no customer rows. */
+export type FitSummary = Omit<TransactionalFit, 'pAlive' | 'clv' | 'valueRows'>;
+
+export function fitSummary(f: TransactionalFit): FitSummary {
+  const { calibrationEnd, timeUnit, customers, bgnbd, paretonbd, gammagamma, iterations, seconds, predictions } = f;
+  return { customers, calibrationEnd, timeUnit, bgnbd, paretonbd, gammagamma, iterations, seconds: Number(seconds.toFixed(3)), predictions };
 }
 
 /** The grouped fitting rows from the engine. */
@@ -70,47 +81,47 @@ export async function fitTransactional(wh: Warehouse, o: FitOptions = {}): Promi
   // Without a holdout, one query serves the fit and the predictions: customers by identical
   // (frequency, recency, T, monetary), regrouped here for each model (a third faster than asking
   // the engine for the two groupings at a million customers).
-  const q = binder();
-  const valueRows = (await wh.query(customerValueSql(wh.dialect, q, { calibrationEnd, timezone, timeUnit }), q.params)).map((r) => ({
-    frequency: Number(r.frequency),
-    recency: Number(r.recency),
-    T: Number(r.t),
-    monetary: r.monetary === null ? null : Number(r.monetary),
-    weight: Number(r.weight),
-  }));
+  const valueRows = await loadValueRows(wh, binder(), { calibrationEnd, timezone, timeUnit });
   return { ...fitRows(groupValueRows(valueRows), opts), valueRows };
 }
 
-export interface ValueRow {
-  readonly frequency: number;
-  readonly recency: number;
-  readonly T: number;
-  readonly monetary: number | null;
-  readonly weight: number;
+/** Customers by identical (frequency, recency, T, monetary), column by column; monetary NaN for none. */
+export interface ValueRows {
+  readonly length: number;
+  readonly frequency: Float64Array;
+  readonly recency: Float64Array;
+  readonly T: Float64Array;
+  readonly monetary: Float64Array;
+  readonly weight: Float64Array;
+}
+
+/** The customers' summaries from the engine (customerValueSql), ordered by (frequency, recency, T). */
+export async function loadValueRows(wh: Warehouse, q: QueryBuilder, r: SummaryRequest): Promise<ValueRows> {
+  const { length, columns: c } = await wh.queryColumns(customerValueSql(wh.dialect, q, r), q.params);
+  const column = (name: string) => Float64Array.from(c[name]!, (v) => (v === null ? NaN : Number(v)));
+  return { length, frequency: column('frequency'), recency: column('recency'), T: column('t'), monetary: column('monetary'), weight: column('weight') };
 }
 
 /**
  * The fitting rows from customers grouped by (frequency, recency, T, monetary), ordered by the
- * first three: BG/NBD rows merge adjacent equal histories; Gamma-Gamma rows are sorted by
- * (frequency, spend) and merged the same way (fixed prices make equal spends common).
+ * first three: BG/NBD rows merge adjacent equal histories; Gamma-Gamma takes every repeat
+ * customer with a spend (spends are nearly all distinct, so grouping them gains nothing).
  */
-export function groupValueRows(rows: readonly ValueRow[]): FitRows {
+export function groupValueRows(v: ValueRows): FitRows {
   const bgRows: FitRows['bg'] = [];
   const ggRows: FitRows['gg'] = [];
   let last: FitRows['bg'][number] | undefined;
-  for (const r of rows) {
-    if (last && last.frequency === r.frequency && last.recency === r.recency && last.T === r.T) last.weight += r.weight;
-    else bgRows.push((last = { frequency: r.frequency, recency: r.recency, T: r.T, weight: r.weight, holdout: 0, holdoutSq: 0 }));
-    if (r.frequency > 0 && r.monetary !== null && r.monetary > 0) ggRows.push({ frequency: r.frequency, monetary: r.monetary, weight: r.weight });
+  for (let i = 0; i < v.length; i++) {
+    const frequency = v.frequency[i]!;
+    const recency = v.recency[i]!;
+    const T = v.T[i]!;
+    const weight = v.weight[i]!;
+    if (last && last.frequency === frequency && last.recency === recency && last.T === T) last.weight += weight;
+    else bgRows.push((last = { frequency, recency, T, weight, holdout: 0, holdoutSq: 0 }));
+    const monetary = v.monetary[i]!;
+    if (frequency > 0 && monetary > 0) ggRows.push({ frequency, monetary, weight });
   }
-  ggRows.sort((a, b) => a.frequency - b.frequency || a.monetary - b.monetary);
-  const gg: FitRows['gg'] = [];
-  for (const r of ggRows) {
-    const prev = gg[gg.length - 1];
-    if (prev && prev.frequency === r.frequency && prev.monetary === r.monetary) prev.weight += r.weight;
-    else gg.push(r);
-  }
-  return { bg: bgRows, gg };
+  return { bg: bgRows, gg: ggRows };
 }
 
 /** Fit the models on rows already loaded (evaluation reuses them). */
@@ -156,6 +167,7 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
     paretonbd: p ? { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, loglik: p.loglik } : null,
     gammagamma: g && check ? { p: g.p, q: g.q, gamma: g.gamma, loglik: g.loglik, correlation: check.correlation, warning: check.warn ? `Frequency and spend are correlated (r = ${check.correlation.toFixed(2)}): the Gamma-Gamma model assumes they are independent, so its spend predictions are biased.` : null } : null,
     iterations: b.iterations + (p?.iterations ?? 0) + (g?.iterations ?? 0),
+    predictions: fitPredictions(b, p, o.timeUnit, rows.bg),
     seconds: (performance.now() - t0) / 1000,
     pAlive: (x, tx, T) => bg.probabilityAlive(b, x, tx, T),
     clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => spendOf(x, monetary) * factor(x, tx, T, horizonMonths, monthlyDiscount),

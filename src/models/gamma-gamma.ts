@@ -6,7 +6,7 @@
  * purchase frequency; `independenceCheck` measures that.
  */
 import { ModelError } from './errors.js';
-import { minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma } from './special.js';
 import type { SpendRow } from './summary.js';
 
@@ -30,69 +30,94 @@ interface SpendData {
   readonly m: Float64Array;
   readonly w: Float64Array;
   readonly customers: number;
+  /** Per distinct frequency: the frequency, its customers (Σw) and Σ w·log m over them. */
+  readonly freqs: Float64Array;
+  readonly freqWeight: Float64Array;
+  readonly freqLogM: Float64Array;
 }
 
 /** Repeat customers with positive spend; the rest carry no information for this model. */
-function spendData(rows: readonly SpendRow[]): SpendData {
+function spendData(rows: readonly SpendRow[], scale = 1): SpendData {
   const kept = rows.filter((r, i) => {
     const w = r.weight ?? 1;
     if (!(w >= 0) || !Number.isFinite(w)) throw new ModelError(`Gamma-Gamma: row ${i} has weight ${w}; a weight counts customers and must be a finite number ≥ 0.`);
     if (!Number.isFinite(r.frequency) || !Number.isFinite(r.monetary)) throw new ModelError(`Gamma-Gamma: row ${i} has a non-finite frequency or spend; pass the mean repeat spend as a number.`);
     return w > 0 && r.frequency > 0 && r.monetary > 0;
   });
+  const index = new Map<number, number>();
+  const weights: number[] = [];
+  const logM: number[] = [];
+  for (const r of kept) {
+    let k = index.get(r.frequency);
+    if (k === undefined) {
+      index.set(r.frequency, (k = index.size));
+      weights.push(0);
+      logM.push(0);
+    }
+    const w = r.weight ?? 1;
+    weights[k] = weights[k]! + w;
+    logM[k] = logM[k]! + w * Math.log(r.monetary * scale);
+  }
   return {
     x: Float64Array.from(kept, (r) => r.frequency),
-    m: Float64Array.from(kept, (r) => r.monetary),
+    m: Float64Array.from(kept, (r) => r.monetary * scale),
     w: Float64Array.from(kept, (r) => r.weight ?? 1),
-    customers: kept.reduce((s, r) => s + (r.weight ?? 1), 0),
+    customers: weights.reduce((s, w) => s + w, 0),
+    freqs: Float64Array.from(index.keys()),
+    freqWeight: Float64Array.from(weights),
+    freqLogM: Float64Array.from(logM),
   };
 }
 
 /**
  * log f(m_x | p, q, γ, x) = logΓ(px+q) − logΓ(px) − logΓ(q) + q log γ + (px−1) log m_x
- *                          + px log x − (px+q) log(γ + x m_x)     (note eq. 1a).
- */
-function logLik(d: SpendData, p: number, q: number, gamma: number): number {
-  let ll = d.customers * (q * Math.log(gamma) - logGamma(q));
-  for (let i = 0; i < d.x.length; i++) {
-    const x = d.x[i]!;
-    const m = d.m[i]!;
-    const px = p * x;
-    ll += d.w[i]! * (logGamma(px + q) - logGamma(px) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(gamma + x * m));
-  }
-  return ll;
-}
-
-/**
- * ∂ log-likelihood / ∂(p, q, γ):
+ *                          + px log x − (px+q) log(γ + x m_x)     (note eq. 1a),
+ * summed with weights, and in the same pass its gradient:
  *   ∂p = Σ w x (ψ(px+q) − ψ(px) + log m + log x − log(γ + x m)),
  *   ∂q = Σ w (ψ(px+q) − ψ(q) + log γ − log(γ + x m)),
  *   ∂γ = Σ w (q/γ − (px+q)/(γ + x m)).
+ * Every term but log(γ + x m) depends on x alone or sums over log m, so it is taken per distinct
+ * frequency; a row costs one log and one division.
  */
-function logLikGradient(d: SpendData, p: number, q: number, gamma: number): [number, number, number] {
+function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradient: boolean): { ll: number; g: [number, number, number] } {
+  const logGammaQ = Math.log(gamma);
+  let ll = d.customers * (q * logGammaQ - logGamma(q));
   let gp = 0;
-  let gq = d.customers * (Math.log(gamma) - digamma(q));
+  let gq = withGradient ? d.customers * (logGammaQ - digamma(q)) : 0;
   let gg = (d.customers * q) / gamma;
+  for (let k = 0; k < d.freqs.length; k++) {
+    const x = d.freqs[k]!;
+    const W = d.freqWeight[k]!;
+    const px = p * x;
+    const logX = Math.log(x);
+    ll += W * (logGamma(px + q) - logGamma(px) + px * logX) + (px - 1) * d.freqLogM[k]!;
+    if (withGradient) {
+      const psi = digamma(px + q);
+      gp += x * (W * (psi - digamma(px) + logX) + d.freqLogM[k]!);
+      gq += W * psi;
+    }
+  }
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i]!;
-    const m = d.m[i]!;
     const w = d.w[i]!;
     const px = p * x;
-    const psi = digamma(px + q);
-    const lgm = Math.log(gamma + x * m);
-    gp += w * x * (psi - digamma(px) + Math.log(m) + Math.log(x) - lgm);
-    gq += w * (psi - lgm);
-    gg -= (w * (px + q)) / (gamma + x * m);
+    const denominator = gamma + x * d.m[i]!;
+    const lgm = Math.log(denominator);
+    ll -= w * (px + q) * lgm;
+    gp -= w * x * lgm;
+    gq -= w * lgm;
+    gg -= (w * (px + q)) / denominator;
   }
-  return [gp, gq, gg];
+  return { ll, g: [gp, gq, gg] };
 }
 
 /** The Gamma-Gamma log-likelihood of the repeat customers among the rows (unpenalised). */
 export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: readonly SpendRow[]): number {
-  return logLik(spendData(rows), g.p, g.q, g.gamma);
+  return evaluate(spendData(rows), g.p, g.q, g.gamma, false).ll;
 }
 
 const NAMES = ['p', 'q', 'gamma'] as const;
+const COARSE_ROWS = 50_000;
 
 /** Fit (p, q, γ) by maximum likelihood on repeat customers (frequency > 0, monetary > 0). */
 export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): GammaGammaFit {
@@ -111,28 +136,30 @@ export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): Ga
   }
   // Money enters through γ only (γ scales with the currency); fit with spend in units of its
   // mean so the starting points suit any currency, and penalise in the data's currency (lifetimes).
-  const scaled: SpendData = { ...d, m: d.m.map((v) => v / mean) };
-  const f = (th: readonly number[]) => {
-    const [p, q, g] = th.map(Math.exp) as [number, number, number];
-    const gamma = g * mean;
-    return -logLik(scaled, p, q, g) / d.customers + pen * (p * p + q * q + gamma * gamma);
-  };
+  const objective = (data: SpendData) =>
+    fromValueAndGradient((th) => {
+      const [p, q, g] = th.map(Math.exp) as [number, number, number];
+      const { ll, g: grad } = evaluate(data, p, q, g, true);
+      const gamma = g * mean;
+      return {
+        value: -ll / data.customers + pen * (p * p + q * q + gamma * gamma),
+        gradient: [(-p * grad[0]) / data.customers + 2 * pen * p * p, (-q * grad[1]) / data.customers + 2 * pen * q * q, (-g * grad[2]) / data.customers + 2 * pen * gamma * gamma],
+      };
+    });
+  const { f, gradient } = objective(spendData(rows, 1 / mean));
+  // Above COARSE_ROWS customers the starts are explored on every k-th row (k times the weight) first.
+  const k = Math.ceil(d.x.length / COARSE_ROWS);
+  const coarse = k > 1 ? objective(spendData(rows.filter((_, i) => i % k === 0).map((r) => ({ ...r, weight: (r.weight ?? 1) * k })), 1 / mean)) : undefined;
   // Population mean spend pγ/(q−1) = 1 in scaled units at each start.
   const starts = [
     [0, Math.log(2), 0],
     [Math.log(4), Math.log(4), Math.log(0.75)],
     [Math.log(0.5), Math.log(1.5), 0],
   ];
-  const gradient = (th: readonly number[]) => {
-    const [p, q, g] = th.map(Math.exp) as [number, number, number];
-    const [gp, gq, gg] = logLikGradient(scaled, p, q, g);
-    const gamma = g * mean;
-    return [(-p * gp) / d.customers + 2 * pen * p * p, (-q * gq) / d.customers + 2 * pen * q * q, (-g * gg) / d.customers + 2 * pen * gamma * gamma];
-  };
-  const res = minimize(f, starts, 'Gamma-Gamma', { gradient, names: NAMES });
+  const res = minimize(f, starts, 'Gamma-Gamma', { gradient, names: NAMES, coarse });
   const [p, q, g] = res.x.map(Math.exp) as [number, number, number];
   const params = { p, q, gamma: g * mean };
-  return { ...params, loglik: logLik(d, p, q, params.gamma), iterations: res.iterations, converged: res.converged, customers: d.customers };
+  return { ...params, loglik: evaluate(d, p, q, params.gamma, false).ll, iterations: res.iterations, converged: res.converged, customers: d.customers };
 }
 
 /**

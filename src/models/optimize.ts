@@ -28,6 +28,8 @@ export type Objective = (x: readonly number[]) => number;
 export interface MinimizeResult {
   readonly x: number[];
   readonly value: number;
+  /** BFGS's inverse-Hessian estimate at x (a warm start for polishing the same minimum). */
+  readonly inverseHessian?: number[][];
   /** Iterations over all runs (BFGS iterations, Nelder–Mead steps). */
   readonly iterations: number;
   readonly converged: boolean;
@@ -42,6 +44,30 @@ export interface MinimizeOptions {
   bound?: number;
   /** The analytic gradient, if known; finite differences otherwise (and wherever it is not finite). */
   gradient?: (x: readonly number[]) => number[];
+  /** BFGS's starting inverse Hessian (default: identity, scaled after the first step). */
+  inverseHessian?: number[][];
+}
+
+/**
+ * An objective that yields its gradient in the same pass (the likelihoods share their costly
+ * terms), split into the value and gradient functions the optimiser calls: BFGS asks for the
+ * gradient at the point whose value it has just accepted, so the gradient of the last evaluation
+ * is kept and handed out without a second pass.
+ */
+export function fromValueAndGradient(fg: (x: readonly number[]) => { value: number; gradient: number[] }): { f: Objective; gradient: (x: readonly number[]) => number[] } {
+  let lastX: readonly number[] | null = null;
+  let lastGradient: number[] = [];
+  const f: Objective = (x) => {
+    const r = fg(x);
+    lastX = [...x];
+    lastGradient = r.gradient;
+    return r.value;
+  };
+  const gradient = (x: readonly number[]) => {
+    if (!lastX || lastX.some((v, i) => v !== x[i])) f(x);
+    return lastGradient;
+  };
+  return { f, gradient };
 }
 
 /**
@@ -113,11 +139,11 @@ export function minimizeBfgs(f: Objective, x0: readonly number[], o: MinimizeOpt
     return numericGradient(F, at, value, last !== null && maxAbs(last) > 1e-2);
   };
   let g = grad(x, fx, null);
-  let H = identity();
-  let fresh = true;
+  let H = o.inverseHessian?.map((row) => [...row]) ?? identity();
+  let fresh = !o.inverseHessian;
   let flat = 0;
   for (let it = 1; it <= maxIter; it++) {
-    if (maxAbs(g) <= gtol) return { x, value: fx, iterations: it - 1, converged: true };
+    if (maxAbs(g) <= gtol) return { x, value: fx, iterations: it - 1, converged: true, inverseHessian: H };
     let p = H.map((row) => -dot(row, g));
     let slope = dot(g, p);
     if (!(slope < 0)) {
@@ -173,7 +199,7 @@ export function minimizeBfgs(f: Objective, x0: readonly number[], o: MinimizeOpt
     x = xn;
     fx = fn;
     g = gn;
-    if (flat >= 3) return { x, value: fx, iterations: it, converged: maxAbs(g) <= 1e3 * gtol };
+    if (flat >= 3) return { x, value: fx, iterations: it, converged: maxAbs(g) <= 1e3 * gtol, inverseHessian: H };
   }
   return { x, value: fx, iterations: maxIter, converged: maxAbs(g) <= gtol };
 }
@@ -240,7 +266,7 @@ export function minimize(
   f: Objective,
   starts: readonly (readonly number[])[],
   what: string,
-  o: MinimizeOptions & { names?: readonly string[]; maxEvaluations?: number } = {},
+  o: MinimizeOptions & { names?: readonly string[]; maxEvaluations?: number; coarse?: { f: Objective; gradient?: (x: readonly number[]) => number[] } } = {},
 ): MinimizeResult {
   const budget = o.maxEvaluations ?? 5000;
   let evaluations = 0;
@@ -265,7 +291,22 @@ export function minimize(
       `${what}: the likelihood maximisation did not converge from any starting point. The data may not identify the model (too few customers or repeat purchases); add data, lengthen the calibration period, or fit with a small penalizer (e.g. 0.001).`,
     );
   try {
-    for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
+    // With a cheap approximation (a thinned sample of a large data set), the starts are explored on
+    // it and only the best end point is polished on f; if that polish fails, every start runs on f.
+    let polished = false;
+    if (o.coarse) {
+      const { coarse } = o;
+      const explored = starts.map((x0) => minimizeBfgs(coarse.f, x0, { ...o, gradient: coarse.gradient }));
+      iterations += explored.reduce((s, r) => s + r.iterations, 0);
+      const seed = explored.filter((r) => Number.isFinite(r.value)).sort((a, b) => Number(b.converged) - Number(a.converged) || a.value - b.value)[0];
+      if (seed) {
+        // The sample's curvature is the full data's, scaled: its inverse Hessian starts the polish.
+        const r = minimizeBfgs(counted, seed.x, { ...o, inverseHessian: seed.inverseHessian });
+        consider(r);
+        polished = r.converged;
+      }
+    }
+    if (!polished) for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
     const current = best as MinimizeResult | null;
     // Out towards the bound already (unconverged and past e^±15): no other method will find an
     // interior minimum that BFGS missed.

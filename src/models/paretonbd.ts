@@ -6,7 +6,7 @@
  */
 import { minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { logAddExp, logGamma, logHyp2f1Unit, logSubExp } from './special.js';
-import { preparePurchaseData, purchaseArrays, type PurchaseData, type PurchaseRow } from './summary.js';
+import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
 
 export interface ParetoNbdParams {
   readonly r: number;
@@ -102,15 +102,20 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, rows: readonly Purcha
 }
 
 const NAMES = ['r', 'alpha', 's', 'beta'] as const;
+const COARSE_ROWS = 50_000;
 
 /** Fit (r, α, s, β) by maximum likelihood from several starting points. */
 export function fitParetoNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): ParetoNbdFit {
   const pen = penalizerOf(o, 'Pareto/NBD');
-  const d = withPairs(preparePurchaseData(rows, 'Pareto/NBD'));
-  const f = (th: readonly number[]) => {
+  const base = preparePurchaseData(rows, 'Pareto/NBD');
+  const d = withPairs(base);
+  const objective = (data: ParetoData) => (th: readonly number[]) => {
     const [r, alpha, s, beta] = th.map(Math.exp) as [number, number, number, number];
-    return -logLik(d, r, alpha, s, beta) / d.customers + pen * (r * r + alpha * alpha + s * s + beta * beta);
+    return -logLik(data, r, alpha, s, beta) / data.customers + pen * (r * r + alpha * alpha + s * s + beta * beta);
   };
+  const f = objective(d);
+  // Above COARSE_ROWS distinct histories the starts are explored on a thinned sample first.
+  const coarse = d.x.length > COARSE_ROWS ? { f: objective(withPairs(thinned(base, Math.ceil(d.x.length / COARSE_ROWS)))) } : undefined;
   // All ones (lifetimes' start, time scaled so the longest T is 10), and two with the mean rate
   // r/α matched to the data and a mean dropout rate s/β of 0.1 (a tenth of the longest T).
   const rate = d.rate;
@@ -119,7 +124,7 @@ export function fitParetoNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): 
     [Math.log(0.5), Math.log(0.5 / rate), Math.log(0.5), Math.log(5)],
     [Math.log(2), Math.log(2 / rate), Math.log(2), Math.log(20)],
   ];
-  const res = minimize(f, starts, 'Pareto/NBD', { names: NAMES });
+  const res = minimize(f, starts, 'Pareto/NBD', { names: NAMES, coarse });
   const [r, alpha, s, beta] = res.x.map(Math.exp) as [number, number, number, number];
   const params = { r, alpha: alpha / d.scale, s, beta: beta / d.scale };
   return { ...params, loglik: paretoNbdLogLikelihood(params, rows), iterations: res.iterations, converged: res.converged, customers: d.customers };

@@ -77,7 +77,8 @@ export function summaryCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
 /**
  * The fitting input in one query: rows of kind 'bg' — distinct (frequency, recency, t) with their
  * customer count (weight), holdout purchase days and their squares summed (for error figures);
- * rows of kind 'gg' — repeat customers' (frequency, monetary) with their count.
+ * rows of kind 'gg' — repeat customers' (frequency, monetary) with their count. Ordered totally,
+ * so the fits sum in the same order on every run.
  */
 export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
   return `WITH ${summaryCtes(d, q, r)}
@@ -86,14 +87,19 @@ export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
       FROM cust GROUP BY frequency, recency, t
     UNION ALL
     SELECT 'gg', frequency, NULL, NULL, monetary, count(*), NULL, NULL
-      FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary`;
+      FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary
+    ORDER BY kind, frequency, recency, t, monetary`;
 }
 
-/** Customers by identical (frequency, recency, t, monetary), for per-customer predictions summed; ordered so equal (frequency, recency, t) are adjacent. */
+/**
+ * Customers by identical (frequency, recency, t, monetary), for per-customer predictions summed;
+ * ordered so equal (frequency, recency, t) are adjacent, and totally, so that the fits sum in the
+ * same order on every run and give the same parameters to the last digit.
+ */
 export function customerValueSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
   return `WITH ${summaryCtes(d, q, r)}
     SELECT frequency, recency, t, monetary, count(*) AS weight FROM cust GROUP BY frequency, recency, t, monetary
-    ORDER BY frequency, recency, t`;
+    ORDER BY frequency, recency, t, monetary NULLS FIRST`;
 }
 
 /**
@@ -106,6 +112,16 @@ export function trackingSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
     UNION ALL
     SELECT 'repeat', x.day, count(*) FROM days x JOIN per p ON p.customer_id = x.customer_id
       WHERE x.day > p.first_day GROUP BY x.day`;
+}
+
+/**
+ * BG/NBD's log-odds of being gone, log((1 − P(alive)) / P(alive)) = log a − log(b+x−1)
+ * + (r+x)(log(α+T) − log(α+t_x)), over SQL expressions of x ≥ 1, t_x and T: ≥ 0 exactly when
+ * P(alive) ≤ ½, so the engine can pick the customers at risk without handing over the rest.
+ */
+export function goneLogOddsSql(d: Dialect, q: QueryBuilder, p: { r: number; alpha: number; a: number; b: number }, x: string, tx: string, T: string): string {
+  const [r, alpha, b] = [p.r, p.alpha, p.b].map((v) => `CAST(${q.param(v)} AS DOUBLE)`) as [string, string, string];
+  return `(${q.param(Math.log(p.a))} - ${d.ln(`${b} + ${x} - 1`)} + (${r} + ${x}) * (${d.ln(`${alpha} + ${T}`)} - ${d.ln(`${alpha} + ${tx}`)}))`;
 }
 
 /** The local date of the last completed order: the default as-of and calibration end; null without orders. */

@@ -45,6 +45,8 @@ export interface Dialect {
   localToInstant(localExpr: string, tzExpr: string): string;
   /** Aggregates: rows where the condition holds; the sum of an expression over them; the value at the largest `by`. */
   countIf(cond: string): string;
+  /** The natural logarithm. */
+  ln(x: string): string;
   /** A table of one column `k`: the integers 0 … n − 1 (to spread a row over a range by a join). */
   integers(n: number): string;
   sumIf(expr: string, cond: string): string;

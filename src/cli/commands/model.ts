@@ -1,13 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { evaluateWorkspace, type Evaluation } from '../../models/evaluate-workspace.js';
-import { fitTransactional } from '../../models/fit-workspace.js';
-import { conditionalChart, trackingChart } from '../charts.js';
+import { fitSummary, fitTransactional, type FitSummary } from '../../models/fit-workspace.js';
+import { aliveMatrixChart, conditionalChart, newCustomerChart, trackingChart } from '../charts.js';
 import { npsGrowth } from '../../metrics/nps-growth.js';
 import { rfmSegments } from '../../models/segments.js';
 import { dbOption, formatOption, isoDate, positiveInt, printJson, withWorkspace } from '../common.js';
 import { UsageError } from '../../warehouse/errors.js';
-import { printRows } from '../output.js';
+import { emit, printRows } from '../output.js';
 
 export function modelCommand(): Command {
   const cmd = new Command('model')
@@ -104,34 +103,82 @@ function fitCommand(): Command {
     .addOption(timeUnitOption().default('day'))
     .addOption(penalizerOption())
     .option('--no-pareto', 'skip Pareto/NBD (the slowest fit)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'html']).default('table'))
+    .option('--out <file>', 'write the output to this file')
     .addHelpText(
       'after',
       `
 Customers are summarised in the engine (same-day purchases are one transaction; frequency = repeat
 purchase days, recency and T in the time unit) and grouped, so a million customers fit in seconds.
+Besides the parameters it reports what they predict: a new customer's expected repeat purchases
+over 1, 3, 6 and 12 months, and P(alive) by repeat purchases and the time of the last one (the
+html format draws it as a heatmap).
 
 Examples:
   $ retain model fit
-  $ retain model fit --calibration-end 2026-06-30 --time-unit week --format json`,
+  $ retain model fit --calibration-end 2026-06-30 --time-unit week --format json
+  $ retain model fit --no-pareto --format html --out fit.html`,
     )
-    .action(async (o: { db?: string; calibrationEnd?: string; timeUnit: 'day' | 'week'; penalizer?: number; pareto: boolean; format: 'table' | 'json' }) => {
-      const f = await withWorkspace(o, (wh) => fitTransactional(wh, { calibrationEnd: o.calibrationEnd, timeUnit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto }), true);
-      const out = { customers: f.customers, calibrationEnd: f.calibrationEnd, timeUnit: f.timeUnit, bgnbd: f.bgnbd, paretonbd: f.paretonbd, gammagamma: f.gammagamma, iterations: f.iterations, seconds: Number(f.seconds.toFixed(3)) };
-      if (o.format === 'json') return printJson(out);
-      process.stdout.write(`${f.customers.toLocaleString('en-US')} customers, calibration end ${f.calibrationEnd}, time unit ${f.timeUnit}; fitted in ${f.seconds.toFixed(2)} s.\n`);
-      const g = (v: number) => Number(v.toPrecision(5));
-      printRows(
-        ['model', 'parameters', 'loglik'],
-        [
-          { model: 'BG/NBD', parameters: `r ${g(f.bgnbd.r)}  α ${g(f.bgnbd.alpha)}  a ${g(f.bgnbd.a)}  b ${g(f.bgnbd.b)}`, loglik: g(f.bgnbd.loglik) },
-          ...(f.paretonbd ? [{ model: 'Pareto/NBD', parameters: `r ${g(f.paretonbd.r)}  α ${g(f.paretonbd.alpha)}  s ${g(f.paretonbd.s)}  β ${g(f.paretonbd.beta)}`, loglik: g(f.paretonbd.loglik) }] : []),
-          ...(f.gammagamma ? [{ model: 'Gamma-Gamma', parameters: `p ${g(f.gammagamma.p)}  q ${g(f.gammagamma.q)}  γ ${g(f.gammagamma.gamma)}`, loglik: g(f.gammagamma.loglik) }] : []),
-        ],
-        'table',
-      );
-      if (f.gammagamma?.warning) process.stdout.write(`warning: ${f.gammagamma.warning}\n`);
+    .action(async (o: { db?: string; calibrationEnd?: string; timeUnit: 'day' | 'week'; penalizer?: number; pareto: boolean; format: 'table' | 'json' | 'html'; out?: string }) => {
+      const f = fitSummary(await withWorkspace(o, (wh) => fitTransactional(wh, { calibrationEnd: o.calibrationEnd, timeUnit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto }), true));
+      const text = o.format === 'json' ? JSON.stringify(f) + '\n' : o.format === 'html' ? fitHtml(f) : fitText(f);
+      await emit(text, o.out, 'fit');
     });
-  return formatOption(dbOption(cmd), ['table', 'json']);
+  return dbOption(cmd);
+}
+
+const g5 = (v: number) => Number(v.toPrecision(5));
+const modelRows = (f: FitSummary) => [
+  { model: 'BG/NBD', parameters: `r ${g5(f.bgnbd.r)}  α ${g5(f.bgnbd.alpha)}  a ${g5(f.bgnbd.a)}  b ${g5(f.bgnbd.b)}`, loglik: g5(f.bgnbd.loglik) },
+  ...(f.paretonbd ? [{ model: 'Pareto/NBD', parameters: `r ${g5(f.paretonbd.r)}  α ${g5(f.paretonbd.alpha)}  s ${g5(f.paretonbd.s)}  β ${g5(f.paretonbd.beta)}`, loglik: g5(f.paretonbd.loglik) }] : []),
+  ...(f.gammagamma ? [{ model: 'Gamma-Gamma', parameters: `p ${g5(f.gammagamma.p)}  q ${g5(f.gammagamma.q)}  γ ${g5(f.gammagamma.gamma)}`, loglik: g5(f.gammagamma.loglik) }] : []),
+];
+const newCustomerLine = (f: FitSummary) =>
+  `A new customer's expected repeat purchases (BG/NBD${f.paretonbd ? ' / Pareto/NBD' : ''}): ` +
+  f.predictions.newCustomer.map((e) => `${e.months} month${e.months === 1 ? '' : 's'} ${e.bgnbd.toFixed(3)}${e.paretonbd === null ? '' : ` / ${e.paretonbd.toFixed(3)}`}`).join(', ') +
+  '.';
+
+/** Evenly spaced picks of at most k items, the first and the last always among them. */
+const spread = <T,>(items: readonly T[], k: number) => (items.length <= k ? [...items.keys()] : Array.from({ length: k }, (_, i) => Math.round((i * (items.length - 1)) / (k - 1))));
+
+function fitText(f: FitSummary): string {
+  const lines = [`${f.customers.toLocaleString('en-US')} customers, calibration end ${f.calibrationEnd}, time unit ${f.timeUnit}; fitted in ${f.seconds.toFixed(2)} s.`];
+  const width = Math.max(...modelRows(f).map((r) => r.parameters.length));
+  for (const r of modelRows(f)) lines.push(`${r.model.padEnd(12)} ${r.parameters.padEnd(width)}  loglik ${r.loglik}`);
+  if (f.gammagamma?.warning) lines.push(`warning: ${f.gammagamma.warning}`);
+  lines.push('', newCustomerLine(f), '');
+  const m = f.predictions.pAlive;
+  const cols = spread(m.recencies, 7);
+  lines.push(`P(alive) in % after T = ${g5(m.T)} ${f.timeUnit}s, by repeat purchases (rows) and time of the last one (columns, ${f.timeUnit}s):`);
+  lines.push(['freq'.padStart(5), ...cols.map((c) => m.recencies[c]!.toFixed(0).padStart(7))].join(''));
+  for (const i of spread(m.frequencies, 12)) lines.push([String(m.frequencies[i]).padStart(5), ...cols.map((c) => (m.values[i]![c]! * 100).toFixed(0).padStart(7))].join(''));
+  return lines.join('\n') + '\n';
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A self-contained page (charts inline as SVG, no script, no network) that reads on a phone. */
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>body{margin:0 auto;max-width:900px;padding:16px;font:15px/1.45 system-ui,sans-serif;color:#0f172a}figure{margin:8px 0}figure svg{width:100%;height:auto}table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e2e8f0;padding:2px 10px}</style>
+</head><body>
+${body}
+</body></html>
+`;
+
+function fitHtml(f: FitSummary): string {
+  const rows = modelRows(f).map((r) => `<tr><td>${r.model}</td><td>${esc(r.parameters)}</td><td>${r.loglik}</td></tr>`).join('');
+  return page(
+    `Retain model fit ${f.calibrationEnd}`,
+    `<h1>Model fit</h1>
+<p>${f.customers} customers, calibration end ${esc(f.calibrationEnd)}, time unit ${f.timeUnit}; fitted in ${f.seconds.toFixed(2)} s.</p>
+<table><thead><tr><th>model</th><th>parameters</th><th>log-likelihood</th></tr></thead><tbody>${rows}</tbody></table>
+${f.gammagamma?.warning ? `<p><strong>Warning:</strong> ${esc(f.gammagamma.warning)}</p>` : ''}
+<h2>A new customer</h2><p>${esc(newCustomerLine(f))}</p><figure>${newCustomerChart(f.predictions.newCustomer)}</figure>
+<h2>Probability alive</h2><p>By repeat purchases and the time of the last one, for customers observed for ${g5(f.predictions.pAlive.T)} ${f.timeUnit}s (BG/NBD).</p>
+<figure>${aliveMatrixChart(f.predictions.pAlive, f.timeUnit)}</figure>`,
+  );
 }
 
 function evaluateCommand(): Command {
@@ -154,10 +201,7 @@ Examples:
     .action(async (o: { db?: string; calibrationEnd: string; holdoutEnd: string; timeUnit: 'day' | 'week'; penalizer?: number; pareto: boolean; format: 'table' | 'json' | 'html'; out?: string }) => {
       const e = await withWorkspace(o, (wh) => evaluateWorkspace(wh, { calibrationEnd: o.calibrationEnd, holdoutEnd: o.holdoutEnd, timeUnit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto }), true);
       const text = o.format === 'json' ? JSON.stringify(e) + '\n' : o.format === 'html' ? evaluationHtml(e) : evaluationText(e);
-      if (o.out) {
-        await writeFile(o.out, text);
-        process.stderr.write(`evaluation written to ${o.out}\n`);
-      } else process.stdout.write(text);
+      await emit(text, o.out, 'evaluation');
     });
   return dbOption(cmd);
 }
@@ -176,7 +220,6 @@ function evaluationText(e: Evaluation): string {
 }
 
 function evaluationHtml(e: Evaluation): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const sections = e.models
     .map((m) => {
       const name = m.model === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD';
@@ -188,13 +231,10 @@ function evaluationHtml(e: Evaluation): string {
 <table><thead><tr><th>frequency</th><th>customers</th><th>observed</th><th>predicted</th></tr></thead><tbody>${rows}</tbody></table></section>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Retain model evaluation ${esc(e.calibrationEnd)} / ${esc(e.holdoutEnd)}</title>
-<style>body{margin:0 auto;max-width:900px;padding:16px;font:15px/1.45 system-ui,sans-serif;color:#0f172a}figure{margin:8px 0}figure svg{width:100%;height:auto}table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e2e8f0;padding:2px 10px;text-align:right}</style>
-</head><body><h1>Model evaluation</h1>
+  return page(
+    `Retain model evaluation ${e.calibrationEnd} / ${e.holdoutEnd}`,
+    `<h1>Model evaluation</h1>
 <p>Calibration to ${esc(e.calibrationEnd)}, holdout to ${esc(e.holdoutEnd)}; ${e.fit.customers} customers; time unit ${e.timeUnit}.</p>
-${sections}
-</body></html>
-`;
+${sections}`,
+  );
 }

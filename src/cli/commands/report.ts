@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { buildReport } from '../../metrics/report.js';
 import { GRAINS } from '../../metrics/scope.js';
@@ -7,6 +6,7 @@ import { collect, dbOption, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
 import { renderReportHtml } from '../render-html.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render-report.js';
+import { emit } from '../output.js';
 
 export function reportCommand(): Command {
   const cmd = new Command('report')
@@ -56,10 +56,7 @@ Examples:
               : o.format === 'html'
                 ? renderReportHtml(report)
                 : renderReportTable(report) + '\n';
-      if (o.out) {
-        await writeFile(o.out, text);
-        process.stderr.write(`report written to ${o.out}\n`);
-      } else process.stdout.write(text);
+      await emit(text, o.out, 'report');
     });
   return dbOption(cmd);
 }

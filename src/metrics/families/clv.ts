@@ -1,7 +1,7 @@
 /** Customer lifetime value: historic (order value, purchase rate, churn, margin) and predictive (BG/NBD × Gamma-Gamma). */
 import { ModelError } from '../../models/errors.js';
-import { fitTransactional } from '../../models/fit-workspace.js';
-import { customerValueSql, dateOfDay, dayNumber } from '../../models/queries.js';
+import { fitTransactional, loadValueRows } from '../../models/fit-workspace.js';
+import { dateOfDay, dayNumber } from '../../models/queries.js';
 import { getSettings } from '../../warehouse/schema/settings.js';
 import { stat as num } from '../stats.js';
 import type { MetricDef } from '../types.js';
@@ -72,21 +72,13 @@ export const clvPredicted: MetricDef = {
       throw e;
     }
     // The fit's own customers, unless --where picks some of them.
-    const rows =
-      s.keep('o.customer_id') === 'TRUE' && fit.valueRows
-        ? fit.valueRows
-        : (await wh.query(customerValueSql(wh.dialect, s, { calibrationEnd, timezone, timeUnit: 'day' }), s.params)).map((r) => ({
-            frequency: Number(r.frequency),
-            recency: Number(r.recency),
-            T: Number(r.t),
-            monetary: r.monetary === null ? null : Number(r.monetary),
-            weight: Number(r.weight),
-          }));
+    const rows = s.keep('o.customer_id') === 'TRUE' && fit.valueRows ? fit.valueRows : await loadValueRows(wh, s, { calibrationEnd, timezone, timeUnit: 'day' });
     let n = 0;
     let total = 0;
-    for (const r of rows) {
-      total += r.weight * fit.clv(r.frequency, r.recency, r.T, r.monetary, CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
-      n += r.weight;
+    for (let i = 0; i < rows.length; i++) {
+      const monetary = rows.monetary[i]!;
+      total += rows.weight[i]! * fit.clv(rows.frequency[i]!, rows.recency[i]!, rows.T[i]!, Number.isNaN(monetary) ? null : monetary, CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
+      n += rows.weight[i]!;
     }
     if (!n) return { value: null, n: 0, note: 'No customer had bought by the end of the period.' };
     const margin = s.settings.grossMargin;

@@ -66,6 +66,7 @@ export const duckdbDialect: Dialect = {
   localToInstant: (local, tz) => `timezone(${tz}, CAST(${local} AS TIMESTAMP))`,
   integers: (n) => `(SELECT range AS k FROM range(0, ${Math.trunc(n)}))`,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
+  ln: (x) => `ln(${x})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
   argMax: (v, by) => `arg_max(${v}, ${by})`,
   median: (e) => `quantile_cont(${e}, 0.5)`,

@@ -60,6 +60,14 @@ class DuckDBWarehouse implements Warehouse {
     return reader.getRows().map((r) => Object.fromEntries(columns.map((c, i) => [c, toJs(r[i] as DuckDBValue)])));
   }
 
+  async queryColumns(sql: string, params: readonly Param[] = []) {
+    const reader = await this.run(sql, params);
+    const names = reader.columnNames();
+    // No rows: the reader has no chunks and so no columns.
+    const values = reader.getColumns();
+    return { length: reader.currentRowCount, columns: Object.fromEntries(names.map((c, i) => [c, (values[i] ?? []).map((v) => toJs(v))])) };
+  }
+
   async exec(sql: string, params: readonly Param[] = []): Promise<void> {
     await this.run(sql, params);
   }
