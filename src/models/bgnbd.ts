@@ -148,17 +148,24 @@ export function probabilityAliveMatrix(p: BgNbdParams, maxFrequency: number, max
 }
 
 /**
- * E[X(T, T+t] | x, t_x, T] =
- *   (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))]
- *   / (1 + [x>0] · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
- * At a = 1 numerator and a − 1 both vanish; within 1e-3 of it the value is interpolated from
- * a = 1 ± 1e-3, 1 ± 2e-3 (cubic, error ~1e-12) rather than divided 0 by 0.
+ * E[X(T, T+t] | x, t_x, T] = P(alive | x, t_x, T) · E[X(T, T+t] | alive, x, T] (FHL 2005, eq. 10):
+ * the expectation of a customer still alive times the probability that they are.
  */
 export function conditionalExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return expectedPurchasesIfAlive(p, t, x, T) * probabilityAlive(p, x, tx, T);
+}
+
+/**
+ * E[X(T, T+t] | alive, x, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))].
+ * It does not depend on t_x, so customers who differ only in recency share it (CLV computes it
+ * once per (x, T)). At a = 1 the bracket and a − 1 both vanish; within 1e-3 of it the value is
+ * interpolated from a = 1 ± 1e-3, 1 ± 2e-3 (cubic, error ~1e-12) rather than divided 0 by 0.
+ */
+export function expectedPurchasesIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   if (!(t > 0)) return 0;
   // Interpolation (and rounding near t = 0) may dip a hair below zero; an expectation cannot.
-  if (Math.abs(p.a - 1) < A_NEAR_ONE) return Math.max(0, acrossOne((a) => expectation({ ...p, a }, t, x, tx, T), p.a));
-  return Math.max(0, expectation(p, t, x, tx, T));
+  if (Math.abs(p.a - 1) < A_NEAR_ONE) return Math.max(0, acrossOne((a) => ifAlive({ ...p, a }, t, x, T), p.a));
+  return Math.max(0, ifAlive(p, t, x, T));
 }
 
 /** E[X(t)] for a customer who has just made their first purchase (x = t_x = T = 0). */
@@ -168,7 +175,7 @@ export function expectedPurchases(p: BgNbdParams, t: number): number {
 
 const A_NEAR_ONE = 1e-3;
 
-function expectation(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+function ifAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   const { r, alpha, a } = p;
   let { b } = p;
   // c = a+b−1 = 0 (x = 0) is a removable pole of 2F1 · c; step past it by a negligible amount.
@@ -180,10 +187,7 @@ function expectation(p: BgNbdParams, t: number, x: number, tx: number, T: number
   // G = (1−z)^A · 2F1; the bracket is 1 − G.
   const logG = A * Math.log1p(-z) + F.log;
   const bracket = F.sign > 0 ? -Math.expm1(logG) : F.sign < 0 ? 1 + Math.exp(logG) : 1;
-  const numerator = (C / (a - 1)) * bracket;
-  if (x === 0) return numerator;
-  const logOdds = Math.log(a) - Math.log(b + x - 1) + A * (Math.log(alpha + T) - Math.log(alpha + tx));
-  return numerator / (1 + Math.exp(logOdds));
+  return (C / (a - 1)) * bracket;
 }
 
 /** Cubic interpolation of f at v from 1 ± h, 1 ± 2h (h = A_NEAR_ONE). */

@@ -6,7 +6,7 @@
 import { getSettings } from '../warehouse/schema/settings.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import * as bg from './bgnbd.js';
-import { customerLifetimeValue } from './clv.js';
+import { discountedPurchasesIfAlive } from './clv.js';
 import { ModelError } from './errors.js';
 import * as gg from './gamma-gamma.js';
 import * as pn from './paretonbd.js';
@@ -147,14 +147,14 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
       throw e;
     }
   };
-  // CLV is linear in spend: the discounted purchase factor is cached per (x, t_x, T, horizon,
-  // discount), which customers with equal histories share.
+  // CLV = spend · P(alive) · discounted purchases if alive; the last needs the hypergeometric
+  // function and depends on (x, T) only, so it is cached: a million customers share far fewer.
   const factors = new Map<string, number>();
-  const factor = (x: number, tx: number, T: number, horizonMonths: number, monthlyDiscount: number) => {
-    const key = `${x}|${tx}|${T}|${horizonMonths}|${monthlyDiscount}`;
+  const ifAlive = (x: number, T: number, horizonMonths: number, monthlyDiscount: number) => {
+    const key = `${x}|${T}|${horizonMonths}|${monthlyDiscount}`;
     let v = factors.get(key);
     if (v === undefined) {
-      v = customerLifetimeValue(b, 1, x, tx, T, { horizonMonths, monthlyDiscount, unitsPerMonth });
+      v = discountedPurchasesIfAlive(b, x, T, { horizonMonths, monthlyDiscount, unitsPerMonth });
       factors.set(key, v);
     }
     return v;
@@ -170,6 +170,6 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
     predictions: fitPredictions(b, p, o.timeUnit, rows.bg),
     seconds: (performance.now() - t0) / 1000,
     pAlive: (x, tx, T) => bg.probabilityAlive(b, x, tx, T),
-    clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => spendOf(x, monetary) * factor(x, tx, T, horizonMonths, monthlyDiscount),
+    clv: (x, tx, T, monetary, horizonMonths, monthlyDiscount) => spendOf(x, monetary) * bg.probabilityAlive(b, x, tx, T) * ifAlive(x, T, horizonMonths, monthlyDiscount),
   };
 }
