@@ -45,9 +45,9 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       const charts = await page.$$eval('figure svg', (svgs) => svgs.map((s) => s.getBoundingClientRect()).map((b) => [b.width, b.height]));
       expect(charts.length).toBeGreaterThan(20);
       for (const [w = 0, h = 0] of charts) expect(w > 100 && h > 40).toBe(true);
-      // The special charts: NPS split, MRR movements, cohort heatmap, survival, email funnel.
-      for (const id of ['nps', 'mrr_movements', 'cohort_retention', 'survival', 'email_open_rate']) {
-        expect(await page.$$eval(`#${id} figure svg`, (s) => s.length), id).toBeGreaterThanOrEqual(id === 'survival' ? 1 : 2);
+      // The special charts: NPS split, MRR movements, cohort heatmap, survival, email funnel, RFM segments.
+      for (const id of ['nps', 'mrr_movements', 'cohort_retention', 'survival', 'email_open_rate', 'rfm']) {
+        expect(await page.$$eval(`#${id} figure svg`, (s) => s.length), id).toBeGreaterThanOrEqual(id === 'survival' || id === 'rfm' ? 1 : 2);
       }
       expect(requests).toEqual([]);
       mkdirSync(join(root, 'docs'), { recursive: true });

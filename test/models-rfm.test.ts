@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binder } from '../src/models/queries.js';
 import { RFM_SEGMENTS, rfmCtes, rfmSegmentsSql, segmentCase } from '../src/models/rfm.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
-import { load } from './helpers/metrics.js';
+import { load, metric } from './helpers/metrics.js';
 import { memoryWorkspace } from './helpers/workspace.js';
 
 let wh: Warehouse;
@@ -19,7 +19,7 @@ beforeAll(async () => {
     const k = c === 6 ? 1 : c;
     for (let j = 0; j < k; j++) orders.push(`o${c}_${j},c${c},${j === 0 ? last[k - 1] : `2023-0${j}-15`}T12:00:00Z,${10 * k},USD,completed`);
   }
-  await load(wh, { customers: `customer_id,created_at\n${[1, 2, 3, 4, 5, 6].map((c) => `c${c},2023-01-01`).join('\n')}`, orders: orders.join('\n') });
+  await load(wh, { customers: `customer_id,created_at,country\n${[1, 2, 3, 4, 5, 6].map((c) => `c${c},2023-01-01,${c <= 3 ? 'DE' : 'FR'}`).join('\n')}`, orders: orders.join('\n') });
 });
 afterAll(async () => wh.close());
 
@@ -49,5 +49,27 @@ describe('RFM', () => {
     expect(rows).toHaveLength(125);
     expect(rows.filter((r) => r.segment === null)).toEqual([]);
     expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(RFM_SEGMENTS.map((s) => s.id)));
+  });
+
+  it('the rfm metric: the share of buying customers who are champions or loyal, each segment in parts', async () => {
+    const r = await metric(wh, 'rfm', { from: '2024-06-01', to: '2024-07-01' });
+    // Scored as of Jun 30 (the day before the period ends): 2 champions of 6 buyers.
+    expect(r.n).toBe(6);
+    expect(r.value).toBeCloseTo((100 * 2) / 6, 12);
+    const revenue = 410 + 90 + 40 + 20;
+    expect(r.parts).toMatchObject({ champions: (100 * 2) / 6, loyal: 0, 'potential-loyalists': 100 / 6, hibernating: 100 / 6, lost: (100 * 2) / 6 });
+    expect(r.parts!.champions_revenue).toBeCloseTo((100 * 410) / revenue, 12);
+    expect(r.parts!.lost_revenue).toBeCloseTo((100 * 20) / revenue, 12);
+    // --where scores the kept customers among themselves: c1–c3 (DE) rank 1, 2, 3 of 3 in each
+    // respect → 1 + ⌊5·(rank − 1)/3⌋ = 1, 2, 4: c3 (4,4,4) champion, c2 hibernating, c1 lost.
+    const some = await metric(wh, 'rfm', { from: '2024-06-01', to: '2024-07-01', slice: { where: [{ field: 'country', value: 'DE' }] } });
+    expect(some.n).toBe(3);
+    expect(some.value).toBeCloseTo(100 / 3, 12);
+    expect(some.parts!.champions_revenue).toBeCloseTo((100 * 90) / (10 + 40 + 90), 12);
+    expect(some.parts).toMatchObject({ hibernating: 100 / 3, lost: 100 / 3 });
+    // Before any purchase: no value, a note.
+    const none = await metric(wh, 'rfm', { from: '2022-01-01', to: '2022-02-01' });
+    expect(none.value).toBeNull();
+    expect(none.note).toMatch(/No customer had bought/);
   });
 });

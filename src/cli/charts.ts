@@ -89,6 +89,26 @@ export function mrrMovementsChart(parts: Record<string, number | null>): string 
   });
 }
 
+/** RFM segments: each one's share of the buying customers beside its share of their revenue. */
+export function rfmChart(parts: Record<string, number | null>, segments: readonly { id: string; name: string }[]): string {
+  const names = segments.map((g) => g.name).reverse();
+  const values = (suffix: string) => segments.map((g) => round(parts[`${g.id}${suffix}`] ?? 0)).reverse();
+  return svg(
+    {
+      grid: { left: 110, right: 16, top: 24, bottom: 20 },
+      legend: { top: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 10 } },
+      xAxis: { type: 'value', axisLabel: { fontSize: 9, formatter: '{value} %' } },
+      yAxis: { type: 'category', data: names, axisLabel: { fontSize: 9 } },
+      series: [
+        { name: 'customers', type: 'bar', data: values(''), itemStyle: { color: COLOURS.line } },
+        { name: 'revenue', type: 'bar', data: values('_revenue'), itemStyle: { color: COLOURS.good } },
+      ],
+    },
+    360,
+    260,
+  );
+}
+
 /** The cohort matrix: cohorts down, buckets since first activity across, share active as colour. */
 export function cohortHeatmap(parts: Record<string, number | null>): string {
   const cells = Object.entries(parts).map(([key, v]) => {

@@ -7,7 +7,8 @@ import type { MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
-import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, survivalChart, trendChart } from './charts.js';
+import { RFM_SEGMENTS } from '../models/rfm.js';
+import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
 import { formatValue } from './render-report.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -47,6 +48,8 @@ function extraChart(m: MetricResult, all: ReadonlyMap<string, MetricResult>): st
       return Object.keys(m.parts).length ? fig(cohortHeatmap(m.parts)) : '';
     case 'survival':
       return fig(survivalChart(m.parts));
+    case 'rfm':
+      return fig(rfmChart(m.parts, RFM_SEGMENTS));
     default:
       return '';
   }

@@ -3,6 +3,7 @@
  * read this list; nothing else names metrics.
  */
 import { clvHistoric, clvPredicted } from './families/clv.js';
+import { rfm } from './families/rfm.js';
 import { EMAIL_METRICS } from './families/email.js';
 import { EVENT_METRICS } from './families/events.js';
 import { FINANCE_METRICS } from './families/finance.js';
@@ -25,6 +26,7 @@ export const METRICS: readonly MetricDef[] = [
   ...ORDER_METRICS,
   clvHistoric,
   clvPredicted,
+  rfm,
   ...LOYALTY_METRICS,
   ...EMAIL_METRICS,
   ...WEB_METRICS,

@@ -2,7 +2,7 @@
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { binder, lastOrderDate } from './queries.js';
+import { binder, lastOrderDate, type QueryBuilder } from './queries.js';
 import { RFM_SEGMENTS, rfmSegmentsSql } from './rfm.js';
 
 export interface SegmentSummary {
@@ -22,11 +22,12 @@ export interface SegmentSummary {
   }[];
 }
 
-export async function rfmSegments(wh: Warehouse, opts: { asOf?: string }): Promise<SegmentSummary> {
+/** Segments as of a day (default: the last order day), of the customers `q` keeps (default: all). */
+export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: QueryBuilder }): Promise<SegmentSummary> {
   const { timezone } = await getSettings(wh);
   const asOf = opts.asOf ?? (await lastOrderDate(wh, timezone));
   if (!asOf) throw new UsageError('no-data', 'No completed orders: RFM needs purchases.', 'Import orders first: retain import orders <file>.');
-  const q = binder();
+  const q = opts.q ?? binder();
   const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, { calibrationEnd: asOf, timezone, timeUnit: 'day' }), q.params);
   const byId = new Map(rows.map((r) => [String(r.segment), r]));
   const customers = rows.reduce((a, r) => a + Number(r.customers), 0);
