@@ -1,0 +1,50 @@
+/**
+ * ClickHouse DDL for the canonical tables. Each is a ReplacingMergeTree ordered by the table's key,
+ * so a re-delivered row collapses into the one already there when parts merge (the queries never
+ * count it twice before then: see the driver). On a cluster each shard holds `<table>_local` and
+ * the entry server a Distributed `<table>` over them, sharded by cityHash64(customer_id) so that
+ * everything computed per customer stays on one shard (rows without a customer by their key).
+ * Bookkeeping (_settings) lives on the entry server only.
+ */
+import { TABLES, type TableDef } from '../../schema/tables.js';
+import { clickhouseDialect as d } from './dialect.js';
+
+export interface ClickHouseLayout {
+  readonly database: string;
+  /** The cluster name of remote_servers, for a sharded workspace. */
+  readonly cluster?: string;
+}
+
+const column = (t: TableDef, name: string, type: string) => (t.key.includes(name) ? type : `Nullable(${type})`);
+
+/** The local (per shard, or the only) table of a canonical table. */
+export function localTableSql(t: TableDef, l: ClickHouseLayout, name = l.cluster ? `${t.name}_local` : t.name): string {
+  const cols = t.fields.map((f) => `${d.ident(f.name)} ${column(t, f.name, d.columnType(f.kind))}`);
+  if (t.fx) cols.push('_rate Float64');
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}.${d.ident(name)} (${cols.join(', ')})
+    ENGINE = ReplacingMergeTree ORDER BY (${t.key.map(d.ident).join(', ')})`;
+}
+
+/** The Distributed table over the shards' local tables. */
+export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster: string }): string {
+  const hasCustomer = t.fields.some((f) => f.name === 'customer_id');
+  const key = t.key.map(d.ident).join(', ');
+  const by = hasCustomer ? (t.key.includes('customer_id') ? `cityHash64(customer_id)` : `cityHash64(ifNull(customer_id, concat(${t.key.map((k) => `toString(${d.ident(k)})`).join(', ')})))`) : `cityHash64(${key})`;
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}.${d.ident(t.name)} AS ${d.ident(l.database)}.${d.ident(`${t.name}_local`)}
+    ENGINE = Distributed(${d.ident(l.cluster)}, ${d.ident(l.database)}, ${d.ident(`${t.name}_local`)}, ${by})`;
+}
+
+/**
+ * Settings are appended, never updated (18.16 cannot delete rows): TinyLog reads back in
+ * insertion order and the latest value of a key wins.
+ */
+export const bookkeepingSql = (l: ClickHouseLayout) => [`CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`];
+
+/** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */
+export function schemaSql(l: ClickHouseLayout): { shard: string[]; entry: string[] } {
+  const db = `CREATE DATABASE IF NOT EXISTS ${d.ident(l.database)}`;
+  const locals = TABLES.map((t) => localTableSql(t, l));
+  if (!l.cluster) return { shard: [], entry: [db, ...locals, ...bookkeepingSql(l)] };
+  const cluster = l.cluster;
+  return { shard: [db, ...locals], entry: [db, ...TABLES.map((t) => distributedTableSql(t, { ...l, cluster })), ...bookkeepingSql(l)] };
+}

@@ -1,0 +1,102 @@
+/**
+ * ClickHouse's spelling of the dialect's meanings, for ClickHouse 18.16 (the release Debian
+ * packages) and later: no window functions, CTEs, FILTER, DateTime64 or JSONExtract there, so
+ * aggregates use the -If combinators and JSON the visitParam functions. Imports no driver.
+ */
+import type { Dialect } from '../../dialect.js';
+import { DECIMAL_SCALE, FALSE_WORDS, TRUE_WORDS, type FieldKind } from '../../schema/fields.js';
+import { stringLiteral as str } from './literal.js';
+
+const ident = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+const words = (ws: readonly string[]) => ws.map(str).join(', ');
+const DECIMAL = `Decimal(18, ${DECIMAL_SCALE})`;
+
+/**
+ * The q-quantile interpolated between the two nearest values (as DuckDB's quantile_cont): the
+ * sorted values of the group, position (n − 1)·q. ClickHouse's own quantileExact picks one value.
+ */
+const interpolated = (e: string, q: number) => {
+  const sorted = `arraySort(groupArray(${e}))`;
+  const pos = `(length(${sorted}) - 1) * ${Number(q)}`;
+  const at = (i: string) => `arrayElement(${sorted}, toUInt64(${i}) + 1)`;
+  return `if(length(${sorted}) = 0, NULL, ${at(`floor(${pos})`)} + (${pos} - floor(${pos})) * (${at(`ceil(${pos})`)} - ${at(`floor(${pos})`)}))`;
+};
+
+export const clickhouseDialect: Dialect = {
+  name: 'clickhouse',
+  ident,
+  str,
+  columnType(kind: FieldKind): string {
+    switch (kind) {
+      case 'timestamp':
+        return `DateTime('UTC')`; // seconds: 18.16 has no DateTime64
+      case 'date':
+        return 'Date';
+      case 'money':
+      case 'decimal':
+        return DECIMAL;
+      case 'integer':
+        return 'Int64';
+      case 'boolean':
+        return 'UInt8';
+      case 'json':
+      case 'id':
+      case 'text':
+      case 'enum':
+      case 'currency':
+        return 'String';
+    }
+  },
+  tryParse(kind: FieldKind, e: string): string {
+    switch (kind) {
+      case 'timestamp':
+        return `parseDateTimeBestEffortOrNull(${e})`;
+      case 'date':
+        return `toDateOrNull(${e})`;
+      case 'money':
+      case 'decimal':
+        return `toDecimal64OrNull(${e}, ${DECIMAL_SCALE})`;
+      case 'integer':
+        return `(CASE WHEN toFloat64OrNull(${e}) = floor(toFloat64OrNull(${e})) THEN toInt64(toFloat64OrNull(${e})) END)`;
+      case 'boolean':
+        return `(CASE WHEN lower(${e}) IN (${words(TRUE_WORDS)}) THEN 1 WHEN lower(${e}) IN (${words(FALSE_WORDS)}) THEN 0 END)`;
+      case 'json':
+        return `(CASE WHEN startsWith(trimLeft(${e}), '{') THEN ${e} END)`;
+      case 'currency':
+        return `(CASE WHEN match(${e}, '^[A-Za-z]{3}$') THEN upper(${e}) END)`;
+      case 'id':
+      case 'text':
+      case 'enum':
+        return e;
+    }
+  },
+  latestRateJoin: (left, cur, date, table, alias) =>
+    `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
+  localToInstant: (local, tz) => `toDateTime(${local}, ${tz})`,
+  integers: (n) => `(SELECT number AS k FROM numbers(${Math.trunc(n)}))`,
+  countIf: (cond) => `countIf(${cond})`,
+  ln: (x) => `log(${x})`,
+  sumIf: (e, cond) => `sumIf(${e}, ${cond})`,
+  argMax: (v, by) => `argMax(${v}, ${by})`,
+  median: (e) => interpolated(e, 0.5),
+  quantile: (e, q) => interpolated(e, q),
+  localDay: (ts, tz) => `toInt32(toDate(${ts}, ${str(tz)}))`,
+  addDays: (ts, days) => `addDays(${ts}, ${Math.trunc(days)})`,
+  mirrorBefore: (a, b) => `toDateTime(2 * toInt64(${a}) - toInt64(${b}), 'UTC')`,
+  secondsBetween: (a, b) => `(toInt64(${b}) - toInt64(${a}))`,
+  nowUtc: () => `now()`,
+  nowPlusMinutes: (minutes) => `toDateTime(${str(new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' '))}, 'UTC')`,
+  listOfNonNull: (exprs) => (exprs.length === 0 ? `emptyArrayString()` : `arrayFilter(x -> isNotNull(x), [${exprs.map((e) => `CAST(${e} AS Nullable(String))`).join(', ')}])`),
+  listAppend: (l, v) => `arrayPushBack(${l}, ${v})`,
+  listToJson: (e) => `concat('[', arrayStringConcat(arrayMap(x -> concat('"', replaceAll(replaceAll(x, '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'), ${e}), ','), ']')`,
+  concat: (exprs) => `concat(${exprs.join(', ')})`,
+  quoteForMessage: (e) => `concat('"', if(lengthUTF8(${e}) > 60, concat(substringUTF8(${e}, 1, 57), '...'), ${e}), '"')`,
+  jsonObject: (pairs) =>
+    `concat('{', ${pairs.map(([k, v], i) => `${str((i ? ',' : '') + JSON.stringify(k) + ':')}, if(isNull(${v}), 'null', concat('"', replaceAll(replaceAll(assumeNotNull(${v}), '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'))`).join(', ')}, '}')`,
+  // 18.16 has no JSONExtract: visitParam reads a top-level key of a flat object, which customer
+  // attributes are.
+  jsonText: (e, key) => `nullIf(visitParamExtractString(${e}, ${str(key)}), '')`,
+  hash64: (exprs) => `cityHash64(${exprs.join(', ')})`,
+  hashText: (e) => `hex(MD5(${e}))`,
+  lower: (e) => `lower(${e})`,
+};

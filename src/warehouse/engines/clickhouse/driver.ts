@@ -1,0 +1,179 @@
+/**
+ * The ClickHouse engine behind the Warehouse interface, over HTTP with @clickhouse/client. A
+ * workspace is a database (default `retain`), created with its tables on first use. Values reach
+ * the server only as the typed literals of literal.ts. ClickHouse has no transactions: a
+ * "transaction" runs its statements in order, and idempotence comes from the ReplacingMergeTree
+ * keys and from deduplicated reads (FINAL), not from rollback.
+ */
+import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { RetainError, UsageError } from '../../errors.js';
+import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
+import { schemaSql, type ClickHouseLayout } from './ddl.js';
+import { clickhouseDialect } from './dialect.js';
+import { bindParams } from './literal.js';
+
+export interface ClickHouseOptions {
+  readonly url: string;
+  readonly database?: string;
+  readonly cluster?: string;
+  /** Each shard's HTTP URL, for the per-shard DDL (default: the shards' hosts at the entry URL's port). */
+  readonly shards?: readonly string[];
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Settings of every query: SQL's NULLs from outer joins (not the type's default value), and
+ * inserts into Distributed tables that return once every shard has the rows.
+ */
+const SETTINGS = { join_use_nulls: 1, insert_distributed_sync: 1 } as const;
+
+const TRACE = process.env.RETAIN_TRACE === '1';
+
+const clientFor = (url: string, database?: string): ClickHouseClient =>
+  createClient({ url, ...(database ? { database } : {}), request_timeout: 3_600_000, compression: { response: false, request: false }, log: { level: ClickHouseLogLevel.OFF } });
+
+/** JSON values by the column's type: 64-bit integers come quoted; they become numbers when exact. */
+function converter(type: string): (v: unknown) => unknown {
+  if (/^(Nullable\()?U?Int(64|128|256)/.test(type)) {
+    return (v) => {
+      if (v === null || typeof v !== 'string') return v;
+      const n = Number(v);
+      return Number.isSafeInteger(n) ? n : v;
+    };
+  }
+  return (v) => v;
+}
+
+class ClickHouseWarehouse implements Warehouse {
+  readonly dialect = clickhouseDialect;
+  readonly location: string;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    readonly layout: ClickHouseLayout,
+    url: string,
+    private readonly readOnly: boolean,
+  ) {
+    this.location = `${url.replace(/\/$/, '')}/${layout.database}`;
+  }
+
+  async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
+    const { meta, data } = await this.select(sql, params);
+    const convert = meta.map((m) => [m.name, converter(m.type)] as const);
+    return data.map((r) => {
+      const out: Row = {};
+      for (const [name, f] of convert) out[name] = f(r[name]);
+      return out;
+    });
+  }
+
+  async queryColumns(sql: string, params: readonly Param[] = []) {
+    const rows = await this.query(sql, params);
+    const { meta } = this.lastMeta;
+    return { length: rows.length, columns: Object.fromEntries(meta.map((m) => [m.name, rows.map((r) => r[m.name])])) };
+  }
+
+  private lastMeta: { meta: { name: string; type: string }[] } = { meta: [] };
+
+  private async select(sql: string, params: readonly Param[], settings: { readonly?: '2' } = {}) {
+    const query = bindParams(sql, params);
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      const r = await this.client.query({ query, format: 'JSON', clickhouse_settings: { ...SETTINGS, ...(this.readOnly ? { readonly: '2' as const } : {}), ...settings } });
+      const out = await r.json<Record<string, unknown>>();
+      this.lastMeta = { meta: out.meta ?? [] };
+      return { meta: out.meta ?? [], data: out.data };
+    } catch (e) {
+      throw new RetainError('query-failed', (e as Error).message, undefined, { sql: query, cause: e });
+    } finally {
+      if (TRACE) process.stderr.write(`[clickhouse ${((performance.now() - t0) / 1000).toFixed(3)}s] ${query.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+    }
+  }
+
+  async exec(sql: string, params: readonly Param[] = []): Promise<void> {
+    const query = bindParams(sql, params);
+    try {
+      await this.client.command({ query, clickhouse_settings: SETTINGS });
+    } catch (e) {
+      throw new RetainError('query-failed', (e as Error).message, undefined, { sql: query, cause: e });
+    }
+  }
+
+  /** Rows into a table, in batches of JSON lines (values as the column types read them). */
+  async insertRows(table: string, rows: readonly Row[]): Promise<void> {
+    const BATCH = 100_000;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      await this.client.insert({ table, values: rows.slice(i, i + BATCH) as Row[], format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+    }
+  }
+
+  // No transactions in ClickHouse: the statements run in order (see the file comment).
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  async createSchema(): Promise<void> {
+    // Run by open(); DDL is idempotent (IF NOT EXISTS).
+  }
+
+  loadChecked(): Promise<{ staged: StagedFile; malformed: MalformedRecord[] }> {
+    throw new UsageError('not-supported', 'Bulk validation runs in the embedded engine; a ClickHouse workspace receives the checked rows.');
+  }
+
+  async dropLoad(): Promise<void> {}
+
+  watchProgress(): () => void {
+    return () => {};
+  }
+
+  async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    const { meta, data } = await this.select(sql, [], { readonly: '2' });
+    return { columns: meta.map((m) => m.name), rows: data };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** Open (creating on first use) the workspace database on a ClickHouse server or cluster. */
+export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWarehouse> {
+  const layout: ClickHouseLayout = { database: o.database ?? 'retain', ...(o.cluster ? { cluster: o.cluster } : {}) };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(layout.database)) {
+    throw new UsageError('bad-option', `The ClickHouse database name "${layout.database}" must be letters, digits and _.`);
+  }
+  const admin = clientFor(o.url);
+  try {
+    const ping = await admin.ping();
+    if (!ping.success) throw new UsageError('no-server', `No ClickHouse server answers at ${o.url}.`, 'Check --url (e.g. http://localhost:8123) and that the server runs.');
+    if (!o.readOnly) {
+      const ddl = schemaSql(layout);
+      if (layout.cluster) {
+        for (const url of o.shards ?? (await shardUrls(admin, o.url, layout.cluster))) {
+          const shard = clientFor(url);
+          try {
+            for (const s of ddl.shard) await shard.command({ query: s });
+          } finally {
+            await shard.close();
+          }
+        }
+      }
+      for (const s of ddl.entry) await admin.command({ query: s });
+    }
+  } catch (e) {
+    if (e instanceof RetainError) throw e;
+    throw new UsageError('no-server', `ClickHouse at ${o.url}: ${(e as Error).message}`, 'Check --url, --database and --cluster.');
+  } finally {
+    await admin.close();
+  }
+  return new ClickHouseWarehouse(clientFor(o.url, layout.database), layout, o.url, o.readOnly ?? false);
+}
+
+/** The cluster's hosts, reached over HTTP at the entry URL's port (RETAIN_CLICKHOUSE_SHARDS overrides). */
+async function shardUrls(admin: ClickHouseClient, url: string, cluster: string): Promise<string[]> {
+  const r = await admin.query({ query: `SELECT DISTINCT host_address FROM system.clusters WHERE cluster = '${cluster.replace(/[^A-Za-z0-9_]/g, '')}'`, format: 'JSONEachRow' });
+  const hosts = (await r.json<{ host_address: string }>()).map((h) => h.host_address);
+  if (!hosts.length) throw new UsageError('bad-option', `The ClickHouse server at ${url} knows no cluster "${cluster}".`, 'Name a cluster of its remote_servers configuration.');
+  const u = new URL(url);
+  return hosts.map((h) => `${u.protocol}//${h}:${u.port || '8123'}`);
+}
