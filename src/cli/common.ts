@@ -1,12 +1,26 @@
 /** Options and helpers every command shares. */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../warehouse/errors.js';
-import { openWorkspace } from '../warehouse/open.js';
+import { ENGINES, openWorkspace } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { OutputFormat } from './output.js';
 
+/** Where the workspace is: a DuckDB file, or a database on a ClickHouse server or cluster. */
 export function dbOption(cmd: Command): Command {
-  return cmd.option('--db <path>', 'workspace file (default: $RETAIN_DB or ./retain.duckdb)');
+  return cmd
+    .option('--db <path>', 'workspace file (default: $RETAIN_DB or ./retain.duckdb)')
+    .addOption(new Option('--engine <engine>', 'duckdb (a file, the default) or clickhouse (default: $RETAIN_ENGINE)').choices([...ENGINES]))
+    .option('--url <url>', 'ClickHouse HTTP URL, e.g. http://localhost:8123 (default: $RETAIN_CLICKHOUSE_URL)')
+    .option('--database <name>', 'ClickHouse database of the workspace (default: $RETAIN_CLICKHOUSE_DATABASE or retain)')
+    .option('--cluster <name>', 'ClickHouse cluster to shard over (default: $RETAIN_CLICKHOUSE_CLUSTER)');
+}
+
+export interface WorkspaceOptions {
+  db?: string;
+  engine?: string;
+  url?: string;
+  database?: string;
+  cluster?: string;
 }
 
 export function formatOption(cmd: Command, formats: readonly OutputFormat[], def: OutputFormat = 'table'): Command {
@@ -14,8 +28,8 @@ export function formatOption(cmd: Command, formats: readonly OutputFormat[], def
 }
 
 /** Open the workspace for the duration of fn, and close it whatever happens. */
-export async function withWorkspace<T>(opts: { db?: string }, fn: (wh: Warehouse) => Promise<T>, readOnly = false): Promise<T> {
-  const wh = await openWorkspace({ db: opts.db, readOnly });
+export async function withWorkspace<T>(opts: WorkspaceOptions, fn: (wh: Warehouse) => Promise<T>, readOnly = false): Promise<T> {
+  const wh = await openWorkspace({ db: opts.db, engine: opts.engine, url: opts.url, database: opts.database, cluster: opts.cluster, readOnly });
   try {
     return await fn(wh);
   } finally {

@@ -44,7 +44,7 @@ export interface FactsRequest {
 
 /** Per customer passing the filters: identity, purchase summary (days), RFM, latest NPS, engagement score, risk inputs. */
 export function customerFactsSql(d: Dialect, q: QueryBuilder, r: FactsRequest): string {
-  const keep = (id: string) => (q.keep ? q.keep(id) : 'TRUE');
+  const keep = (id: string) => (q.keep ? q.keep(id) : d.alwaysTrue);
   const end = r.end;
   const weights = Object.entries(r.engagementWeights);
   const weight = weights.length ? `CASE ae.name ${weights.map(([n, w]) => `WHEN ${d.str(n)} THEN ${Number(w)}`).join(' ')} ELSE 1 END` : '1';

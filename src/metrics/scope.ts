@@ -166,7 +166,7 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     boundaryCount: labels.length,
     spread: (rows) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN ${d.integers(labels.length)} r ON r.k < x.hi - x.lo`,
     // Callers pass qualified ids; the subqueries' own alias cannot capture them.
-    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers ${ALIAS} WHERE ${ALIAS}.customer_id = ${id})` : 'CAST(NULL AS VARCHAR)'),
-    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM customers ${ALIAS} WHERE ${whereP()})` : 'TRUE'),
+    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers ${ALIAS} WHERE ${ALIAS}.customer_id = ${id})` : d.nullText),
+    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM ${d.table('customers')} ${ALIAS} WHERE ${whereP()})` : d.alwaysTrue),
   };
 }

@@ -56,7 +56,7 @@ export function summaryCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
   // Orders before the local midnight that ends the last day: the day itself counts.
   const cutoff = d.localToInstant(q.param(`${dateOfDay(lastDay + 1)} 00:00:00`), q.param(r.timezone));
   const unit = UNIT_DAYS[r.timeUnit];
-  const keep = q.keep ? q.keep('o.customer_id') : 'TRUE';
+  const keep = q.keep ? q.keep('o.customer_id') : d.alwaysTrue;
   const inCal = `day <= ${calEnd}`;
   return `days AS (
     SELECT o.customer_id, ${d.localDay('o.ordered_at', r.timezone)} AS day, sum(CAST(o.amount AS DOUBLE) * o._rate) AS spend

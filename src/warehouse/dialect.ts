@@ -8,6 +8,17 @@ import type { FieldKind } from './schema/fields.js';
 
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
+  /**
+   * A canonical table as a query reads it: each key once. ClickHouse keeps a re-delivered row
+   * until its parts merge, so it reads FINAL; DuckDB never stores it twice.
+   */
+  table(name: string): string;
+  /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
+  readonly alwaysTrue: string;
+  /** A NULL of text type. */
+  readonly nullText: string;
+  /** Whether DELETE removes rows (not in ClickHouse 18.16: tables there are appended to). */
+  readonly canDelete: boolean;
   /** Quote an identifier (table or column name). */
   ident(name: string): string;
   /** A string literal, escaped for this engine. */

@@ -1,9 +1,12 @@
 /**
- * Open a workspace. Today the engine is the embedded DuckDB file (--db, RETAIN_DB, ./retain.duckdb);
- * a server engine will be chosen here too, so callers never name an engine.
+ * Open a workspace: the embedded DuckDB file (--db, RETAIN_DB, ./retain.duckdb) by default, or a
+ * database on a ClickHouse server or cluster (--engine clickhouse --url … [--database …]
+ * [--cluster …], or RETAIN_ENGINE, RETAIN_CLICKHOUSE_URL, RETAIN_CLICKHOUSE_DATABASE,
+ * RETAIN_CLICKHOUSE_CLUSTER). Callers never name an engine.
  */
 import { ensureWebSessions } from './derived/web-sessions.js';
 import { existsSync } from 'node:fs';
+import { openClickHouse } from './engines/clickhouse/driver.js';
 import { openDuckDB } from './engines/duckdb/driver.js';
 import { UsageError } from './errors.js';
 import type { Warehouse } from './warehouse.js';
@@ -19,13 +22,34 @@ export const DEFAULT_MEMORY_LIMIT = '1GB';
 export interface OpenOptions {
   db?: string;
   readOnly?: boolean;
+  engine?: string;
+  url?: string;
+  database?: string;
+  cluster?: string;
 }
+
+export const ENGINES = ['duckdb', 'clickhouse'] as const;
 
 export function workspacePath(db?: string): string {
   return db ?? process.env.RETAIN_DB ?? DEFAULT_DB;
 }
 
 export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> {
+  const engine = opts.engine ?? process.env.RETAIN_ENGINE ?? 'duckdb';
+  if (engine === 'clickhouse') {
+    const url = opts.url ?? process.env.RETAIN_CLICKHOUSE_URL;
+    if (!url) throw new UsageError('bad-option', 'The ClickHouse engine needs the server: --url http://host:8123 (or RETAIN_CLICKHOUSE_URL).');
+    const cluster = opts.cluster ?? process.env.RETAIN_CLICKHOUSE_CLUSTER;
+    const shards = process.env.RETAIN_CLICKHOUSE_SHARDS?.split(',').filter(Boolean);
+    return openClickHouse({
+      url,
+      database: opts.database ?? process.env.RETAIN_CLICKHOUSE_DATABASE ?? 'retain',
+      ...(cluster ? { cluster } : {}),
+      ...(shards?.length ? { shards } : {}),
+      readOnly: opts.readOnly,
+    });
+  }
+  if (engine !== 'duckdb') throw new UsageError('bad-option', `Unknown engine "${engine}".`, `Engines: ${ENGINES.join(', ')}.`);
   const path = workspacePath(opts.db);
   if (opts.readOnly && path !== ':memory:' && !existsSync(path)) {
     throw new UsageError('no-workspace', `There is no workspace at ${path}.`, 'Create one with retain import or retain demo, or point --db at an existing one.');

@@ -72,7 +72,7 @@ export const clvPredicted: MetricDef = {
       throw e;
     }
     // The fit's own customers, unless --where picks some of them.
-    const rows = s.keep('o.customer_id') === 'TRUE' && fit.valueRows ? fit.valueRows : await loadValueRows(wh, s, { calibrationEnd, timezone, timeUnit: 'day' });
+    const rows = s.keep('o.customer_id') === s.d.alwaysTrue && fit.valueRows ? fit.valueRows : await loadValueRows(wh, s, { calibrationEnd, timezone, timeUnit: 'day' });
     let n = 0;
     let total = 0;
     for (let i = 0; i < rows.length; i++) {

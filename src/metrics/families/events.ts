@@ -15,10 +15,10 @@ export const socialEngagementRate: MetricDef = {
   tables: ['social_posts'],
   teams: ['marketing'],
   convention: 'parts holds the totals of each interaction; --by does not apply (posts have no customer).',
-  sql: (s) => `SELECT ${s.bucket('p.posted_at')} AS bucket, CAST(NULL AS VARCHAR) AS segment, count(*) AS posts,
+  sql: (s) => `SELECT ${s.bucket('p.posted_at')} AS bucket, ${s.d.nullText} AS segment, count(*) AS posts,
       sum(coalesce(p.impressions, 0)) AS impressions, sum(coalesce(p.likes, 0)) AS likes, sum(coalesce(p.shares, 0)) AS shares,
       sum(coalesce(p.comments, 0)) AS comments, sum(coalesce(p.clicks, 0)) AS clicks
-    FROM social_posts p WHERE ${s.inPeriod('p.posted_at')} GROUP BY 1, 2`,
+    FROM ${s.d.table('social_posts')} p WHERE ${s.inPeriod('p.posted_at')} GROUP BY bucket, segment`,
   finish: (st) => {
     const interactions = num(st, 'likes') + num(st, 'shares') + num(st, 'comments') + num(st, 'clicks');
     const v = ratio(interactions, num(st, 'impressions'));
@@ -30,12 +30,12 @@ export const socialEngagementRate: MetricDef = {
 /** Registrations in the period and what became of them; interactions and attendance by their own time. */
 const eventStats = (s: Parameters<MetricDef['sql']>[0]) => {
   const d = s.d;
-  return `SELECT ${s.bucket('r.registered')} AS bucket, ${s.segment('r.customer_id')} AS segment, count(*) AS registered,
+  return `SELECT ${s.bucket('r.registered_at')} AS bucket, ${s.segment('r.customer_id')} AS segment, count(*) AS registered,
       ${d.countIf('r.attended = 1')} AS attended, sum(r.interactions) AS interactions
-    FROM (SELECT e.campaign_id, e.customer_id, min(CASE WHEN e.type = 'registered' THEN e.occurred_at END) AS registered,
+    FROM (SELECT e.campaign_id, e.customer_id, min(CASE WHEN e.type = 'registered' THEN e.occurred_at END) AS registered_at,
         max(CASE WHEN e.type = 'attended' THEN 1 ELSE 0 END) AS attended, ${d.countIf("e.type = 'interaction'")} AS interactions
-      FROM campaign_events e WHERE e.customer_id IS NOT NULL GROUP BY e.campaign_id, e.customer_id) r
-    WHERE r.registered IS NOT NULL AND ${s.inPeriod('r.registered')} AND ${s.keep('r.customer_id')} GROUP BY 1, 2`;
+      FROM ${d.table('campaign_events')} e WHERE e.customer_id IS NOT NULL GROUP BY e.campaign_id, e.customer_id) r
+    WHERE r.registered_at IS NOT NULL AND ${s.inPeriod('r.registered_at')} AND ${s.keep('r.customer_id')} GROUP BY bucket, segment`;
 };
 
 export const eventRegistrations: MetricDef = {

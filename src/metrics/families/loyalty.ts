@@ -16,7 +16,7 @@ export const redemptionRate: MetricDef = {
   teams: ['marketing'],
   sql: (s) => `SELECT ${s.bucket('l.occurred_at')} AS bucket, ${s.segment('l.customer_id')} AS segment,
       ${s.d.sumIf('CAST(l.points AS DOUBLE)', "l.kind = 'redeem'")} AS redeemed, ${s.d.sumIf('CAST(l.points AS DOUBLE)', "l.kind = 'earn'")} AS issued
-    FROM loyalty_ledger l WHERE ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('loyalty_ledger')} l WHERE ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => {
     const v = ratio(num(st, 'redeemed'), num(st, 'issued'));
     return v === null ? { value: null, n: 0, note: 'No points were issued in the period.' } : { value: 100 * v, n: num(st, 'issued'), parts: { redeemed: num(st, 'redeemed'), issued: num(st, 'issued') } };

@@ -9,7 +9,7 @@ const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
 export function completedOrders(s: Scope): string {
   return `SELECT ${s.bucket('o.ordered_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, o.order_id, o.customer_id, o.ordered_at,
       CAST(o.amount AS DOUBLE) * o._rate AS revenue
-    FROM orders o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')} AND ${s.keep('o.customer_id')}`;
+    FROM ${s.d.table('orders')} o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')} AND ${s.keep('o.customer_id')}`;
 }
 
 /** Per bucket, segment and customer: orders placed; and per customer over the period (a NULL bucket), in the same pass. */

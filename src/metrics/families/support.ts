@@ -15,7 +15,7 @@ export const aht: MetricDef = {
   teams: ['support'],
   convention: 'Tickets count in the period they were resolved in; tickets without a handling time are left out.',
   sql: (s) => `SELECT ${s.bucket('t.resolved_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n, sum(CAST(t.handle_seconds AS DOUBLE)) AS total
-    FROM tickets t WHERE t.handle_seconds IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('tickets')} t WHERE t.handle_seconds IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => {
     const v = ratio(num(st, 'total'), num(st, 'n'));
     return v === null ? { value: null, n: 0, note: 'No ticket with a handling time was resolved in the period.' } : { value: v, n: num(st, 'n') };
@@ -35,7 +35,7 @@ export const fcr: MetricDef = {
   test: (st) => [num(st, 'k'), num(st, 'n')],
   convention: 'Tickets count in the period they were resolved in; tickets without a contact count are left out.',
   sql: (s) => `SELECT ${s.bucket('t.resolved_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n, ${s.d.countIf('t.contacts = 1')} AS k
-    FROM tickets t WHERE t.contacts IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('tickets')} t WHERE t.contacts IS NOT NULL AND ${s.inPeriod('t.resolved_at')} AND ${s.keep('t.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => rate(...kOfN(st), 'No ticket with a contact count was resolved in the period.'),
 };
 
@@ -51,7 +51,7 @@ export const firstResponseTime: MetricDef = {
   convention: 'The median, not the mean: a few forgotten tickets do not move it.',
   sql: (s) => `SELECT ${s.bucket('t.opened_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, count(*) AS n,
       ${s.d.median(s.d.secondsBetween('t.opened_at', 't.first_response_at'))} AS median
-    FROM tickets t WHERE t.first_response_at IS NOT NULL AND ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('tickets')} t WHERE t.first_response_at IS NOT NULL AND ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => (num(st, 'n') === 0 ? { value: null, n: 0, note: 'No ticket opened in the period has a response.' } : { value: num(st, 'median'), n: num(st, 'n') }),
 };
 
@@ -84,7 +84,7 @@ export const complaints: MetricDef = {
   teams: ['support', 'leadership'],
   additive: true,
   sql: (s) => `SELECT ${s.bucket('t.opened_at')} AS bucket, ${s.segment('t.customer_id')} AS segment, ${s.d.countIf('t.is_complaint')} AS n
-    FROM tickets t WHERE ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('tickets')} t WHERE ${s.inPeriod('t.opened_at')} AND ${s.keep('t.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
 };
 

@@ -7,7 +7,7 @@ import type { Scope } from '../scope.js';
 /** Answers to one survey in the period, with bucket and segment. */
 function answers(s: Scope, survey: string, extra = ''): string {
   return `SELECT ${s.bucket('r.responded_at')} AS bucket, ${s.segment('r.customer_id')} AS segment, r.customer_id, r.response_id, r.responded_at, r.score, r.scale_max ${extra}
-    FROM survey_responses r WHERE r.survey = ${s.d.str(survey)} AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}`;
+    FROM ${s.d.table('survey_responses')} r WHERE r.survey = ${s.d.str(survey)} AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}`;
 }
 
 const SURVEY_SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
@@ -93,7 +93,7 @@ export const csatMean: MetricDef = {
   teams: ['support'],
   convention: 'Reported on a 1–5 scale; 10-point answers are rescaled.',
   sql: (s) => `SELECT bucket, segment, count(*) AS n,
-      sum(CASE WHEN coalesce(scale_max, 5) = 10 THEN 1 + (score - 1) * 4.0 / 9 ELSE score END) AS total
+      sum(CASE WHEN coalesce(scale_max, 5) = 10 THEN 1 + (score - 1) * 4.0 / 9 ELSE CAST(score AS DOUBLE) END) AS total
     FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
   finish: (st) => {
     const v = ratio(num(st, 'total'), num(st, 'n'));
@@ -137,8 +137,8 @@ export const loyaltyIndex: MetricDef = {
     const d = s.d;
     const cols = CLI_QUESTIONS.flatMap((q) => [`${d.countIf(`survey = ${d.str(q)}`)} AS n_${q}`, `${d.sumIf('score', `survey = ${d.str(q)}`)} AS sum_${q}`]);
     return `SELECT ${s.bucket('r.responded_at')} AS bucket, ${s.segment('r.customer_id')} AS segment, count(*) AS n, ${cols.join(', ')}
-      FROM survey_responses r WHERE r.survey IN (${CLI_QUESTIONS.map(d.str).join(', ')}) AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}
-      GROUP BY 1, 2`;
+      FROM ${s.d.table('survey_responses')} r WHERE r.survey IN (${CLI_QUESTIONS.map(d.str).join(', ')}) AND ${s.inPeriod('r.responded_at')} AND ${s.keep('r.customer_id')}
+      GROUP BY bucket, segment`;
   },
   finish: (st) => {
     const means = CLI_QUESTIONS.map((q) => ratio(num(st, `sum_${q}`), num(st, `n_${q}`)));

@@ -35,7 +35,7 @@ export const pageViews: MetricDef = {
   direction: 'higher',
   additive: true,
   sql: (s) => `SELECT ${s.bucket('w.occurred_at')} AS bucket, ${s.segment('w.customer_id')} AS segment, ${s.d.countIf("w.type = 'pageview'")} AS n
-    FROM web_events w WHERE ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY 1, 2`,
+    FROM ${s.d.table('web_events')} w WHERE ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment`,
   finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
 };
 

@@ -93,6 +93,7 @@ export async function setSetting(wh: Warehouse, key: string, value: string): Pro
       );
     }
   }
-  await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
+  // Where rows cannot be deleted, settings are appended and the latest of a key wins on read.
+  if (wh.dialect.canDelete) await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
   await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
 }

@@ -29,7 +29,9 @@ export function localTableSql(t: TableDef, l: ClickHouseLayout, name = l.cluster
 export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster: string }): string {
   const hasCustomer = t.fields.some((f) => f.name === 'customer_id');
   const key = t.key.map(d.ident).join(', ');
-  const by = hasCustomer ? (t.key.includes('customer_id') ? `cityHash64(customer_id)` : `cityHash64(ifNull(customer_id, concat(${t.key.map((k) => `toString(${d.ident(k)})`).join(', ')})))`) : `cityHash64(${key})`;
+  // Rows without a customer (anonymous answers and visits) spread by their own key.
+  const keyText = t.key.length === 1 ? `toString(${d.ident(t.key[0]!)})` : `concat(${t.key.map((k) => `toString(${d.ident(k)})`).join(', ')})`;
+  const by = hasCustomer ? (t.key.includes('customer_id') ? `cityHash64(customer_id)` : `cityHash64(ifNull(customer_id, ${keyText}))`) : `cityHash64(${key})`;
   return `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}.${d.ident(t.name)} AS ${d.ident(l.database)}.${d.ident(`${t.name}_local`)}
     ENGINE = Distributed(${d.ident(l.cluster)}, ${d.ident(l.database)}, ${d.ident(`${t.name}_local`)}, ${by})`;
 }

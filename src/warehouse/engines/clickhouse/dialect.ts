@@ -24,8 +24,12 @@ const interpolated = (e: string, q: number) => {
 
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
+  canDelete: false,
+  alwaysTrue: '1',
+  nullText: 'CAST(NULL AS Nullable(String))',
   ident,
   str,
+  table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
   columnType(kind: FieldKind): string {
     switch (kind) {
       case 'timestamp':

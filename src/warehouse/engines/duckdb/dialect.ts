@@ -9,8 +9,12 @@ const DECIMAL = `DECIMAL(18, ${DECIMAL_SCALE})`;
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
+  canDelete: true,
+  alwaysTrue: 'TRUE',
+  nullText: 'CAST(NULL AS VARCHAR)',
   ident,
   str,
+  table: (name) => ident(name),
   columnType(kind: FieldKind): string {
     switch (kind) {
       case 'timestamp':

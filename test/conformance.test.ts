@@ -1,0 +1,147 @@
+/**
+ * The conformance suite: every metric of the registry on the same seeded demo workspace in
+ * DuckDB, on one ClickHouse server and on a two-shard ClickHouse cluster, by every grain, with a
+ * filter, compared exactly for counts and to 1e-9 (relative) for ratios and money. A metric that
+ * does not run on ClickHouse yet is listed in NOT_YET with the reason; the suite fails for any
+ * metric neither compared nor explained. Needs RETAIN_TEST_CLICKHOUSE (and, for the cluster,
+ * RETAIN_TEST_CLICKHOUSE_CLUSTER): .ci/run starts both; in CI the suite must run.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMetric, emptyTables, type MetricResult, type ReportRequest } from '../src/metrics/compute.js';
+import { METRICS } from '../src/metrics/registry.js';
+import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
+import { shipSettings, shipTables } from '../src/warehouse/engines/clickhouse/ship.js';
+import { openWorkspace } from '../src/warehouse/open.js';
+import { TABLE_NAMES } from '../src/warehouse/schema/tables.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { tmp } from './helpers/workspace.js';
+
+const URL = process.env.RETAIN_TEST_CLICKHOUSE;
+const CLUSTER = process.env.RETAIN_TEST_CLICKHOUSE_CLUSTER;
+const SHARDS = process.env.RETAIN_TEST_CLICKHOUSE_SHARDS?.split(',').filter(Boolean);
+if (process.env.CI && !(URL && CLUSTER)) throw new Error('RETAIN_TEST_CLICKHOUSE and RETAIN_TEST_CLICKHOUSE_CLUSTER are not set: .ci/run starts the ClickHouse servers.');
+const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
+
+/**
+ * Metrics whose SQL is not yet written in the subset ClickHouse 18.16 runs, with the constructs
+ * in the way. Each is ported by rewriting its SQL (once, for both engines) and leaves this list.
+ */
+const NOT_YET: Record<string, string> = Object.fromEntries([
+  ...['retention_rate', 'churn_rate', 'cohort_retention', 'clv_historic', 'product_adoption_rate', 'open_tickets', 'dso'].map((id) => [id, 'CTEs (WITH) and joins with the period boundaries']),
+  ...['mrr', 'mrr_movements', 'revenue_churn_gross', 'revenue_churn_net', 'nrr', 'grr', 'existing_revenue_growth'].map((id) => [id, 'CTEs and a join of MRR steps with the boundaries']),
+  ...['purchase_frequency', 'repeat_purchase_rate', 'returning_customer_rate', 'upsell_ratio', 'cross_sell_rate'].map((id) => [id, 'GROUPING SETS (series and period in one pass)']),
+  ...['clv_predicted', 'rfm'].map((id) => [id, 'the per-customer summary uses CTEs; RFM uses window functions (rank)']),
+  ['survival', 'positional GROUP BY and a window-free lifetime table still to write'],
+  ...['active_engagement_rate', 'participation_rate', 'points_liability', 'engagement_score'].map((id) => [id, 'a range join (r.k < hi − lo) spreading rows over boundaries; 18.16 joins on equality only']),
+  ...['email_open_rate', 'email_ctr', 'email_click_to_open', 'email_conversion_rate', 'email_unsubscribe_rate'].map((id) => [id, 'a correlated EXISTS subquery (conversion by a later order)']),
+  ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),
+  ['return_rate', 'positional GROUP BY over a join of orders and returns'],
+]);
+
+const GRAINS = ['month', 'week', 'quarter', 'day'] as const;
+
+/** Counts exactly; ratios and money to 1e-9 relative; the same shape otherwise. */
+function expectSame(a: unknown, b: unknown, path: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 1e12) expect(b, path).toBe(a);
+    else expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300));
+  } else if (Array.isArray(a) && Array.isArray(b)) {
+    expect(b.length, `${path}.length`).toBe(a.length);
+    a.forEach((v, i) => expectSame(v, b[i], `${path}[${i}]`));
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(b).sort(), `${path} keys`).toEqual(Object.keys(a).sort());
+    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(b, path).toEqual(a);
+}
+
+const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark });
+
+describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard cluster', () => {
+  let duck: Warehouse;
+  const engines: { name: string; wh: Warehouse }[] = [];
+  const suffix = `${process.pid}`;
+
+  beforeAll(async () => {
+    const db = join(tmp(), 'demo.duckdb');
+    const r = spawnSync(process.execPath, [BIN, 'demo', '--customers', '300', '--months', '14', '--end', '2026-01-01', '--seed', '7', '--db', db], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    duck = await openWorkspace({ db, readOnly: true });
+    const targets = [
+      { name: 'clickhouse', database: `retain_conformance_single_${suffix}` },
+      ...(CLUSTER ? [{ name: 'cluster', database: `retain_conformance_cluster_${suffix}`, cluster: CLUSTER }] : []),
+    ];
+    for (const t of targets) {
+      const wh = await openClickHouse({ url: URL!, database: t.database, ...(t.cluster ? { cluster: t.cluster } : {}), ...(SHARDS ? { shards: SHARDS } : {}) });
+      await shipTables(duck, wh);
+      await shipSettings(duck, wh);
+      engines.push({ name: t.name, wh });
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const e of engines) {
+      const db = e.wh.location.split('/').pop()!;
+      await e.wh.close();
+      // The cluster's database is on every shard.
+      for (const url of e.name === 'cluster' && SHARDS ? SHARDS : [URL!]) {
+        const admin = await openClickHouse({ url, database: db, readOnly: true });
+        await admin.exec(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+        await admin.close();
+      }
+    }
+    await duck?.close();
+  });
+
+  it('compares every metric or records why it cannot run yet', () => {
+    const unexplained = METRICS.filter((m) => !(m.id in NOT_YET)).map((m) => m.id);
+    expect(unexplained.length).toBeGreaterThan(10);
+    for (const id of Object.keys(NOT_YET)) expect(METRICS.some((m) => m.id === id), `${id} in NOT_YET is not a metric`).toBe(true);
+  });
+
+  const ported = METRICS.filter((m) => !(m.id in NOT_YET));
+  for (const m of ported) {
+    it(`${m.id}: every grain, a filter, the previous period`, async () => {
+      const emptyDuck = await emptyTables(duck, TABLE_NAMES);
+      for (const e of engines) {
+        const emptyOther = await emptyTables(e.wh, TABLE_NAMES);
+        expect([...emptyOther].sort(), `${e.name}: empty tables`).toEqual([...emptyDuck].sort());
+        const requests: ReportRequest[] = [
+          ...GRAINS.map((grain) => ({ from: '2025-01-01', to: '2026-01-01', grain, timezone: 'UTC', slice: { where: [] } })),
+          { from: '2025-03-01', to: '2025-09-01', grain: 'month', timezone: 'Europe/Berlin', slice: { where: [] }, compare: 'previous' },
+          { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [{ field: 'country', value: 'DE' }] } },
+        ];
+        for (const req of requests) {
+          const a = await computeMetric(duck, m, req, emptyDuck);
+          const b = await computeMetric(e.wh, m, req, emptyOther);
+          expectSame(comparable(a), comparable(b), `${e.name} ${m.id} ${req.grain} ${req.timezone} ${JSON.stringify(req.slice.where)}`);
+          expectSame(a.compare, b.compare, `${e.name} ${m.id} compare`);
+        }
+      }
+    }, 60_000);
+  }
+
+  it('a re-delivered file changes no metric, before and after OPTIMIZE … FINAL', async () => {
+    const req: ReportRequest = { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [] } };
+    for (const e of engines) {
+      const before = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));
+      // Every row delivered again: the tables now hold each key twice until their parts merge.
+      await shipTables(duck, e.wh as never);
+      const rows = await e.wh.query('SELECT count() AS n FROM survey_responses');
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      const again = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));
+      expectSame(before, again, `${e.name} after re-delivery`);
+      for (const t of TABLE_NAMES) {
+        const local = e.name === 'cluster' ? `${t}_local` : t;
+        for (const shard of SHARDS && e.name === 'cluster' ? SHARDS : [URL!]) {
+          const wh = await openClickHouse({ url: shard, database: e.wh.location.split('/').pop()!, readOnly: true });
+          await wh.exec(`OPTIMIZE TABLE ${local} FINAL`);
+          await wh.close();
+        }
+      }
+      const merged = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));
+      expectSame(before, merged, `${e.name} after OPTIMIZE FINAL`);
+    }
+  }, 180_000);
+});
