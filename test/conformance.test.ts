@@ -33,11 +33,8 @@ const NOT_YET: Record<string, string> = Object.fromEntries([
   ...['mrr', 'mrr_movements', 'revenue_churn_gross', 'revenue_churn_net', 'nrr', 'grr', 'existing_revenue_growth'].map((id) => [id, 'CTEs and a join of MRR steps with the boundaries']),
   ...['purchase_frequency', 'repeat_purchase_rate', 'returning_customer_rate', 'upsell_ratio', 'cross_sell_rate'].map((id) => [id, 'GROUPING SETS (series and period in one pass)']),
   ...['clv_predicted', 'rfm'].map((id) => [id, 'the per-customer summary uses CTEs; RFM uses window functions (rank)']),
-  ['survival', 'positional GROUP BY and a window-free lifetime table still to write'],
   ...['active_engagement_rate', 'participation_rate', 'points_liability', 'engagement_score'].map((id) => [id, 'a range join (r.k < hi − lo) spreading rows over boundaries; 18.16 joins on equality only']),
-  ...['email_open_rate', 'email_ctr', 'email_click_to_open', 'email_conversion_rate', 'email_unsubscribe_rate'].map((id) => [id, 'a correlated EXISTS subquery (conversion by a later order)']),
   ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),
-  ['return_rate', 'positional GROUP BY over a join of orders and returns'],
 ]);
 
 const GRAINS = ['month', 'week', 'quarter', 'day'] as const;

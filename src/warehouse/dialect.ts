@@ -13,6 +13,11 @@ export interface Dialect {
    * until its parts merge, so it reads FINAL; DuckDB never stores it twice.
    */
   table(name: string): string;
+  /**
+   * The join keyword: every matching row of the right side (ClickHouse 18.16 wants the strictness
+   * spelled out). One join per SELECT, on USING or equalities, is what every engine runs.
+   */
+  join(kind: 'inner' | 'left'): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */

@@ -15,21 +15,25 @@ function recipients(s: Scope): string {
   // One pass over the events from the period's start (what follows a delivery cannot precede it),
   // grouped by recipient; a click counts as an open too: mail clients that block tracking pixels
   // still record clicks.
-  return `SELECT ${s.bucket('x.delivered_at')} AS bucket, ${s.segment('x.customer_id')} AS segment, CASE WHEN x.opened = 1 OR x.clicked = 1 THEN 1 ELSE 0 END AS opened,
-      x.clicked, x.unsubscribed,
-      CASE WHEN x.converted = 1 OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = x.customer_id AND o.status = 'completed'
-        AND o.ordered_at >= x.first_click AND o.ordered_at < ${d.addDays('x.first_click', 7)}) THEN 1 ELSE 0 END AS converted
-    FROM (SELECT e.campaign_id, e.customer_id, min(CASE WHEN e.type = 'delivered' THEN e.occurred_at END) AS delivered_at, ${has('open')} AS opened,
+  const perRecipient = `SELECT e.campaign_id, e.customer_id, min(CASE WHEN e.type = 'delivered' THEN e.occurred_at END) AS delivered_at, ${has('open')} AS opened,
         ${has('click')} AS clicked, ${has('unsubscribe')} AS unsubscribed, ${has('conversion')} AS converted,
         min(CASE WHEN e.type = 'click' THEN e.occurred_at END) AS first_click
-      FROM email_events e WHERE e.occurred_at >= ${s.from} GROUP BY e.campaign_id, e.customer_id) x
+      FROM ${d.table('email_events')} e WHERE e.occurred_at >= ${s.from} GROUP BY e.campaign_id, e.customer_id`;
+  // A conversion is also a completed order within 7 days of the first click: the clickers meet
+  // their orders by an equi-join on the customer (as every engine runs), the window in WHERE.
+  const byOrder = `SELECT campaign_id, customer_id, 1 AS ordered FROM (SELECT campaign_id, customer_id, first_click FROM (${perRecipient}) c WHERE first_click IS NOT NULL) c
+      ${d.join('inner')} (SELECT customer_id, ordered_at FROM ${d.table('orders')} o WHERE o.status = 'completed' AND o.ordered_at >= ${s.from}) o USING (customer_id)
+      WHERE o.ordered_at >= c.first_click AND o.ordered_at < ${d.addDays('c.first_click', 7)} GROUP BY campaign_id, customer_id`;
+  return `SELECT ${s.bucket('x.delivered_at')} AS bucket, ${s.segment('x.customer_id')} AS segment, CASE WHEN x.opened = 1 OR x.clicked = 1 THEN 1 ELSE 0 END AS opened,
+      x.clicked AS clicked, x.unsubscribed AS unsubscribed, CASE WHEN x.converted = 1 OR y.ordered = 1 THEN 1 ELSE 0 END AS converted
+    FROM (${perRecipient}) x ${d.join('left')} (${byOrder}) y USING (campaign_id, customer_id)
     WHERE ${s.inPeriod('x.delivered_at')} AND ${s.keep('x.customer_id')}`;
 }
 
 /** Delivered recipients and how many opened, clicked, unsubscribed, converted: one query for every email rate. */
 const emailStats = (s: Scope) => `SELECT bucket, segment, count(*) AS delivered, sum(opened) AS opened, sum(clicked) AS clicked,
     sum(unsubscribed) AS unsubscribed, sum(converted) AS converted
-  FROM (${recipients(s)}) r GROUP BY 1, 2`;
+  FROM (${recipients(s)}) r GROUP BY bucket, segment`;
 
 function emailRate(id: string, name: string, description: string, formula: string, num_: string, den: string): MetricDef {
   return {

@@ -71,15 +71,15 @@ function survivalSql(s: Scope): string {
       ? // Paying nothing at the end means the latest change stopped the last subscription: churned then.
         `SELECT customer_id, CASE WHEN sum(last_mrr) = 0 THEN max(last_at) END AS churned_at FROM (
           SELECT customer_id, subscription_id, ${d.argMax('mrr', 'occurred_at')} AS last_mrr, max(occurred_at) AS last_at
-          FROM subscription_events WHERE occurred_at < ${s.to} GROUP BY customer_id, subscription_id) q GROUP BY customer_id`
+          FROM ${d.table('subscription_events')} e WHERE occurred_at < ${s.to} GROUP BY customer_id, subscription_id) q GROUP BY customer_id`
       : `SELECT customer_id, CASE WHEN ${d.addDays('max(ordered_at)', w)} <= ${s.to} THEN ${d.addDays('max(ordered_at)', w)} END AS churned_at
-          FROM orders WHERE status = 'completed' AND ordered_at < ${s.to} GROUP BY customer_id`;
-  return `SELECT 'period' AS bucket, ${s.segment('x.customer_id')} AS segment, month, ${d.countIf('churned')} AS deaths, ${d.countIf('NOT churned')} AS censored
-    FROM (SELECT f.customer_id, c.churned_at IS NOT NULL AS churned,
+          FROM ${d.table('orders')} o WHERE status = 'completed' AND ordered_at < ${s.to} GROUP BY customer_id`;
+  return `SELECT 'period' AS bucket, ${s.segment('x.customer_id')} AS segment, month, ${d.countIf('churned = 1')} AS deaths, ${d.countIf('churned = 0')} AS censored
+    FROM (SELECT f.customer_id, CASE WHEN c.churned_at IS NULL THEN 0 ELSE 1 END AS churned,
         floor(${d.secondsBetween('f.first_at', `coalesce(c.churned_at, ${s.to})`)} / 86400.0 / ${DAYS_PER_MONTH}) AS month
-      FROM (${firstActive(s)}) f JOIN (${churnAt}) c ON c.customer_id = f.customer_id
+      FROM (${firstActive(s)}) f ${d.join('inner')} (${churnAt}) c USING (customer_id)
       WHERE f.first_at < ${s.to}) x
-    GROUP BY 1, 2, 3`;
+    GROUP BY bucket, segment, month`;
 }
 
 /** S(t) = Π (1 − deaths_j / at_risk_j); the median lifetime is the first month where S ≤ 0.5. */

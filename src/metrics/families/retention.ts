@@ -55,8 +55,8 @@ export const customersAtEnds = (s: Scope) => `SELECT b.i - 1 AS bucket, x.segmen
 /** Each customer's first activity ever (first completed order, or first paid subscription change). */
 export function firstActive(s: Scope): string {
   return s.model === 'subscription'
-    ? `SELECT customer_id, min(occurred_at) AS first_at FROM subscription_events WHERE mrr > 0 AND ${s.keep('customer_id')} GROUP BY customer_id`
-    : `SELECT customer_id, min(ordered_at) AS first_at FROM orders WHERE status = 'completed' AND ${s.keep('customer_id')} GROUP BY customer_id`;
+    ? `SELECT customer_id, min(occurred_at) AS first_at FROM ${s.d.table('subscription_events')} e WHERE mrr > 0 AND ${s.keep('customer_id')} GROUP BY customer_id`
+    : `SELECT customer_id, min(ordered_at) AS first_at FROM ${s.d.table('orders')} o WHERE status = 'completed' AND ${s.keep('customer_id')} GROUP BY customer_id`;
 }
 
 /** Per bucket and segment: s (active at start), retained (also at end), e (active at end), nw (first active inside). */

@@ -29,6 +29,7 @@ export const clickhouseDialect: Dialect = {
   nullText: 'CAST(NULL AS Nullable(String))',
   ident,
   str,
+  join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
   table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
   columnType(kind: FieldKind): string {
     switch (kind) {

@@ -14,6 +14,7 @@ export const duckdbDialect: Dialect = {
   nullText: 'CAST(NULL AS VARCHAR)',
   ident,
   str,
+  join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
   table: (name) => ident(name),
   columnType(kind: FieldKind): string {
     switch (kind) {
