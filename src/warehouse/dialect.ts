@@ -18,6 +18,13 @@ export interface Dialect {
    * spelled out). One join per SELECT, on USING or equalities, is what every engine runs.
    */
   join(kind: 'inner' | 'left'): string;
+  /**
+   * Aggregates by (bucket, keys…) and, in the same result, by (keys…) alone with a NULL bucket
+   * (the whole period): GROUPING SETS where the engine has them (one pass), else the union of the
+   * two groupings. `bucket` and `keys` are columns of `from`; the result names them bucket and by
+   * their own names.
+   */
+  groupWithPeriod(bucket: string, keys: readonly string[], aggregates: string, from: string): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */

@@ -13,8 +13,7 @@ export function completedOrders(s: Scope): string {
 }
 
 /** Per bucket, segment and customer: orders placed; and per customer over the period (a NULL bucket), in the same pass. */
-const perCustomer = (s: Scope) => `SELECT bucket, segment, customer_id, count(*) AS orders
-  FROM (${completedOrders(s)}) o GROUP BY GROUPING SETS ((bucket, segment, customer_id), (segment, customer_id))`;
+const perCustomer = (s: Scope) => s.d.groupWithPeriod('bucket', ['segment', 'customer_id'], 'count(*) AS orders', `(${completedOrders(s)}) o`);
 
 export const aov: MetricDef = {
   id: 'aov',
@@ -97,9 +96,10 @@ export const returningCustomerRate: MetricDef = {
     // A customer's first completed order ever; they are returning in a bucket when it lies
     // before that bucket (outside the period, or in an earlier bucket of it), and in the period
     // (NULL bucket) when it lies before the period.
-    const first = `(SELECT min(f.ordered_at) FROM orders f WHERE f.status = 'completed' AND f.customer_id = c.customer_id)`;
+    const first = `SELECT customer_id, min(ordered_at) AS first_ever FROM ${s.d.table('orders')} f WHERE f.status = 'completed' GROUP BY customer_id`;
     return `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(`NOT ${s.inPeriod('first_ever')} OR (bucket IS NOT NULL AND ${s.bucket('first_ever')} <> bucket)`)} AS k
-      FROM (SELECT c.*, ${first} AS first_ever FROM (${perCustomer(s)}) c) r GROUP BY bucket, segment`;
+      FROM (SELECT c.bucket AS bucket, c.segment AS segment, f.first_ever AS first_ever FROM (${perCustomer(s)}) c ${s.d.join('inner')} (${first}) f USING (customer_id)) r
+      GROUP BY bucket, segment`;
   },
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
@@ -110,10 +110,14 @@ export const returningCustomerRate: MetricDef = {
  * lines, not two. Only 0, 1 or ≥ 2 matter, and min/max tell them apart: a third cheaper than
  * counting the distinct categories of 13M order lines a year at a million customers.
  */
-const categories = (s: Scope) => `SELECT o.bucket, o.segment, o.customer_id,
-    CASE WHEN min(i.category) IS NULL THEN 0 WHEN min(i.category) = max(i.category) THEN 1 ELSE 2 END AS categories
-  FROM (${completedOrders(s)}) o LEFT JOIN order_items i ON i.order_id = o.order_id
-  GROUP BY GROUPING SETS ((o.bucket, o.segment, o.customer_id), (o.segment, o.customer_id))`;
+const categories = (s: Scope) =>
+  s.d.groupWithPeriod(
+    'bucket',
+    ['segment', 'customer_id'],
+    'CASE WHEN min(category) IS NULL THEN 0 WHEN min(category) = max(category) THEN 1 ELSE 2 END AS categories',
+    `(SELECT o.bucket AS bucket, o.segment AS segment, o.customer_id AS customer_id, i.category AS category FROM (${completedOrders(s)}) o
+      ${s.d.join('left')} (SELECT order_id, category FROM ${s.d.table('order_items')} i) i USING (order_id)) oi`,
+  );
 
 /** Ordering customers (n), those with two or more categories (k, also multi) and with exactly one: shared by upsell and cross-sell. */
 const categoryStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,

@@ -29,6 +29,10 @@ export const clickhouseDialect: Dialect = {
   nullText: 'CAST(NULL AS Nullable(String))',
   ident,
   str,
+  // No GROUPING SETS in 18.16: the two groupings, the bucket made Nullable(Int64) in both so the union's types agree.
+  groupWithPeriod: (bucket, keys, aggs, from) =>
+    `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}
+    UNION ALL SELECT CAST(NULL AS Nullable(Int64)) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${keys.join(', ')}`,
   join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
   table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
   columnType(kind: FieldKind): string {

@@ -14,6 +14,8 @@ export const duckdbDialect: Dialect = {
   nullText: 'CAST(NULL AS VARCHAR)',
   ident,
   str,
+  groupWithPeriod: (bucket, keys, aggs, from) =>
+    `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
   join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
   table: (name) => ident(name),
   columnType(kind: FieldKind): string {
