@@ -34,6 +34,13 @@ export function workspacePath(db?: string): string {
   return db ?? process.env.RETAIN_DB ?? DEFAULT_DB;
 }
 
+/** A fresh embedded workspace in memory, with the schema: where files bound for a server are checked. */
+export async function openStaging(): Promise<Warehouse> {
+  const wh = await openDuckDB(':memory:', { memoryLimit: process.env.RETAIN_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT });
+  await wh.createSchema();
+  return wh;
+}
+
 export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> {
   const engine = opts.engine ?? process.env.RETAIN_ENGINE ?? 'duckdb';
   if (engine === 'clickhouse') {
@@ -41,13 +48,15 @@ export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> 
     if (!url) throw new UsageError('bad-option', 'The ClickHouse engine needs the server: --url http://host:8123 (or RETAIN_CLICKHOUSE_URL).');
     const cluster = opts.cluster ?? process.env.RETAIN_CLICKHOUSE_CLUSTER;
     const shards = process.env.RETAIN_CLICKHOUSE_SHARDS?.split(',').filter(Boolean);
-    return openClickHouse({
+    const wh = await openClickHouse({
       url,
       database: opts.database ?? process.env.RETAIN_CLICKHOUSE_DATABASE ?? 'retain',
       ...(cluster ? { cluster } : {}),
       ...(shards?.length ? { shards } : {}),
       readOnly: opts.readOnly,
     });
+    // Files are checked in an embedded workspace in memory, then their rows sent to the server.
+    return Object.assign(wh, { staging: () => openStaging() });
   }
   if (engine !== 'duckdb') throw new UsageError('bad-option', `Unknown engine "${engine}".`, `Engines: ${ENGINES.join(', ')}.`);
   const path = workspacePath(opts.db);

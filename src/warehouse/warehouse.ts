@@ -81,4 +81,10 @@ export interface Warehouse {
   /** Only reads are allowed through this (the `retain sql` surface). */
   queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }>;
   close(): Promise<void>;
+  /**
+   * For an engine that does not check files itself (ClickHouse): a fresh embedded workspace to
+   * check an import in, and the way checked rows come in.
+   */
+  staging?(): Promise<Warehouse>;
+  insertRows?(table: string, rows: readonly Row[]): Promise<void>;
 }

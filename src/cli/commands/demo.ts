@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { importFile, type ImportSummary } from '../../warehouse/import/import.js';
+import type { ImportSummary } from '../../warehouse/import/import.js';
+import { importInto } from '../../warehouse/import/via-staging.js';
 import { UsageError } from '../../warehouse/errors.js';
 import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { printRows } from '../output.js';
@@ -38,7 +39,7 @@ Examples:
         const summaries: ImportSummary[] = [];
         await withWorkspace(o, async (wh) => {
           for (const f of files) {
-            const s = await importFile(wh, { table: f.table, file: f.file, onProgress: (phase, p) => bar.update(`${f.table}: ${phase}`, p.percent) });
+            const s = await importInto(wh, { table: f.table, file: f.file, onProgress: (phase, p) => bar.update(`${f.table}: ${phase}`, p.percent) });
             bar.done();
             summaries.push({ ...s, file: `demo/${f.table}.csv` });
           }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { importFile, type ImportSummary } from '../../warehouse/import/import.js';
+import type { ImportSummary } from '../../warehouse/import/import.js';
+import { importInto } from '../../warehouse/import/via-staging.js';
 import { INPUT_FORMATS, type InputFormat } from '../../warehouse/import/source.js';
 import { TABLE_NAMES } from '../../warehouse/schema/tables.js';
 import { collect, dbOption, formatOption, printJson, withWorkspace } from '../common.js';
@@ -30,7 +31,7 @@ Examples:
     .action(async (table: string, file: string, o: ImportOpts) => {
       const bar = progressBar();
       const summary = await withWorkspace(o, (wh) =>
-        importFile(wh, {
+        importInto(wh, {
           table,
           file,
           map: o.map,

@@ -4,7 +4,7 @@
  * count it twice before then: see the driver). On a cluster each shard holds `<table>_local` and
  * the entry server a Distributed `<table>` over them, sharded by cityHash64(customer_id) so that
  * everything computed per customer stays on one shard (rows without a customer by their key).
- * Bookkeeping (_settings) lives on the entry server only.
+ * Bookkeeping (_settings, _imports, _quarantine) lives on the entry server only.
  */
 import { TABLES, type TableDef } from '../../schema/tables.js';
 import { clickhouseDialect as d } from './dialect.js';
@@ -40,7 +40,14 @@ export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster
  * Settings are appended, never updated (18.16 cannot delete rows): TinyLog reads back in
  * insertion order and the latest value of a key wins.
  */
-export const bookkeepingSql = (l: ClickHouseLayout) => [`CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`];
+export const bookkeepingSql = (l: ClickHouseLayout) => [
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`,
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._imports (import_id Int64, table_name String, file String, format String, started_at DateTime('UTC'),
+     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64) ENGINE = MergeTree ORDER BY import_id`,
+  // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
+     raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
+];
 
 /** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */
 export function schemaSql(l: ClickHouseLayout): { shard: string[]; entry: string[] } {

@@ -1,0 +1,92 @@
+/**
+ * Import into ClickHouse: the same file gives the same accounting (read = accepted + duplicates +
+ * quarantined, orphans), the same rows and the same quarantine as into DuckDB, on one server and
+ * on the two-shard cluster; importing it again adds nothing. Needs RETAIN_TEST_CLICKHOUSE (and the
+ * cluster variables); .ci/run starts them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importInto } from '../src/warehouse/import/via-staging.js';
+import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
+import { openWorkspace } from '../src/warehouse/open.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { memoryWorkspace, tmp, writeFixture } from './helpers/workspace.js';
+
+const URL = process.env.RETAIN_TEST_CLICKHOUSE;
+const CLUSTER = process.env.RETAIN_TEST_CLICKHOUSE_CLUSTER;
+const SHARDS = process.env.RETAIN_TEST_CLICKHOUSE_SHARDS?.split(',').filter(Boolean);
+
+const dir = tmp();
+const customers = writeFixture(dir, 'customers.csv', 'customer_id,created_at,country\nc1,2024-01-01,DE\nc2,2024-01-02,FR\n');
+// Row 2 is negative (quarantined), row 3 an orphan (no customer c9), row 4 repeats row 1, row 5
+// has an unknown currency rate (quarantined), row 6 a EUR amount converted at the rate of its day.
+const orders = writeFixture(
+  dir,
+  'orders.csv',
+  [
+    'order_id,customer_id,ordered_at,amount,currency,status',
+    'o1,c1,2024-02-01T10:00:00Z,10.5,USD,completed',
+    'o2,c2,2024-02-02T10:00:00Z,-3,USD,completed',
+    'o3,c9,2024-02-03T10:00:00Z,7,USD,completed',
+    'o1,c1,2024-02-01T10:00:00Z,10.5,USD,completed',
+    'o5,c2,2024-02-04T10:00:00Z,5,JPY,completed',
+    'o4,c1,2024-02-05,20,EUR,completed',
+  ].join('\n') + '\n',
+);
+const fx = writeFixture(dir, 'fx.csv', 'currency,date,rate\nEUR,2024-02-01,1.25\n');
+
+describe.skipIf(!URL)('import into ClickHouse', () => {
+  const engines: { name: string; wh: Warehouse; database: string }[] = [];
+  let duck: Warehouse;
+  beforeAll(async () => {
+    duck = await memoryWorkspace();
+    // The shards' HTTP URLs, as a deployment whose shards listen on other ports would give them.
+    if (SHARDS) process.env.RETAIN_CLICKHOUSE_SHARDS = SHARDS.join(',');
+    for (const t of [{ name: 'single', cluster: undefined }, ...(CLUSTER ? [{ name: 'cluster', cluster: CLUSTER }] : [])]) {
+      const database = `retain_import_${t.name}_${process.pid}`;
+      const wh = await openWorkspace({ engine: 'clickhouse', url: URL!, database, ...(t.cluster ? { cluster: t.cluster } : {}) });
+      engines.push({ name: t.name, wh, database });
+    }
+  });
+  afterAll(async () => {
+    for (const e of engines) {
+      await e.wh.close();
+      for (const url of e.name === 'cluster' && SHARDS ? SHARDS : [URL!]) {
+        const admin = await openClickHouse({ url, database: e.database, readOnly: true });
+        await admin.exec(`DROP DATABASE IF EXISTS ${e.database}`).catch(() => undefined);
+        await admin.close();
+      }
+    }
+    await duck?.close();
+  });
+
+  it('accounts, stores and quarantines as DuckDB does, and a second import adds nothing', async () => {
+    const steps = [
+      { table: 'customers', file: customers },
+      { table: 'fx_rates', file: fx },
+      { table: 'orders', file: orders },
+      { table: 'orders', file: orders },
+    ];
+    const expected = [];
+    for (const s of steps) expected.push(await importInto(duck, s));
+    expect(expected[2]).toMatchObject({ read: 6, accepted: 3, duplicates: 1, quarantined: 2, orphans: 1 });
+    expect(expected[3]).toMatchObject({ read: 6, accepted: 0, duplicates: 4, quarantined: 2, orphans: 0 });
+    const rowsOf = (wh: Warehouse) =>
+      wh.query(`SELECT order_id, customer_id, CAST(amount AS DOUBLE) AS amount, currency, _rate FROM ${wh.dialect.table('orders')} o ORDER BY order_id`);
+    const quarantineOf = async (wh: Warehouse) =>
+      (await wh.query(`SELECT table_name, ${wh.dialect.ident('row')} AS r, reasons FROM ${wh.dialect.name === 'clickhouse' ? '_quarantine FINAL' : '_quarantine'} ORDER BY r`)).map((q) => ({
+        ...q,
+        r: Number(q.r),
+      }));
+    for (const e of engines) {
+      for (const [i, s] of steps.entries()) {
+        const got = await importInto(e.wh, s);
+        expect({ ...got, seconds: 0 }, `${e.name} step ${i}`).toEqual({ ...expected[i]!, seconds: 0 });
+      }
+      expect(await rowsOf(e.wh), e.name).toEqual(await rowsOf(duck));
+      expect(await quarantineOf(e.wh), e.name).toEqual(await quarantineOf(duck));
+      const log = await e.wh.query('SELECT count() AS n, sum(read) AS r, sum(accepted) + sum(duplicates) + sum(quarantined) AS parts FROM _imports');
+      expect(Number(log[0]!.n)).toBe(4);
+      expect(Number(log[0]!.r)).toBe(Number(log[0]!.parts));
+    }
+  }, 60_000);
+});
