@@ -61,6 +61,8 @@ export interface Scope {
    * to boundary i + 1. Without a grain: the period's start (label 'period') and end.
    */
   readonly boundaries: string;
+  /** Rows (i, days): each bucket's length in days (between boundaries i and i + 1). */
+  readonly bucketDays: string;
   /** Which workspace model decides who is active. */
   readonly model: 'subscription' | 'transactional';
   /** Workspace settings the metric may need. */
@@ -146,6 +148,10 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     get boundaries() {
       return boundariesP();
     },
+    get bucketDays() {
+      const edges = edgesP();
+      return `(${edges.slice(0, -1).map((t, i) => `SELECT CAST(${i} AS BIGINT) AS i, ${d.secondsBetween(t, edges[i + 1]!)} / 86400.0 AS days`).join(' UNION ALL ')})`;
+    },
     get from() {
       return fromP();
     },
@@ -164,7 +170,7 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     labelOf,
     boundaryIndex,
     boundaryCount: labels.length,
-    spread: (rows) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN ${d.integers(labels.length)} r ON r.k < x.hi - x.lo`,
+    spread: (rows) => d.spreadRange(rows, labels.length),
     // Callers pass qualified ids; the subqueries' own alias cannot capture them.
     segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers ${ALIAS} WHERE ${ALIAS}.customer_id = ${id})` : d.nullText),
     keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM ${d.table('customers')} ${ALIAS} WHERE ${whereP()})` : d.alwaysTrue),

@@ -25,6 +25,17 @@ export interface Dialect {
    * their own names.
    */
   groupWithPeriod(bucket: string, keys: readonly string[], aggregates: string, from: string): string;
+  /**
+   * Each row of `rows` (with integer columns lo and hi) once for every i in [lo, hi), with i as
+   * a column: a row spread over the range of boundaries it covers.
+   */
+  spreadRange(rows: string, maxRange: number): string;
+  /**
+   * The rows of `rows` with a column `next`: within each group of `partition`, the `order` value
+   * of the following row by `order` (ascending; ties are not expected), or `fallback` for the
+   * last. `columns` are the other columns to keep. (lead() where the engine has window functions.)
+   */
+  withNext(rows: string, partition: readonly string[], order: string, columns: readonly string[], fallback: string): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */
@@ -70,8 +81,6 @@ export interface Dialect {
   countIf(cond: string): string;
   /** The natural logarithm. */
   ln(x: string): string;
-  /** A table of one column `k`: the integers 0 … n − 1 (to spread a row over a range by a join). */
-  integers(n: number): string;
   sumIf(expr: string, cond: string): string;
   argMax(valueExpr: string, byExpr: string): string;
   /** The exact median of an expression (an aggregate). */

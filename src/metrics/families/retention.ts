@@ -18,10 +18,11 @@ const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
  */
 export function mrrAt(s: Scope, mrr: string): string {
   const d = s.d;
-  const groups = `SELECT e.customer_id, e.subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS mrr
-    FROM subscription_events e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY 1, 2, 3`;
-  const spans = `SELECT customer_id, mrr, lo, coalesce(lead(lo) OVER (PARTITION BY customer_id, subscription_id ORDER BY lo), ${s.boundaryCount}) AS hi FROM (${groups}) g`;
-  return `SELECT customer_id, i, sum(mrr) AS mrr FROM (${s.spread(spans)}) x GROUP BY customer_id, i HAVING sum(mrr) > 0`;
+  const groups = `SELECT e.customer_id AS customer_id, e.subscription_id AS subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS sub_mrr
+    FROM ${d.table('subscription_events')} e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY customer_id, subscription_id, lo`;
+  // Inner names differ from outer aliases: ClickHouse resolves an alias anywhere in the query.
+  const spans = `SELECT customer_id, sub_mrr, lo, next AS hi FROM (${d.withNext(groups, ['customer_id', 'subscription_id'], 'lo', ['sub_mrr'], String(s.boundaryCount))}) g`;
+  return `SELECT customer_id, i, sum(sub_mrr) AS mrr FROM (${s.spread(spans)}) x GROUP BY customer_id, i HAVING sum(sub_mrr) > 0`;
 }
 
 /**
@@ -35,10 +36,10 @@ export function activeAt(s: Scope): string {
   if (s.model === 'subscription') return `SELECT customer_id, i FROM (${mrrAt(s, 'e.mrr')}) m`;
   const w = s.settings.activityWindowDays;
   // A group's window ends W days after its last order: the boundary index of that order, W days on.
-  const groups = `SELECT o.customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(${s.boundaryIndex('o.ordered_at', w)}) AS reach
-    FROM orders o WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
-    GROUP BY 1, 2`;
-  const spans = `SELECT customer_id, lo, least(coalesce(lead(lo) OVER (PARTITION BY customer_id ORDER BY lo), ${s.boundaryCount}), reach) AS hi FROM (${groups}) g`;
+  const groups = `SELECT o.customer_id AS customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(${s.boundaryIndex('o.ordered_at', w)}) AS reach
+    FROM ${d.table('orders')} o WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
+    GROUP BY customer_id, lo`;
+  const spans = `SELECT customer_id, lo, least(next, reach) AS hi FROM (${d.withNext(groups, ['customer_id'], 'lo', ['reach'], String(s.boundaryCount))}) g`;
   return `SELECT customer_id, i FROM (${s.spread(spans)}) x`;
 }
 
@@ -61,19 +62,22 @@ export function firstActive(s: Scope): string {
 
 /** Per bucket and segment: s (active at start), retained (also at end), e (active at end), nw (first active inside). */
 export function movementSql(s: Scope): string {
-  const b = s.boundaries;
-  return `WITH active AS (${activeAt(s)}), bounds AS (SELECT * FROM ${b})
-    SELECT lb.i AS bucket, ${s.segment('x.customer_id')} AS segment,
-      sum(x.s) AS s, sum(x.retained) AS retained, sum(x.e) AS e, sum(x.nw) AS nw, max(${s.d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
-    FROM (
-      SELECT a.customer_id, a.i, 1 AS s, CASE WHEN e.customer_id IS NULL THEN 0 ELSE 1 END AS retained, 0 AS e, 0 AS nw
-        FROM active a LEFT JOIN active e ON e.customer_id = a.customer_id AND e.i = a.i + 1
-      UNION ALL
-      SELECT customer_id, i - 1, 0, 0, 1, 0 FROM active WHERE i >= 1
-      UNION ALL
-      SELECT f.customer_id, ${s.bucket('f.first_at')}, 0, 0, 0, 1 FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}
-    ) x JOIN bounds lb ON lb.i = x.i JOIN bounds hb ON hb.i = x.i + 1
-    GROUP BY 1, 2`;
+  const d = s.d;
+  const active = activeAt(s);
+  // One join per SELECT, on shared columns: who is active at i meets who is active at i + 1.
+  const rows = `SELECT a.customer_id AS customer_id, a.i AS i, 1 AS at_start, CASE WHEN nx.present IS NULL THEN 0 ELSE 1 END AS kept, 0 AS at_end, 0 AS first_in
+      FROM (SELECT customer_id, CAST(i AS BIGINT) AS i, CAST(i + 1 AS BIGINT) AS j FROM (${active}) a0) a
+      ${d.join('left')} (SELECT customer_id, CAST(i AS BIGINT) AS j, 1 AS present FROM (${active}) n0) nx USING (customer_id, j)
+    UNION ALL
+    SELECT customer_id, CAST(ai - 1 AS BIGINT) AS i, 0 AS at_start, 0 AS kept, 1 AS at_end, 0 AS first_in FROM (SELECT customer_id, i AS ai FROM (${active}) a1) a2 WHERE ai >= 1
+    UNION ALL
+    SELECT f.customer_id AS customer_id, CAST(${s.bucket('f.first_at')} AS BIGINT) AS i, 0 AS at_start, 0 AS kept, 0 AS at_end, 1 AS first_in
+      FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}`;
+  // Output names differ from every inner name: ClickHouse resolves an alias anywhere in the query.
+  return `SELECT x.i AS bucket, ${s.segment('x.customer_id')} AS segment,
+      sum(x.at_start) AS s, sum(x.kept) AS retained, sum(x.at_end) AS e, sum(x.first_in) AS nw, max(b.days) AS days
+    FROM (${rows}) x ${d.join('inner')} ${s.bucketDays} b USING (i)
+    GROUP BY bucket, segment`;
 }
 
 function parts(st: Stats): Record<string, number> {

@@ -15,7 +15,7 @@ export interface ClickHouseLayout {
   readonly cluster?: string;
 }
 
-const column = (t: TableDef, name: string, type: string) => (t.key.includes(name) ? type : `Nullable(${type})`);
+const column = (t: TableDef, name: string, type: string) => (t.key.includes(name) || t.fields.find((f) => f.name === name)?.required ? type : `Nullable(${type})`);
 
 /** The local (per shard, or the only) table of a canonical table. */
 export function localTableSql(t: TableDef, l: ClickHouseLayout, name = l.cluster ? `${t.name}_local` : t.name): string {

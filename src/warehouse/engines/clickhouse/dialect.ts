@@ -29,6 +29,18 @@ export const clickhouseDialect: Dialect = {
   nullText: 'CAST(NULL AS Nullable(String))',
   ident,
   str,
+  // 18.16 joins on equality only: the range becomes an array joined to its row.
+  spreadRange: (rows) => `SELECT *, lo + k AS i FROM (${rows}) x ARRAY JOIN range(toUInt64(greatest(assumeNotNull(hi) - assumeNotNull(lo), 0))) AS k`,
+  // No window functions in 18.16: each group's rows sorted into an array, the next order value
+  // beside each by shifting the array of order values one place.
+  withNext: (rows, partition, order, columns, fallback) => {
+    const all = [order, ...columns];
+    const picked = all.map((c, i) => `t.${i + 1} AS ${c}`).join(', ');
+    return `SELECT ${partition.join(', ')}, ${picked}, next FROM (
+      SELECT ${partition.join(', ')}, arraySort(x -> x.1, groupArray(tuple(${all.join(', ')}))) AS arr,
+        arrayPushBack(arrayPopFront(arrayMap(x -> x.1, arr)), ${fallback}) AS nexts
+      FROM (${rows}) g GROUP BY ${partition.join(', ')}) ARRAY JOIN arr AS t, nexts AS next`;
+  },
   // No GROUPING SETS in 18.16: the two groupings, the bucket made Nullable(Int64) in both so the union's types agree.
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}
@@ -82,7 +94,6 @@ export const clickhouseDialect: Dialect = {
   latestRateJoin: (left, cur, date, table, alias) =>
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
   localToInstant: (local, tz) => `toDateTime(${local}, ${tz})`,
-  integers: (n) => `(SELECT number AS k FROM numbers(${Math.trunc(n)}))`,
   countIf: (cond) => `countIf(${cond})`,
   ln: (x) => `log(${x})`,
   sumIf: (e, cond) => `sumIf(${e}, ${cond})`,

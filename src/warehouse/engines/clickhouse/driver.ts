@@ -22,10 +22,11 @@ export interface ClickHouseOptions {
 }
 
 /**
- * Settings of every query: SQL's NULLs from outer joins (not the type's default value), and
- * inserts into Distributed tables that return once every shard has the rows.
+ * Settings of every query: SQL's NULLs from outer joins (not the type's default value), inserts
+ * into Distributed tables that return once every shard has the rows, and room for the long
+ * statements a day-grain series builds (its bucket search is written out as nested CASEs).
  */
-const SETTINGS = { join_use_nulls: 1, insert_distributed_sync: 1 } as const;
+const SETTINGS = { join_use_nulls: 1, insert_distributed_sync: 1, max_query_size: '16777216' } as const;
 
 const TRACE = process.env.RETAIN_TRACE === '1';
 

@@ -14,6 +14,9 @@ export const duckdbDialect: Dialect = {
   nullText: 'CAST(NULL AS VARCHAR)',
   ident,
   str,
+  spreadRange: (rows, n) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN (SELECT range AS k FROM range(0, ${Math.trunc(n)})) r ON r.k < x.hi - x.lo`,
+  withNext: (rows, partition, order, columns, fallback) =>
+    `SELECT ${[...partition, order, ...columns].join(', ')}, coalesce(lead(${order}) OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}), ${fallback}) AS next FROM (${rows}) g`,
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
   join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
@@ -71,7 +74,6 @@ export const duckdbDialect: Dialect = {
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
   // timezone(zone, TIMESTAMP) reads the wall time in the zone (DST gaps and overlaps as ICU does).
   localToInstant: (local, tz) => `timezone(${tz}, CAST(${local} AS TIMESTAMP))`,
-  integers: (n) => `(SELECT range AS k FROM range(0, ${Math.trunc(n)}))`,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   ln: (x) => `ln(${x})`,
   sumIf: (e, cond) => `coalesce(sum(${e}) FILTER (WHERE ${cond}), 0)`,
