@@ -30,7 +30,6 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
  */
 const NOT_YET: Record<string, string> = Object.fromEntries([
   ...['cohort_retention', 'product_adoption_rate', 'open_tickets', 'dso'].map((id) => [id, 'CTEs (WITH) and joins with the period boundaries']),
-  ...['mrr', 'mrr_movements', 'revenue_churn_gross', 'revenue_churn_net', 'nrr', 'grr', 'existing_revenue_growth'].map((id) => [id, 'CTEs and a join of MRR steps with the boundaries']),
   ...['clv_predicted', 'rfm'].map((id) => [id, 'the per-customer summary uses CTEs; RFM uses window functions (rank)']),
   ...['active_engagement_rate', 'participation_rate', 'points_liability', 'engagement_score'].map((id) => [id, 'a range join (r.k < hi − lo) spreading rows over boundaries; 18.16 joins on equality only']),
   ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),

@@ -13,24 +13,28 @@ import type { MetricDef, Stats, Value } from '../types.js';
 /** Per bucket and segment: MRR at start and end, the five movements (losses negative), customers. */
 function movementsSql(s: Scope): string {
   const d = s.d;
-  return `WITH bounds AS (SELECT * FROM ${s.boundaries}),
-    m AS (${mrrAt(s, 'CAST(e.mrr AS DOUBLE) * e._rate')}),
-    firsts AS (SELECT customer_id, min(occurred_at) AS first_paid FROM subscription_events WHERE mrr > 0 GROUP BY customer_id),
-    pairs AS (SELECT coalesce(a.customer_id, z.customer_id) AS customer_id, coalesce(a.i, z.i - 1) AS j,
-        coalesce(a.mrr, 0) AS m0, coalesce(z.mrr, 0) AS m1
-      FROM m a FULL OUTER JOIN m z ON z.customer_id = a.customer_id AND z.i = a.i + 1)
-    SELECT lb.i AS bucket, ${s.segment('p.customer_id')} AS segment,
-      sum(p.m0) AS mrr_start, sum(p.m1) AS mrr_end,
-      ${d.countIf('p.m0 > 0')} AS customers_start, ${d.countIf('p.m1 > 0')} AS customers_end,
-      ${d.sumIf('p.m1', 'p.m0 = 0 AND p.m1 > 0 AND (f.first_paid IS NULL OR f.first_paid >= lb.instant)')} AS new,
-      ${d.sumIf('p.m1 - p.m0', 'p.m0 > 0 AND p.m1 > p.m0')} AS expansion,
-      ${d.sumIf('p.m1 - p.m0', 'p.m0 > 0 AND p.m1 > 0 AND p.m1 < p.m0')} AS contraction,
-      ${d.sumIf('-p.m0', 'p.m0 > 0 AND p.m1 = 0')} AS churn,
-      ${d.sumIf('p.m1', 'p.m0 = 0 AND p.m1 > 0 AND f.first_paid < lb.instant')} AS reactivation,
-      ${d.sumIf('p.m1', 'p.m0 > 0')} AS existing_end
-    FROM pairs p JOIN bounds lb ON lb.i = p.j LEFT JOIN firsts f ON f.customer_id = p.customer_id
-    WHERE lb.label <> 'end'
-    GROUP BY 1, 2`;
+  const m = mrrAt(s, 'CAST(e.mrr AS DOUBLE) * e._rate');
+  // Each customer's MRR at boundaries j and j + 1 (0 where not paying): the two readings summed
+  // per (customer, j) — a full outer join without one.
+  const pairs = `SELECT customer_id, j, sum(a0) AS m0, sum(a1) AS m1 FROM (
+      SELECT customer_id, CAST(i AS BIGINT) AS j, CAST(mrr AS DOUBLE) AS a0, CAST(0 AS DOUBLE) AS a1 FROM (${m}) ma
+      UNION ALL
+      SELECT customer_id, CAST(i - 1 AS BIGINT) AS j, CAST(0 AS DOUBLE) AS a0, CAST(mrr AS DOUBLE) AS a1 FROM (${m}) mz) u
+    GROUP BY customer_id, j`;
+  const firsts = `SELECT customer_id, min(occurred_at) AS first_paid FROM ${d.table('subscription_events')} e WHERE mrr > 0 GROUP BY customer_id`;
+  const withFirst = `SELECT p.customer_id AS customer_id, p.j AS j, p.m0 AS m0, p.m1 AS m1, f.first_paid AS first_paid
+    FROM (${pairs}) p ${d.join('left')} (${firsts}) f USING (customer_id)`;
+  return `SELECT pf.j AS bucket, ${s.segment('pf.customer_id')} AS segment,
+      sum(pf.m0) AS mrr_start, sum(pf.m1) AS mrr_end,
+      ${d.countIf('pf.m0 > 0')} AS customers_start, ${d.countIf('pf.m1 > 0')} AS customers_end,
+      ${d.sumIf('pf.m1', 'pf.m0 = 0 AND pf.m1 > 0 AND (pf.first_paid IS NULL OR pf.first_paid >= lb.instant)')} AS new,
+      ${d.sumIf('pf.m1 - pf.m0', 'pf.m0 > 0 AND pf.m1 > pf.m0')} AS expansion,
+      ${d.sumIf('pf.m1 - pf.m0', 'pf.m0 > 0 AND pf.m1 > 0 AND pf.m1 < pf.m0')} AS contraction,
+      ${d.sumIf('-pf.m0', 'pf.m0 > 0 AND pf.m1 = 0')} AS churn,
+      ${d.sumIf('pf.m1', 'pf.m0 = 0 AND pf.m1 > 0 AND pf.first_paid < lb.instant')} AS reactivation,
+      ${d.sumIf('pf.m1', 'pf.m0 > 0')} AS existing_end
+    FROM (${withFirst}) pf ${d.join('inner')} (SELECT CAST(i AS BIGINT) AS j, instant, label FROM ${s.boundaries} b0 WHERE label <> 'end') lb USING (j)
+    GROUP BY bucket, segment`;
 }
 
 const movements = (st: Stats) => ({
