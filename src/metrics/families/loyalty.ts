@@ -33,10 +33,10 @@ export const activeEngagementRate: MetricDef = {
   tables: ['loyalty_ledger', 'customers'],
   teams: ['marketing'],
   test: kOfN,
-  sql: (s) => `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
-      SELECT ${s.bucket('l.occurred_at')} AS bucket, ${s.segment('l.customer_id')} AS segment, count(DISTINCT l.customer_id) AS k, 0 AS n
-        FROM loyalty_ledger l WHERE l.kind IN ('earn', 'redeem') AND ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY 1, 2
-      UNION ALL SELECT bucket, segment, 0, n FROM (${customersAtEnds(s)}) r) u GROUP BY 1, 2`,
+  sql: (s) => `SELECT b AS bucket, segment, sum(members) AS k, sum(customers) AS n FROM (
+      SELECT CAST(${s.bucket('l.occurred_at')} AS BIGINT) AS b, ${s.segment('l.customer_id')} AS segment, CAST(count(DISTINCT l.customer_id) AS BIGINT) AS members, CAST(0 AS BIGINT) AS customers
+        FROM ${s.d.table('loyalty_ledger')} l WHERE l.kind IN ('earn', 'redeem') AND ${s.inPeriod('l.occurred_at')} AND ${s.keep('l.customer_id')} GROUP BY b, segment
+      UNION ALL SELECT bucket AS b, segment, CAST(0 AS BIGINT) AS members, n AS customers FROM (${customersAtEnds(s)}) r) u GROUP BY b, segment`,
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };
 
@@ -52,12 +52,13 @@ export const participationRate: MetricDef = {
   test: kOfN,
   // A member counts at the boundaries from the first after joining to the first after leaving.
   sql: (s) => {
-    const spans = `SELECT m.customer_id, ${s.boundaryIndex('m.joined_at')} AS lo,
+    const spans = `SELECT m.customer_id AS customer_id, ${s.boundaryIndex('m.joined_at')} AS lo,
         CASE WHEN m.left_at IS NULL THEN ${s.boundaryCount} ELSE ${s.boundaryIndex('m.left_at')} END AS hi
-      FROM loyalty_members m WHERE m.joined_at < ${s.to} AND ${s.keep('m.customer_id')}`;
-    return `SELECT bucket, segment, sum(k) AS k, sum(n) AS n FROM (
-        SELECT i - 1 AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS k, 0 AS n FROM (${s.spread(spans)}) x WHERE i >= 1 GROUP BY 1, 2
-        UNION ALL SELECT bucket, segment, 0, n FROM (${customersAtEnds(s)}) r) u GROUP BY 1, 2`;
+      FROM ${s.d.table('loyalty_members')} m WHERE m.joined_at < ${s.to} AND ${s.keep('m.customer_id')}`;
+    return `SELECT b AS bucket, segment, sum(members) AS k, sum(customers) AS n FROM (
+        SELECT CAST(i - 1 AS BIGINT) AS b, ${s.segment('x.customer_id')} AS segment, CAST(count(*) AS BIGINT) AS members, CAST(0 AS BIGINT) AS customers
+          FROM (${s.spread(spans)}) x WHERE i >= 1 GROUP BY b, segment
+        UNION ALL SELECT bucket AS b, segment, CAST(0 AS BIGINT) AS members, n AS customers FROM (${customersAtEnds(s)}) r) u GROUP BY b, segment`;
   },
   finish: (st) => proportion(st, 'No customers before the end of the period.'),
 };
@@ -72,16 +73,22 @@ export const pointsLiability: MetricDef = {
   tables: ['loyalty_ledger'],
   teams: ['data', 'leadership'],
   convention: 'Adjustments add points.',
-  // Entries are summed by the first boundary after them, then up to each bucket's end; customers
-  // are counted from their first entry.
-  sql: (s) => `SELECT b.i - 1 AS bucket, x.segment, coalesce(sum(x.points), 0) AS points, coalesce(sum(x.customers), 0) AS n
-    FROM ${s.boundaries} b JOIN (
-      SELECT lo, segment, sum(points) AS points, count(DISTINCT CASE WHEN first THEN customer_id END) AS customers FROM (
-        SELECT l.customer_id, ${s.boundaryIndex('l.occurred_at')} AS lo, ${s.segment('l.customer_id')} AS segment,
-          CASE WHEN l.kind IN ('redeem', 'expire') THEN -1 ELSE 1 END * CAST(l.points AS DOUBLE) AS points,
-          l.occurred_at = min(l.occurred_at) OVER (PARTITION BY l.customer_id) AS first
-        FROM loyalty_ledger l WHERE l.occurred_at < ${s.to} AND ${s.keep('l.customer_id')}) e GROUP BY 1, 2) x ON x.lo <= b.i
-    WHERE b.i >= 1 GROUP BY 1, 2`,
+  // Entries are summed by the first boundary after them, then spread to every later bucket end;
+  // customers are counted from their first entry.
+  sql: (s) => {
+    const d = s.d;
+    const ledger = `SELECT l.customer_id AS customer_id, l.occurred_at AS occurred_at, CASE WHEN l.kind IN ('redeem', 'expire') THEN -1 ELSE 1 END * CAST(l.points AS DOUBLE) AS signed
+      FROM ${d.table('loyalty_ledger')} l WHERE l.occurred_at < ${s.to} AND ${s.keep('l.customer_id')}`;
+    const groups = `SELECT lo, ${s.boundaryCount} AS hi, segment, sum(pts) AS pts, sum(cnt) AS cnt FROM (
+        SELECT CAST(${s.boundaryIndex('e.occurred_at')} AS BIGINT) AS lo, ${s.segment('e.customer_id')} AS segment, sum(e.signed) AS pts, CAST(0 AS BIGINT) AS cnt
+          FROM (${ledger}) e GROUP BY lo, segment
+        UNION ALL
+        SELECT CAST(${s.boundaryIndex('f.first_at')} AS BIGINT) AS lo, ${s.segment('f.customer_id')} AS segment, CAST(0 AS DOUBLE) AS pts, CAST(count(*) AS BIGINT) AS cnt
+          FROM (SELECT customer_id, min(occurred_at) AS first_at FROM (${ledger}) e1 GROUP BY customer_id) f GROUP BY lo, segment) g
+      GROUP BY lo, segment`;
+    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, coalesce(sum(pts), 0) AS points, coalesce(sum(cnt), 0) AS n
+      FROM (${s.spread(groups)}) x WHERE i >= 1 GROUP BY bucket, segment`;
+  },
   finish: (st) => ({ value: num(st, 'points'), n: num(st, 'n') }),
 };
 

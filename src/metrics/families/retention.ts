@@ -48,10 +48,11 @@ export function activeAt(s: Scope): string {
  * a score is measured over). Customers are counted by the first boundary after their creation,
  * then summed up to each end.
  */
-export const customersAtEnds = (s: Scope) => `SELECT b.i - 1 AS bucket, x.segment, sum(x.n) AS n
-  FROM ${s.boundaries} b JOIN (SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.segment('c.customer_id')} AS segment, count(*) AS n
-    FROM customers c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY 1, 2) x ON x.lo <= b.i
-  WHERE b.i >= 1 GROUP BY 1, 2`;
+export const customersAtEnds = (s: Scope) => {
+  const groups = `SELECT ${s.boundaryIndex('c.created_at')} AS lo, ${s.boundaryCount} AS hi, ${s.segment('c.customer_id')} AS segment, count(*) AS created
+    FROM ${s.d.table('customers')} c WHERE c.created_at < ${s.to} AND ${s.keep('c.customer_id')} GROUP BY lo, segment`;
+  return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, CAST(sum(created) AS BIGINT) AS n FROM (${s.spread(groups)}) x WHERE i >= 1 GROUP BY bucket, segment`;
+};
 
 /** Each customer's first activity ever (first completed order, or first paid subscription change). */
 export function firstActive(s: Scope): string {
