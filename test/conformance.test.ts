@@ -29,7 +29,6 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
  * in the way. Each is ported by rewriting its SQL (once, for both engines) and leaves this list.
  */
 const NOT_YET: Record<string, string> = Object.fromEntries([
-  ...['cohort_retention', 'product_adoption_rate', 'open_tickets', 'dso'].map((id) => [id, 'CTEs (WITH) and joins with the period boundaries']),
   ...['clv_predicted', 'rfm'].map((id) => [id, 'the per-customer summary uses CTEs; RFM uses window functions (rank)']),
   ['engagement_score', 'CTEs over a histogram of scores, and a percentile across customers'],
   ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),

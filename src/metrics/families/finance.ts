@@ -61,16 +61,18 @@ export const dso: MetricDef = {
     const paid = 'CAST(coalesce(v.paid_amount, v.amount) AS DOUBLE) * v._rate';
     const issued = s.boundaryIndex('v.issued_at');
     const paidFrom = `greatest(${issued}, ${s.boundaryIndex('v.paid_at')})`;
-    return `WITH inv AS (SELECT ${s.segment('v.customer_id')} AS segment, ${issued} AS lo, ${amount} AS amount,
-          CASE WHEN v.paid_at IS NULL THEN NULL ELSE ${paidFrom} END AS paid_lo, ${paid} AS paid
-        FROM invoices v WHERE v.issued_at < ${s.to} AND ${s.keep('v.customer_id')}),
-      steps AS (SELECT lo, segment, sum(amount) AS owed, count(*) AS issued FROM inv GROUP BY 1, 2
-        UNION ALL SELECT paid_lo, segment, -sum(paid), 0 FROM inv WHERE paid_lo IS NOT NULL GROUP BY 1, 2)
-    SELECT hb.i - 1 AS bucket, x.segment, coalesce(sum(CASE WHEN x.lo = hb.i AND x.issued > 0 THEN x.owed END), 0) AS sales,
-        sum(x.owed) AS receivables, coalesce(sum(CASE WHEN x.lo = hb.i THEN x.issued END), 0) AS n,
-        max(${d.secondsBetween('lb.instant', 'hb.instant')}) / 86400.0 AS days
-      FROM ${s.boundaries} hb JOIN ${s.boundaries} lb ON lb.i = hb.i - 1 JOIN steps x ON x.lo <= hb.i
-      WHERE hb.i >= 1 GROUP BY 1, 2`;
+    const inv = `SELECT ${s.segment('v.customer_id')} AS segment, CAST(${issued} AS BIGINT) AS lo, ${amount} AS billed,
+          CASE WHEN v.paid_at IS NULL THEN NULL ELSE CAST(${paidFrom} AS BIGINT) END AS paid_lo, ${paid} AS settled
+        FROM ${d.table('invoices')} v WHERE v.issued_at < ${s.to} AND ${s.keep('v.customer_id')}`;
+    const steps = `SELECT lo, ${s.boundaryCount} AS hi, segment, owed, issued FROM (
+        SELECT lo, segment, sum(billed) AS owed, CAST(count(*) AS BIGINT) AS issued FROM (${inv}) v1 GROUP BY lo, segment
+        UNION ALL
+        SELECT coalesce(paid_lo, 0) AS lo, segment, -sum(settled) AS owed, CAST(0 AS BIGINT) AS issued FROM (${inv}) v2 WHERE paid_lo IS NOT NULL GROUP BY coalesce(paid_lo, 0), segment) u`;
+    return `SELECT a.bucket AS bucket, a.segment AS segment, a.sales AS sales, a.receivables AS receivables, a.n AS n, b.days AS days FROM (
+        SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, coalesce(sum(CASE WHEN lo = i AND issued > 0 THEN owed END), 0) AS sales,
+          sum(owed) AS receivables, coalesce(sum(CASE WHEN lo = i THEN issued END), 0) AS n
+        FROM (${s.spread(steps)}) x WHERE i >= 1 GROUP BY bucket, segment) a
+      ${d.join('inner')} (SELECT i AS bucket, days FROM ${s.bucketDays} bd) b USING (bucket)`;
   },
   finish: (st) => {
     const v = ratio(num(st, 'receivables'), num(st, 'sales'));

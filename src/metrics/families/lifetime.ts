@@ -11,18 +11,20 @@ const DAYS_PER_MONTH = 30.4375;
 
 /** Rows (bucket = cohort label, k, n): customers of the cohort active k buckets after it (k = 0: its size). */
 function cohortSql(s: Scope): string {
+  const d = s.d;
   // Active in bucket j: a completed order in it (transactional), or paying at its end (subscription).
   const activity =
     s.model === 'subscription'
-      ? `SELECT customer_id, i - 1 AS j FROM (${activeAt(s)}) a WHERE i >= 1`
-      : `SELECT DISTINCT o.customer_id, ${s.bucket('o.ordered_at')} AS j FROM orders o WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')}`;
-  return `WITH cohort AS (SELECT f.customer_id, ${s.bucket('f.first_at')} AS ci FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}),
-    act AS (${activity})
-    SELECT x.ci AS bucket, ${s.segment('x.customer_id')} AS segment, k, count(*) AS n FROM (
-      SELECT c.customer_id, c.ci, 0 AS k FROM cohort c
+      ? `SELECT customer_id, CAST(i - 1 AS BIGINT) AS j FROM (${activeAt(s)}) a WHERE i >= 1`
+      : `SELECT DISTINCT o.customer_id AS customer_id, CAST(${s.bucket('o.ordered_at')} AS BIGINT) AS j FROM ${d.table('orders')} o
+          WHERE o.status = 'completed' AND ${s.inPeriod('o.ordered_at')}`;
+  const cohort = `SELECT f.customer_id AS customer_id, CAST(${s.bucket('f.first_at')} AS BIGINT) AS ci FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}`;
+  return `SELECT x.ci AS bucket, ${s.segment('x.customer_id')} AS segment, x.k AS k, count(*) AS n FROM (
+      SELECT customer_id, ci, CAST(0 AS BIGINT) AS k FROM (${cohort}) c0
       UNION ALL
-      SELECT c.customer_id, c.ci, a.j - c.ci FROM cohort c JOIN act a ON a.customer_id = c.customer_id AND a.j > c.ci
-    ) x GROUP BY 1, 2, 3`;
+      SELECT c.customer_id AS customer_id, c.ci AS ci, CAST(a.j - c.ci AS BIGINT) AS k FROM (${cohort}) c ${d.join('inner')} (${activity}) a USING (customer_id)
+        WHERE a.j > c.ci
+    ) x GROUP BY bucket, segment, k`;
 }
 
 export const cohortRetention: MetricDef = {

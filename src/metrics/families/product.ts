@@ -20,17 +20,22 @@ export const productAdoptionRate: MetricDef = {
   teams: ['product'],
   convention: `Active by the workspace model at the end of the period. The value counts any activity event as use; parts holds the adoption of the ${TOP_FEATURES} most used features.`,
   // Active customers at each bucket end (boundary i) meet the features they used in the bucket
-  // (i − 1), found by bucketing the period's events: no join of events with boundaries.
-  sql: (s) => `WITH active AS (SELECT a.customer_id, a.i, ${s.segment('a.customer_id')} AS segment FROM (${activeAt(s)}) a WHERE a.i >= 1),
-      used AS (SELECT DISTINCT ae.customer_id, ${s.bucket('ae.occurred_at')} + 1 AS i, ae.name FROM activity_events ae
-        WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}),
-      counts AS (SELECT i, segment, count(*) AS n FROM active GROUP BY 1, 2)
-    SELECT a.i - 1 AS bucket, a.segment, '' AS key, count(*) AS n, count(x.customer_id) AS k
-      FROM active a LEFT JOIN (SELECT DISTINCT customer_id, i FROM used) x ON x.customer_id = a.customer_id AND x.i = a.i GROUP BY 1, 2
+  // (i − 1), found by bucketing the period's events: no join of events with boundaries. One join
+  // per SELECT, on shared columns; segments joined as text ('' for none: NULLs never match).
+  sql: (s) => {
+    const d = s.d;
+    const active = `SELECT a.customer_id AS customer_id, CAST(a.i AS BIGINT) AS i, ${s.segment('a.customer_id')} AS segment FROM (${activeAt(s)}) a WHERE a.i >= 1`;
+    const used = `SELECT DISTINCT ae.customer_id AS customer_id, CAST(${s.bucket('ae.occurred_at')} + 1 AS BIGINT) AS i, coalesce(ae.name, '') AS feature
+      FROM ${d.table('activity_events')} ae WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}`;
+    const anyUse = `SELECT a.i AS i, a.segment AS segment, CASE WHEN u.any_use IS NULL THEN 0 ELSE 1 END AS used_any
+      FROM (${active}) a ${d.join('left')} (SELECT DISTINCT customer_id, i, 1 AS any_use FROM (${used}) u0) u USING (customer_id, i)`;
+    const byFeature = `SELECT au.i AS i, au.segment AS segment, au.feature AS feature, c.active AS active FROM (
+        SELECT a.i AS i, a.segment AS segment, coalesce(a.segment, '') AS seg, u.feature AS feature FROM (${active}) a ${d.join('inner')} (${used}) u USING (customer_id, i)) au
+      ${d.join('inner')} (SELECT i, coalesce(segment, '') AS seg, count(*) AS active FROM (${active}) ac GROUP BY i, seg) c USING (i, seg)`;
+    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, '' AS key, count(*) AS n, sum(used_any) AS k FROM (${anyUse}) x GROUP BY bucket, segment
     UNION ALL
-    SELECT a.i - 1, a.segment, u.name, max(c.n), count(*)
-      FROM active a JOIN used u ON u.customer_id = a.customer_id AND u.i = a.i
-        JOIN counts c ON c.i = a.i AND c.segment IS NOT DISTINCT FROM a.segment GROUP BY 1, 2, 3`,
+    SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, feature AS key, max(active) AS n, count(*) AS k FROM (${byFeature}) y GROUP BY bucket, segment, feature`;
+  },
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
     const tally = sumByKey(rows, ['k', 'n']);

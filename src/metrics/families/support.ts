@@ -64,11 +64,14 @@ export const openTickets: MetricDef = {
   direction: 'lower',
   tables: ['tickets'],
   teams: ['support'],
-  sql: (s) => `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.i AS bucket, ${s.segment('t.customer_id')} AS segment, count(t.ticket_id) AS n
-    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1
-      JOIN tickets t ON t.opened_at < hb.instant AND (t.resolved_at IS NULL OR t.resolved_at >= hb.instant)
-    WHERE ${s.keep('t.customer_id')} GROUP BY 1, 2`,
+  // A ticket is open at the boundaries from the first after it opened to the first after it was
+  // resolved: spread over that range, no join of tickets with boundaries.
+  sql: (s) => {
+    const spans = `SELECT t.customer_id AS customer_id, ${s.boundaryIndex('t.opened_at')} AS lo,
+        CASE WHEN t.resolved_at IS NULL THEN ${s.boundaryCount} ELSE ${s.boundaryIndex('t.resolved_at')} END AS hi
+      FROM ${s.d.table('tickets')} t WHERE t.opened_at < ${s.to} AND ${s.keep('t.customer_id')}`;
+    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, ${s.segment('x.customer_id')} AS segment, count(*) AS n FROM (${s.spread(spans)}) x WHERE i >= 1 GROUP BY bucket, segment`;
+  },
   finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
 };
 

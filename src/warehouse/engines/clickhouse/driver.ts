@@ -26,7 +26,7 @@ export interface ClickHouseOptions {
  * into Distributed tables that return once every shard has the rows, and room for the long
  * statements a day-grain series builds (its bucket search is written out as nested CASEs).
  */
-const SETTINGS = { join_use_nulls: 1, insert_distributed_sync: 1, max_query_size: '16777216' } as const;
+const SETTINGS = { join_use_nulls: 1, insert_distributed_sync: 1, max_query_size: '16777216', max_ast_elements: '10000000', max_expanded_ast_elements: '10000000' } as const;
 
 const TRACE = process.env.RETAIN_TRACE === '1';
 
