@@ -30,7 +30,6 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
  */
 const NOT_YET: Record<string, string> = Object.fromEntries([
   ...['clv_predicted', 'rfm'].map((id) => [id, 'the per-customer summary uses CTEs; RFM uses window functions (rank)']),
-  ['engagement_score', 'CTEs over a histogram of scores, and a percentile across customers'],
   ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),
 ]);
 

@@ -80,17 +80,19 @@ export const engagementScore: MetricDef = {
     const d = s.d;
     const weights = Object.entries(s.settings.engagementWeights);
     const weight = weights.length ? `CASE ae.name ${weights.map(([n, w]) => `WHEN ${d.str(n)} THEN ${Number(w)}`).join(' ')} ELSE 1 END` : '1';
-    const events = `SELECT ae.customer_id, ${weight} AS w, ${s.boundaryIndex('ae.occurred_at')} AS lo, ${s.boundaryIndex('ae.occurred_at', TRAILING_DAYS)} AS hi
-      FROM activity_events ae WHERE ae.occurred_at >= ${d.addDays(s.from, -TRAILING_DAYS)} AND ae.occurred_at < ${s.to} AND ${s.keep('ae.customer_id')}`;
-    return `WITH ev AS (${s.spread(events)}),
-      raw AS (SELECT e.i, e.customer_id, sum(e.w) AS raw FROM ev e JOIN customers c ON c.customer_id = e.customer_id
-        WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY 1, 2),
-      p AS (SELECT i, ${d.quantile('CASE WHEN raw > 0 THEN raw END', 0.99)} AS p99 FROM raw GROUP BY i)
-    SELECT r.i - 1 AS bucket, ${s.segment('r.customer_id')} AS segment,
-        CAST(CASE WHEN p.p99 > 0 THEN least(100, round(100.0 * r.raw / p.p99)) ELSE 0 END AS VARCHAR) AS key, count(*) AS k
-      FROM raw r JOIN p ON p.i = r.i GROUP BY 1, 2, 3
+    const events = `SELECT ae.customer_id AS customer_id, ${weight} AS w, ${s.boundaryIndex('ae.occurred_at')} AS lo, ${s.boundaryIndex('ae.occurred_at', TRAILING_DAYS)} AS hi
+      FROM ${d.table('activity_events')} ae WHERE ae.occurred_at >= ${d.addDays(s.from, -TRAILING_DAYS)} AND ae.occurred_at < ${s.to} AND ${s.keep('ae.customer_id')}`;
+    // Each customer's weighted activity at each end, once created; the 99th percentile per end.
+    // Scores round half up as floor(x + 0.5): engines round ties differently.
+    const raw = `SELECT CAST(e.i AS BIGINT) AS i, e.customer_id AS customer_id, sum(e.w) AS activity
+      FROM (${s.spread(events)}) e ${d.join('inner')} (SELECT customer_id, created_at FROM ${d.table('customers')} c0) c USING (customer_id)
+      WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY i, customer_id`;
+    const p99 = `SELECT i, ${d.quantile('CASE WHEN activity > 0 THEN activity END', 0.99)} AS p99 FROM (${raw}) r0 GROUP BY i`;
+    return `SELECT CAST(r.i - 1 AS BIGINT) AS bucket, ${s.segment('r.customer_id')} AS segment,
+        CAST(CAST(CASE WHEN p.p99 > 0 THEN least(100, floor(100.0 * r.activity / p.p99 + 0.5)) ELSE 0.0 END AS BIGINT) AS VARCHAR) AS key, CAST(count(*) AS BIGINT) AS k
+      FROM (${raw}) r ${d.join('inner')} (${p99}) p USING (i) GROUP BY bucket, segment, key
     UNION ALL
-    SELECT bucket, segment, 'n', n FROM (${customersAtEnds(s)}) c`;
+    SELECT bucket, segment, 'n' AS key, n AS k FROM (${customersAtEnds(s)}) c`;
   },
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
