@@ -8,9 +8,18 @@ cmd=${1:?usage: clickhouse.sh start|stop DIR}
 dir=${2:?usage: clickhouse.sh start|stop DIR}
 
 if [ "$cmd" = stop ]; then
+  pids=()
   for pidfile in "$dir"/*/pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")")
   done
+  [ ${#pids[@]} -gt 0 ] || exit 0
+  kill "${pids[@]}" 2>/dev/null || true
+  # A server finishes its shutdown in a few seconds; past 15, it is killed.
+  for _ in $(seq 1 75); do
+    kill -0 "${pids[@]}" 2>/dev/null || exit 0
+    sleep 0.2
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
   exit 0
 fi
 

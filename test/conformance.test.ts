@@ -33,7 +33,13 @@ const NOT_YET: Record<string, string> = Object.fromEntries([
   ...['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'web sessions are derived at import into _web_sessions, not yet on ClickHouse']),
 ]);
 
-const GRAINS = ['month', 'week', 'quarter', 'day'] as const;
+/** Every grain, each over a period that gives it a dozen or a few dozen buckets. */
+const GRAINS = [
+  { grain: 'month', from: '2025-01-01', to: '2026-01-01' },
+  { grain: 'quarter', from: '2025-01-01', to: '2026-01-01' },
+  { grain: 'week', from: '2025-07-01', to: '2025-10-01' },
+  { grain: 'day', from: '2025-11-01', to: '2025-12-01' },
+] as const;
 
 /** Counts exactly; ratios and money to 1e-9 relative; the same shape otherwise. */
 function expectSame(a: unknown, b: unknown, path: string): void {
@@ -52,39 +58,50 @@ function expectSame(a: unknown, b: unknown, path: string): void {
 const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark });
 
 describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard cluster', () => {
+  /** The demo workspace under each workspace model: who is active (retention, churn, cohorts, …) differs. */
+  const MODELS = ['subscription', 'transactional'] as const;
+  const workspaces: { model: string; duck: Warehouse; engines: { name: string; wh: Warehouse; database: string }[] }[] = [];
   let duck: Warehouse;
-  const engines: { name: string; wh: Warehouse }[] = [];
+  let engines: { name: string; wh: Warehouse; database: string }[] = [];
   const suffix = `${process.pid}`;
 
   beforeAll(async () => {
-    const db = join(tmp(), 'demo.duckdb');
-    const r = spawnSync(process.execPath, [BIN, 'demo', '--customers', '300', '--months', '14', '--end', '2026-01-01', '--seed', '7', '--db', db], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    duck = await openWorkspace({ db, readOnly: true });
-    const targets = [
-      { name: 'clickhouse', database: `retain_conformance_single_${suffix}` },
-      ...(CLUSTER ? [{ name: 'cluster', database: `retain_conformance_cluster_${suffix}`, cluster: CLUSTER }] : []),
-    ];
-    for (const t of targets) {
-      const wh = await openClickHouse({ url: URL!, database: t.database, ...(t.cluster ? { cluster: t.cluster } : {}), ...(SHARDS ? { shards: SHARDS } : {}) });
-      await shipTables(duck, wh);
-      await shipSettings(duck, wh);
-      engines.push({ name: t.name, wh });
+    for (const model of MODELS) {
+      const db = join(tmp(), 'demo.duckdb');
+      const r = spawnSync(process.execPath, [BIN, 'demo', '--customers', '300', '--months', '14', '--end', '2026-01-01', '--seed', '7', '--db', db], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(spawnSync(process.execPath, [BIN, 'config', 'set', 'model', model, '--db', db]).status).toBe(0);
+      const local = await openWorkspace({ db, readOnly: true });
+      const targets = [
+        { name: 'clickhouse', database: `retain_conformance_${model}_single_${suffix}` },
+        ...(CLUSTER ? [{ name: 'cluster', database: `retain_conformance_${model}_cluster_${suffix}`, cluster: CLUSTER }] : []),
+      ];
+      const remote = [];
+      for (const t of targets) {
+        const wh = await openClickHouse({ url: URL!, database: t.database, ...(t.cluster ? { cluster: t.cluster } : {}), ...(SHARDS ? { shards: SHARDS } : {}) });
+        await shipTables(local, wh);
+        await shipSettings(local, wh);
+        remote.push({ name: t.name, wh, database: t.database });
+      }
+      workspaces.push({ model, duck: local, engines: remote });
     }
-  }, 180_000);
+    duck = workspaces[0]!.duck;
+    engines = workspaces[0]!.engines;
+  }, 240_000);
 
   afterAll(async () => {
-    for (const e of engines) {
-      const db = e.wh.location.split('/').pop()!;
-      await e.wh.close();
-      // The cluster's database is on every shard.
-      for (const url of e.name === 'cluster' && SHARDS ? SHARDS : [URL!]) {
-        const admin = await openClickHouse({ url, database: db, readOnly: true });
-        await admin.exec(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
-        await admin.close();
+    for (const w of workspaces) {
+      for (const e of w.engines) {
+        await e.wh.close();
+        // The cluster's database is on every shard.
+        for (const url of e.name === 'cluster' && SHARDS ? SHARDS : [URL!]) {
+          const admin = await openClickHouse({ url, database: e.database, readOnly: true });
+          await admin.exec(`DROP DATABASE IF EXISTS ${e.database}`).catch(() => undefined);
+          await admin.close();
+        }
       }
+      await w.duck.close();
     }
-    await duck?.close();
   });
 
   it('compares every metric or records why it cannot run yet', () => {
@@ -95,24 +112,26 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
 
   const ported = METRICS.filter((m) => !(m.id in NOT_YET));
   for (const m of ported) {
-    it(`${m.id}: every grain, a filter, the previous period`, async () => {
+    it(`${m.id}: both workspace models, every grain, a filter, the previous period`, async () => {
+      for (const { model, duck, engines } of workspaces) {
       const emptyDuck = await emptyTables(duck, TABLE_NAMES);
       for (const e of engines) {
         const emptyOther = await emptyTables(e.wh, TABLE_NAMES);
         expect([...emptyOther].sort(), `${e.name}: empty tables`).toEqual([...emptyDuck].sort());
         const requests: ReportRequest[] = [
-          ...GRAINS.map((grain) => ({ from: '2025-01-01', to: '2026-01-01', grain, timezone: 'UTC', slice: { where: [] } })),
+          ...GRAINS.map(({ grain, from, to }) => ({ from, to, grain, timezone: 'UTC', slice: { where: [] } })),
           { from: '2025-03-01', to: '2025-09-01', grain: 'month', timezone: 'Europe/Berlin', slice: { where: [] }, compare: 'previous' },
           { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [{ field: 'country', value: 'DE' }] } },
         ];
         for (const req of requests) {
           const a = await computeMetric(duck, m, req, emptyDuck);
           const b = await computeMetric(e.wh, m, req, emptyOther);
-          expectSame(comparable(a), comparable(b), `${e.name} ${m.id} ${req.grain} ${req.timezone} ${JSON.stringify(req.slice.where)}`);
-          expectSame(a.compare, b.compare, `${e.name} ${m.id} compare`);
+          expectSame(comparable(a), comparable(b), `${model} ${e.name} ${m.id} ${req.grain} ${req.timezone} ${JSON.stringify(req.slice.where)}`);
+          expectSame(a.compare, b.compare, `${model} ${e.name} ${m.id} compare`);
         }
       }
-    }, 60_000);
+      }
+    }, 120_000);
   }
 
   it('a re-delivered file changes no metric, before and after OPTIMIZE … FINAL', async () => {
@@ -128,7 +147,7 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
       for (const t of TABLE_NAMES) {
         const local = e.name === 'cluster' ? `${t}_local` : t;
         for (const shard of SHARDS && e.name === 'cluster' ? SHARDS : [URL!]) {
-          const wh = await openClickHouse({ url: shard, database: e.wh.location.split('/').pop()!, readOnly: true });
+          const wh = await openClickHouse({ url: shard, database: e.database, readOnly: true });
           await wh.exec(`OPTIMIZE TABLE ${local} FINAL`);
           await wh.close();
         }

@@ -63,6 +63,8 @@ export interface Scope {
   readonly boundaries: string;
   /** Rows (i, days): each bucket's length in days (between boundaries i and i + 1). */
   readonly bucketDays: string;
+  /** Rows (i, lo_at, hi_at): each bucket's start and end instants. */
+  readonly bucketEdges: string;
   /** Which workspace model decides who is active. */
   readonly model: 'subscription' | 'transactional';
   /** Workspace settings the metric may need. */
@@ -147,6 +149,10 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
   return {
     get boundaries() {
       return boundariesP();
+    },
+    get bucketEdges() {
+      const edges = edgesP();
+      return `(${edges.slice(0, -1).map((t, i) => `SELECT CAST(${i} AS BIGINT) AS i, ${t} AS lo_at, ${edges[i + 1]!} AS hi_at`).join(' UNION ALL ')})`;
     },
     get bucketDays() {
       const edges = edgesP();

@@ -17,7 +17,7 @@ export interface Dialect {
    * The join keyword: every matching row of the right side (ClickHouse 18.16 wants the strictness
    * spelled out). One join per SELECT, on USING or equalities, is what every engine runs.
    */
-  join(kind: 'inner' | 'left'): string;
+  join(kind: 'inner' | 'left' | 'cross'): string;
   /**
    * Aggregates by (bucket, keys…) and, in the same result, by (keys…) alone with a NULL bucket
    * (the whole period): GROUPING SETS where the engine has them (one pass), else the union of the

@@ -139,17 +139,19 @@ export const grr: MetricDef = {
  */
 function existingOrdersSql(s: Scope): string {
   const d = s.d;
-  const prevStart = d.mirrorBefore('lb.instant', 'hb.instant');
-  return `WITH bounds AS (SELECT * FROM ${s.boundaries})
-    SELECT lb.i AS bucket, ${s.segment('o.customer_id')} AS segment,
-      ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at >= lb.instant')} AS current,
-      ${d.sumIf('CAST(o.amount AS DOUBLE) * o._rate', 'o.ordered_at < lb.instant')} AS previous,
-      count(DISTINCT o.customer_id) AS customers
-    FROM bounds lb JOIN bounds hb ON hb.i = lb.i + 1
-      JOIN orders o ON o.status = 'completed' AND o.ordered_at >= ${prevStart} AND o.ordered_at < hb.instant
-    WHERE EXISTS (SELECT 1 FROM orders f WHERE f.customer_id = o.customer_id AND f.status = 'completed' AND f.ordered_at < lb.instant)
-      AND ${s.keep('o.customer_id')}
-    GROUP BY 1, 2`;
+  const firsts = `SELECT customer_id, min(ordered_at) AS first_ever FROM ${d.table('orders')} f WHERE f.status = 'completed' GROUP BY customer_id`;
+  const orders = `SELECT o.customer_id AS customer_id, o.ordered_at AS ordered_at, CAST(o.amount AS DOUBLE) * o._rate AS revenue, f.first_ever AS first_ever
+    FROM (SELECT customer_id, ordered_at, amount, _rate FROM ${d.table('orders')} o0 WHERE o0.status = 'completed' AND o0.ordered_at < ${s.to} AND ${s.keep('o0.customer_id')}) o
+    ${d.join('inner')} (${firsts}) f USING (customer_id)`;
+  // Each bucket meets the orders of its own span and of the span of equal length just before it
+  // (a few buckets against the orders: a cross join filtered by range).
+  const spans = `SELECT i, lo_at, hi_at, ${d.mirrorBefore('lo_at', 'hi_at')} AS prev_at FROM ${s.bucketEdges} e`;
+  return `SELECT b.i AS bucket, ${s.segment('x.customer_id')} AS segment,
+      ${d.sumIf('x.revenue', 'x.ordered_at >= b.lo_at')} AS current, ${d.sumIf('x.revenue', 'x.ordered_at < b.lo_at')} AS previous,
+      count(DISTINCT x.customer_id) AS customers
+    FROM (${orders}) x ${d.join('cross')} (${spans}) b
+    WHERE x.ordered_at >= b.prev_at AND x.ordered_at < b.hi_at AND x.first_ever < b.lo_at
+    GROUP BY bucket, segment`;
 }
 
 export const existingRevenueGrowth: MetricDef = {

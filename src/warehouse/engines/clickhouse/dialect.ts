@@ -45,7 +45,7 @@ export const clickhouseDialect: Dialect = {
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}
     UNION ALL SELECT CAST(NULL AS Nullable(Int64)) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${keys.join(', ')}`,
-  join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
+  join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : kind === 'left' ? 'ALL LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
   columnType(kind: FieldKind): string {
     switch (kind) {

@@ -19,7 +19,7 @@ export const duckdbDialect: Dialect = {
     `SELECT ${[...partition, order, ...columns].join(', ')}, coalesce(lead(${order}) OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}), ${fallback}) AS next FROM (${rows}) g`,
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
-  join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
+  join: (kind) => (kind === 'inner' ? 'JOIN' : kind === 'left' ? 'LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => ident(name),
   columnType(kind: FieldKind): string {
     switch (kind) {
