@@ -29,12 +29,11 @@ export const productAdoptionRate: MetricDef = {
       FROM ${d.table('activity_events')} ae WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}`;
     const anyUse = `SELECT a.i AS i, a.segment AS segment, CASE WHEN u.any_use IS NULL THEN 0 ELSE 1 END AS used_any
       FROM (${active}) a ${d.join('left')} (SELECT DISTINCT customer_id, i, 1 AS any_use FROM (${used}) u0) u USING (customer_id, i)`;
-    const byFeature = `SELECT au.i AS i, au.segment AS segment, au.feature AS feature, c.active AS active FROM (
-        SELECT a.i AS i, a.segment AS segment, coalesce(a.segment, '') AS seg, u.feature AS feature FROM (${active}) a ${d.join('inner')} (${used}) u USING (customer_id, i)) au
-      ${d.join('inner')} (SELECT i, coalesce(segment, '') AS seg, count(*) AS active FROM (${active}) ac GROUP BY i, seg) c USING (i, seg)`;
-    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, '' AS key, count(*) AS n, sum(used_any) AS k FROM (${anyUse}) x GROUP BY bucket, segment
+    // Per feature only its users: the active base is the '' row's n of the same bucket and segment.
+    const byFeature = `SELECT a.i AS i, a.segment AS segment, u.feature AS feature FROM (${active}) a ${d.join('inner')} (${used}) u USING (customer_id, i)`;
+    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, '' AS key, CAST(count(*) AS BIGINT) AS n, CAST(sum(used_any) AS BIGINT) AS k FROM (${anyUse}) x GROUP BY bucket, segment
     UNION ALL
-    SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, feature AS key, max(active) AS n, count(*) AS k FROM (${byFeature}) y GROUP BY bucket, segment, feature`;
+    SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, feature AS key, CAST(0 AS BIGINT) AS n, CAST(count(*) AS BIGINT) AS k FROM (${byFeature}) y GROUP BY bucket, segment, feature`;
   },
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
@@ -42,7 +41,7 @@ export const productAdoptionRate: MetricDef = {
     const all = tally.get('') ?? { k: 0, n: 0 };
     const v = rate(all.k, all.n, 'No active customers at the end of the period.');
     const top = [...tally].filter(([key]) => key !== '').sort((a, b) => b[1].k - a[1].k || a[0].localeCompare(b[0])).slice(0, TOP_FEATURES);
-    return v.value === null ? v : { ...v, parts: Object.fromEntries(top.map(([name, t]) => [name, t.n ? (100 * t.k) / t.n : null])) };
+    return v.value === null ? v : { ...v, parts: Object.fromEntries(top.map(([name, t]) => [name, all.n ? (100 * t.k) / all.n : null])) };
   },
 };
 
@@ -63,6 +62,21 @@ export function histogramSummary(counts: ReadonlyMap<number, number>): { n: numb
   return { n, mean: scores.reduce((a, v) => a + v * counts.get(v)!, 0) / n, median, deciles };
 }
 
+/** The q-quantile of a histogram (value → count), interpolated between neighbours as quantile_cont; null when empty. */
+export function quantileOf(counts: ReadonlyMap<number, number>, q: number): number | null {
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  const n = values.reduce((a, v) => a + counts.get(v)!, 0);
+  if (n === 0) return null;
+  const nth = (k: number) => {
+    let seen = 0;
+    for (const v of values) if ((seen += counts.get(v)!) > k) return v;
+    return values.at(-1)!;
+  };
+  const pos = (n - 1) * q;
+  const lo = nth(Math.floor(pos));
+  return lo + (pos - Math.floor(pos)) * (nth(Math.ceil(pos)) - lo);
+}
+
 export const engagementScore: MetricDef = {
   id: 'engagement_score',
   name: 'Customer engagement score',
@@ -73,24 +87,22 @@ export const engagementScore: MetricDef = {
   tables: ['activity_events', 'customers'],
   teams: ['product', 'data'],
   convention: 'Scored at the end of the period (each bucket end in a series) over customers created before it; weights from the engagement_weights setting (default 1). parts: median and the share of customers per decile (d1 = 0–9, …, d10 = 90–100).',
-  // Rows: per bucket end and segment, how many customers have each score (key), and how many
-  // customers there are (key 'n'); those without activity score 0. An event counts at the bucket
-  // ends in the 30 days after it: a range of boundary indices, not a join with every boundary.
+  // Rows: per bucket end and segment, how many customers have each weighted activity (key), and
+  // how many customers there are (key 'n'); those without activity score 0. The 99th percentile
+  // and the scores come from that histogram here: the engine aggregates once, no self-join. An
+  // event counts at the bucket ends in the 30 days after it: a range of boundary indices.
   sql: (s) => {
     const d = s.d;
     const weights = Object.entries(s.settings.engagementWeights);
     const weight = weights.length ? `CASE ae.name ${weights.map(([n, w]) => `WHEN ${d.str(n)} THEN ${Number(w)}`).join(' ')} ELSE 1 END` : '1';
     const events = `SELECT ae.customer_id AS customer_id, ${weight} AS w, ${s.boundaryIndex('ae.occurred_at')} AS lo, ${s.boundaryIndex('ae.occurred_at', TRAILING_DAYS)} AS hi
       FROM ${d.table('activity_events')} ae WHERE ae.occurred_at >= ${d.addDays(s.from, -TRAILING_DAYS)} AND ae.occurred_at < ${s.to} AND ${s.keep('ae.customer_id')}`;
-    // Each customer's weighted activity at each end, once created; the 99th percentile per end.
-    // Scores round half up as floor(x + 0.5): engines round ties differently.
+    // Each customer's weighted activity at each end, once created.
     const raw = `SELECT CAST(e.i AS BIGINT) AS i, e.customer_id AS customer_id, sum(e.w) AS activity
       FROM (${s.spread(events)}) e ${d.join('inner')} (SELECT customer_id, created_at FROM ${d.table('customers')} c0) c USING (customer_id)
       WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY i, customer_id`;
-    const p99 = `SELECT i, ${d.quantile('CASE WHEN activity > 0 THEN activity END', 0.99)} AS p99 FROM (${raw}) r0 GROUP BY i`;
-    return `SELECT CAST(r.i - 1 AS BIGINT) AS bucket, ${s.segment('r.customer_id')} AS segment,
-        CAST(CAST(CASE WHEN p.p99 > 0 THEN least(100, floor(100.0 * r.activity / p.p99 + 0.5)) ELSE 0.0 END AS BIGINT) AS VARCHAR) AS key, CAST(count(*) AS BIGINT) AS k
-      FROM (${raw}) r ${d.join('inner')} (${p99}) p USING (i) GROUP BY bucket, segment, key
+    return `SELECT CAST(r.i - 1 AS BIGINT) AS bucket, ${s.segment('r.customer_id')} AS segment, CAST(CAST(r.activity AS DOUBLE) AS VARCHAR) AS key, CAST(count(*) AS BIGINT) AS k
+      FROM (${raw}) r GROUP BY bucket, segment, key
     UNION ALL
     SELECT bucket, segment, 'n' AS key, n AS k FROM (${customersAtEnds(s)}) c`;
   },
@@ -99,8 +111,15 @@ export const engagementScore: MetricDef = {
     const byKey = sumByKey(rows, ['k']);
     const n = byKey.get('n')?.k ?? 0;
     byKey.delete('n');
-    const counts = new Map([...byKey].map(([score, t]) => [Number(score), t.k]));
     if (n === 0) return { value: null, n, note: 'No customers before the end of the period.' };
+    const activity = new Map([...byKey].map(([value, t]) => [Number(value), t.k]));
+    const p99 = quantileOf(new Map([...activity].filter(([v]) => v > 0)), 0.99);
+    // Scores round half up: min(100, floor(100 · activity / p99 + 0.5)); 0 without a percentile.
+    const counts = new Map<number, number>();
+    for (const [v, c] of activity) {
+      const score = p99 !== null && p99 > 0 ? Math.min(100, Math.floor((100 * v) / p99 + 0.5)) : 0;
+      counts.set(score, (counts.get(score) ?? 0) + c);
+    }
     const active = [...counts.values()].reduce((a, b) => a + b, 0);
     counts.set(0, (counts.get(0) ?? 0) + n - active);
     const h = histogramSummary(counts);
