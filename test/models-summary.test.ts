@@ -39,12 +39,14 @@ afterAll(async () => wh.close());
 const REQ: SummaryRequest = { calibrationEnd: '2024-03-31', holdoutEnd: '2024-06-30', timezone: 'UTC', timeUnit: 'day' };
 
 async function fitRows(r: SummaryRequest) {
-  const q = binder();
-  const rows = await wh.query(fitInputSql(wh.dialect, q, r), q.params);
+  const query = (kind: 'bg' | 'gg') => {
+    const q = binder();
+    return wh.query(fitInputSql(wh.dialect, q, r, kind), q.params);
+  };
   const pick = (x: Row) => ({ frequency: x.frequency, recency: x.recency, t: x.t, weight: x.weight, holdout: x.holdout });
   return {
-    bg: rows.filter((x) => x.kind === 'bg').map(pick).sort((a, b) => Number(b.frequency) - Number(a.frequency) || Number(a.t) - Number(b.t)),
-    gg: rows.filter((x) => x.kind === 'gg').map((x) => ({ frequency: x.frequency, monetary: x.monetary, weight: x.weight })),
+    bg: (await query('bg')).map(pick).sort((a, b) => Number(b.frequency) - Number(a.frequency) || Number(a.t) - Number(b.t)),
+    gg: (await query('gg')).map((x) => ({ frequency: x.frequency, monetary: x.monetary, weight: x.weight })),
   };
 }
 

@@ -59,15 +59,14 @@ export function fitSummary(f: TransactionalFit): FitSummary {
 
 /** The grouped fitting rows from the engine. */
 export async function loadFitRows(wh: Warehouse, r: SummaryRequest): Promise<FitRows> {
-  const q = binder();
-  const rows = await wh.query(fitInputSql(wh.dialect, q, r), q.params);
-  const out: FitRows = { bg: [], gg: [] };
-  for (const x of rows) {
-    if (x.kind === 'bg') {
-      out.bg.push({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) });
-    } else out.gg.push({ frequency: Number(x.frequency), monetary: Number(x.monetary), weight: Number(x.weight) });
-  }
-  return out;
+  const query = async (kind: 'bg' | 'gg') => {
+    const q = binder();
+    return wh.query(fitInputSql(wh.dialect, q, r, kind), q.params);
+  };
+  return {
+    bg: (await query('bg')).map((x) => ({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) })),
+    gg: (await query('gg')).map((x) => ({ frequency: Number(x.frequency), monetary: Number(x.monetary), weight: Number(x.weight) })),
+  };
 }
 
 export async function fitTransactional(wh: Warehouse, o: FitOptions = {}): Promise<TransactionalFit> {

@@ -49,46 +49,52 @@ export const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:
 /** The calendar date of a day number. */
 export const dateOfDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-/** The CTEs `days` (customer, day, spend) and `cust` (one row per customer with its summary). */
-export function summaryCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  const calEnd = dayNumber(r.calibrationEnd);
-  const lastDay = r.holdoutEnd ? dayNumber(r.holdoutEnd) : calEnd;
+/**
+ * The summary as nested subqueries (no CTEs: the SQL ClickHouse 18.16 runs too): `daysSql` —
+ * (customer_id, day, spend) per local purchase day; `perSql` — per customer: calibration purchase
+ * days, first and last day, calibration spend, first-day spend, holdout days; `custSql` — per
+ * customer: frequency, recency, t, monetary, revenue, first_day, last_day, holdout.
+ */
+export function daysSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  const lastDay = r.holdoutEnd ? dayNumber(r.holdoutEnd) : dayNumber(r.calibrationEnd);
   // Orders before the local midnight that ends the last day: the day itself counts.
   const cutoff = d.localToInstant(q.param(`${dateOfDay(lastDay + 1)} 00:00:00`), q.param(r.timezone));
-  const unit = UNIT_DAYS[r.timeUnit];
   const keep = q.keep ? q.keep('o.customer_id') : d.alwaysTrue;
+  return `SELECT o.customer_id AS customer_id, ${d.localDay('o.ordered_at', r.timezone)} AS day, sum(CAST(o.amount AS DOUBLE) * o._rate) AS spend
+      FROM ${d.table('orders')} o WHERE o.status = 'completed' AND o.ordered_at < ${cutoff} AND ${keep}
+      GROUP BY customer_id, day`;
+}
+
+export function perSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  const calEnd = dayNumber(r.calibrationEnd);
   const inCal = `day <= ${calEnd}`;
-  return `days AS (
-    SELECT o.customer_id, ${d.localDay('o.ordered_at', r.timezone)} AS day, sum(CAST(o.amount AS DOUBLE) * o._rate) AS spend
-      FROM orders o WHERE o.status = 'completed' AND o.ordered_at < ${cutoff} AND ${keep}
-      GROUP BY 1, 2),
-  per AS (
-    SELECT customer_id, ${d.countIf(inCal)} AS days_cal, min(day) AS first_day, max(CASE WHEN ${inCal} THEN day END) AS last_day,
+  return `SELECT customer_id, ${d.countIf(inCal)} AS days_cal, min(day) AS first_day, max(CASE WHEN ${inCal} THEN day END) AS last_day,
         ${d.sumIf('spend', inCal)} AS spend_cal, ${d.argMax('spend', '-day')} AS first_spend, ${d.countIf(`day > ${calEnd}`)} AS holdout
-      FROM days GROUP BY 1 HAVING min(day) <= ${calEnd}),
-  cust AS (
-    SELECT customer_id, days_cal - 1 AS frequency, CAST(last_day - first_day AS DOUBLE) / ${unit} AS recency,
+      FROM (${daysSql(d, q, r)}) dy GROUP BY customer_id HAVING min(day) <= ${calEnd}`;
+}
+
+export function custSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  const calEnd = dayNumber(r.calibrationEnd);
+  const unit = UNIT_DAYS[r.timeUnit];
+  return `SELECT customer_id, days_cal - 1 AS frequency, CAST(last_day - first_day AS DOUBLE) / ${unit} AS recency,
         CAST(${calEnd} - first_day AS DOUBLE) / ${unit} AS t,
         CASE WHEN days_cal > 1 THEN (spend_cal - first_spend) / (days_cal - 1) END AS monetary,
         spend_cal AS revenue, first_day, last_day, holdout
-      FROM per)`;
+      FROM (${perSql(d, q, r)}) p`;
 }
 
 /**
- * The fitting input in one query: rows of kind 'bg' — distinct (frequency, recency, t) with their
- * customer count (weight), holdout purchase days and their squares summed (for error figures);
- * rows of kind 'gg' — repeat customers' (frequency, monetary) with their count. Ordered totally,
- * so the fits sum in the same order on every run.
+ * The fitting input: 'bg' — distinct (frequency, recency, t) with their customer count (weight),
+ * holdout purchase days and their squares summed (for error figures); 'gg' — repeat customers'
+ * (frequency, monetary) with their count. Ordered totally, so the fits sum in the same order on
+ * every run.
  */
-export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `WITH ${summaryCtes(d, q, r)}
-    SELECT 'bg' AS kind, frequency, recency, t, CAST(NULL AS DOUBLE) AS monetary, count(*) AS weight,
-        sum(holdout) AS holdout, sum(holdout * holdout) AS holdout_sq
-      FROM cust GROUP BY frequency, recency, t
-    UNION ALL
-    SELECT 'gg', frequency, NULL, NULL, monetary, count(*), NULL, NULL
-      FROM cust WHERE frequency > 0 AND monetary > 0 GROUP BY frequency, monetary
-    ORDER BY kind, frequency, recency, t, monetary`;
+export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest, kind: 'bg' | 'gg'): string {
+  return kind === 'bg'
+    ? `SELECT frequency, recency, t, count(*) AS weight, sum(holdout) AS holdout, sum(holdout * holdout) AS holdout_sq
+      FROM (${custSql(d, q, r)}) c GROUP BY frequency, recency, t ORDER BY frequency, recency, t`
+    : `SELECT frequency, monetary, count(*) AS weight FROM (${custSql(d, q, r)}) c WHERE frequency > 0 AND monetary > 0
+      GROUP BY frequency, monetary ORDER BY frequency, monetary`;
 }
 
 /**
@@ -97,8 +103,7 @@ export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): str
  * same order on every run and give the same parameters to the last digit.
  */
 export function customerValueSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `WITH ${summaryCtes(d, q, r)}
-    SELECT frequency, recency, t, monetary, count(*) AS weight FROM cust GROUP BY frequency, recency, t, monetary
+  return `SELECT frequency, recency, t, monetary, count(*) AS weight FROM (${custSql(d, q, r)}) c GROUP BY frequency, recency, t, monetary
     ORDER BY frequency, recency, t, monetary NULLS FIRST`;
 }
 
@@ -107,10 +112,9 @@ export function customerValueSql(d: Dialect, q: QueryBuilder, r: SummaryRequest)
  * 'repeat' — repeat purchase days (not a customer's first) by day, calibration and holdout.
  */
 export function trackingSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `WITH ${summaryCtes(d, q, r)}
-    SELECT 'first' AS kind, first_day AS day, count(*) AS n FROM per GROUP BY first_day
+  return `SELECT 'first' AS kind, first_day AS day, count(*) AS n FROM (${perSql(d, q, r)}) p GROUP BY first_day
     UNION ALL
-    SELECT 'repeat', x.day, count(*) FROM days x JOIN per p ON p.customer_id = x.customer_id
+    SELECT 'repeat' AS kind, x.day AS day, count(*) AS n FROM (${daysSql(d, q, r)}) x ${d.join('inner')} (SELECT customer_id, first_day FROM (${perSql(d, q, r)}) p0) p USING (customer_id)
       WHERE x.day > p.first_day GROUP BY x.day`;
 }
 

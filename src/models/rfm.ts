@@ -8,7 +8,7 @@
  * means all one-time buyers score F = 1, however many they are.
  */
 import type { Dialect } from '../warehouse/dialect.js';
-import { summaryCtes, type QueryBuilder, type SummaryRequest } from './queries.js';
+import { custSql, type QueryBuilder, type SummaryRequest } from './queries.js';
 
 export interface RfmSegment {
   readonly id: string;
@@ -41,7 +41,7 @@ const score = (order: string) => `CAST(1 + floor(5 * (rank() OVER (ORDER BY ${or
  * customer_id, recency_days, frequency (purchase days), monetary (total spend), r, f, m, segment.
  */
 export function rfmCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `${summaryCtes(d, q, { ...r, holdoutEnd: undefined, timeUnit: 'day' })},
+  return `cust AS (${custSql(d, q, { ...r, holdoutEnd: undefined, timeUnit: 'day' })}),
   rfm_scored AS (
     SELECT customer_id, t - recency AS recency_days, frequency + 1 AS frequency, revenue AS monetary,
         ${score('t - recency DESC')} AS r, ${score('frequency')} AS f, ${score('revenue')} AS m
