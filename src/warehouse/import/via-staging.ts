@@ -18,6 +18,8 @@ import { importFile, tableDefOrUsage, type ImportOptions, type ImportSummary } f
 import { portableRow } from './rows.js';
 
 const BATCH = 500;
+/** Rows read from staging and sent to the server at a time. */
+const PAGE = 200_000;
 
 /** Rows into a table by parameterised multi-row INSERTs (portable SQL; the staging side is small or key-only). */
 async function insertValues(wh: Warehouse, table: string, columns: readonly string[], rows: readonly Param[][]): Promise<void> {
@@ -70,9 +72,14 @@ export async function importViaStaging(target: RowTarget, staging: Warehouse, op
   const staged = await importFile(staging, opts);
 
   // The rows to write: what the staging table holds beyond what was primed (new keys, and
-  // changed rows of a latest-snapshot table).
-  const rows = await staging.query(`SELECT * FROM ${d.ident(t.name)} EXCEPT SELECT * FROM _primed`);
-  if (rows.length) await target.insertRows(t.name, rows.map((r) => portableRow(t, r)));
+  // changed rows of a latest-snapshot table), numbered and sent in pages, so a file of tens of
+  // millions of rows never sits in memory at once.
+  await staging.exec(`CREATE TEMP TABLE _fresh AS SELECT row_number() OVER () AS _page_row, * FROM (SELECT * FROM ${d.ident(t.name)} EXCEPT SELECT * FROM _primed) f`);
+  const fresh = Number((await staging.query('SELECT count(*) AS n FROM _fresh'))[0]?.n ?? 0);
+  for (let from = 0; from < fresh; from += PAGE) {
+    const rows = await staging.query('SELECT * FROM _fresh WHERE _page_row > $1 AND _page_row <= $2', [from, from + PAGE]);
+    await target.insertRows(t.name, rows.map((r) => portableRow(t, r)));
+  }
 
   // The quarantined records, then the log entry.
   const quarantine = await staging.query(`SELECT table_name, row_hash, key_text, file, ${d.ident('row')}, raw, reasons, quarantined_at FROM _quarantine`);
