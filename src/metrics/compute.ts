@@ -7,6 +7,7 @@ import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { makeScope, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
+import { NOT_YET_ON } from './engines.js';
 import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
 
 export interface ReportRequest {
@@ -44,6 +45,10 @@ export interface MetricResult {
 
 export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
   const base = { id: m.id, name: m.name, unit: m.unit };
+  const notYet = NOT_YET_ON[wh.dialect.name]?.[m.id];
+  if (notYet) {
+    return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.` };
+  }
   const settings = await getSettings(wh);
   const model = workspaceModel(settings.model, emptyTables);
   const missing = (m.modelTables?.[model] ?? m.tables).filter((t) => emptyTables.has(t));
