@@ -11,7 +11,8 @@ import { RFM_SEGMENTS } from '../models/rfm.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
 import { formatValue } from './render-report.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text for HTML: the five characters that could open markup, as character references. */
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function card(m: MetricResult, extra = ''): string {
   const def = metricById(m.id);

@@ -4,7 +4,7 @@
  * drop out with probability p ~ Beta(a, b). Likelihood, maximum-likelihood fit and predictions,
  * in the `lifetimes` conventions (see summary.ts for frequency, recency and T).
  */
-import { fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma, signedLogHyp2f1 } from './special.js';
 import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
 
@@ -99,7 +99,6 @@ export function bgnbdLogLikelihood(p: BgNbdParams, rows: readonly PurchaseRow[])
 }
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
-const COARSE_ROWS = 50_000;
 
 /** Fit (r, α, a, b) by maximum likelihood from several starting points. */
 export function fitBgNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): BgNbdFit {

@@ -6,7 +6,7 @@
  * purchase frequency; `independenceCheck` measures that.
  */
 import { ModelError } from './errors.js';
-import { fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma } from './special.js';
 import type { SpendRow } from './summary.js';
 
@@ -117,7 +117,6 @@ export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: readonly Spen
 }
 
 const NAMES = ['p', 'q', 'gamma'] as const;
-const COARSE_ROWS = 50_000;
 
 /** Fit (p, q, γ) by maximum likelihood on repeat customers (frequency > 0, monetary > 0). */
 export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): GammaGammaFit {

@@ -16,6 +16,12 @@ export interface FitOptions {
   readonly penalizer?: number;
 }
 
+/**
+ * Above this many distinct rows a fit explores its starting points on a thinned sample of about
+ * this size and polishes only the best on all rows (see `minimize`'s `coarse`).
+ */
+export const COARSE_ROWS = 50_000;
+
 /** The penalizer, checked. */
 export function penalizerOf(o: FitOptions, what: string): number {
   const pen = o.penalizer ?? 0;

@@ -4,7 +4,7 @@
  * with rate λ ~ Gamma(r, α) and dies after an exponential lifetime with rate μ ~ Gamma(s, β).
  * Likelihood, fit, P(alive) and expected purchases, in the `lifetimes` conventions.
  */
-import { minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { COARSE_ROWS, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { logAddExp, logGamma, logHyp2f1Unit, logSubExp } from './special.js';
 import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
 
@@ -102,7 +102,6 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, rows: readonly Purcha
 }
 
 const NAMES = ['r', 'alpha', 's', 'beta'] as const;
-const COARSE_ROWS = 50_000;
 
 /** Fit (r, α, s, β) by maximum likelihood from several starting points. */
 export function fitParetoNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): ParetoNbdFit {

@@ -7,6 +7,7 @@ import { rfmSegments } from '../../models/segments.js';
 import { dbOption, formatOption, isoDate, positiveInt, printJson, withWorkspace } from '../common.js';
 import { UsageError } from '../../warehouse/errors.js';
 import { emit, printRows } from '../output.js';
+import { esc } from '../render-html.js';
 
 export function modelCommand(): Command {
   const cmd = new Command('model')
@@ -154,8 +155,6 @@ function fitText(f: FitSummary): string {
   for (const i of spread(m.frequencies, 12)) lines.push([String(m.frequencies[i]).padStart(5), ...cols.map((c) => (m.values[i]![c]! * 100).toFixed(0).padStart(7))].join(''));
   return lines.join('\n') + '\n';
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A self-contained page (charts inline as SVG, no script, no network) that reads on a phone. */
 const page = (title: string, body: string) => `<!doctype html>

@@ -11,7 +11,6 @@
  * ReplacingMergeTree key keeps each row once.
  * Invariant, as everywhere: read = accepted + duplicates + quarantined.
  */
-import type { FieldKind } from '../schema/fields.js';
 import { tableDef, type TableDef } from '../schema/tables.js';
 import type { Param, Row, Warehouse } from '../warehouse.js';
 import { importFile, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
@@ -31,23 +30,18 @@ async function insertValues(wh: Warehouse, table: string, columns: readonly stri
   }
 }
 
-/** A value read from one engine as the other takes it for a field of this kind. */
-const asParam = (kind: FieldKind | 'double', v: unknown): Param => {
-  if (v === null || v === undefined) return null;
-  if (kind === 'timestamp') return `${String(v).slice(0, 19).replace('T', ' ')}+00`;
-  if (kind === 'date') return String(v).slice(0, 10);
-  if (kind === 'boolean') return v === true || v === 1 || v === '1' || v === 'true';
-  if (kind === 'money' || kind === 'decimal' || kind === 'integer' || kind === 'double') return Number(v);
-  return String(v);
-};
-
-/** Copy columns of the target's rows (key columns only, or all) into the staging workspace. */
-async function prime(target: Warehouse, staging: Warehouse, t: TableDef, fields: readonly string[]): Promise<number> {
+/**
+ * Copy columns of the target's rows (key columns only, or all) into the staging workspace, each
+ * value rendered by its field kind as for the other direction (instants as UTC wall time, which
+ * the embedded engine's UTC session reads as UTC).
+ */
+async function prime(target: Warehouse, staging: Warehouse, t: TableDef, fields: readonly string[]): Promise<void> {
   const d = target.dialect;
-  const defs = fields.map((name) => (name === '_rate' ? ({ name, kind: 'double' } as const) : t.fields.find((f) => f.name === name)!));
   const rows = await target.query(`SELECT ${fields.map((f) => d.ident(f)).join(', ')} FROM ${d.table(t.name)} p`);
-  await insertValues(staging, t.name, fields, rows.map((r) => defs.map((f) => asParam(f.kind, r[f.name]))));
-  return rows.length;
+  await insertValues(staging, t.name, fields, rows.map((r) => {
+    const rendered = portableRow(t, r);
+    return fields.map((f) => (rendered[f] ?? null) as Param);
+  }));
 }
 
 export interface RowTarget extends Warehouse {

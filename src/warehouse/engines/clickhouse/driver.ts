@@ -68,13 +68,11 @@ class ClickHouseWarehouse implements Warehouse {
     });
   }
 
+  // Each call reads its own result's column list: no state shared between concurrent queries.
   async queryColumns(sql: string, params: readonly Param[] = []) {
-    const rows = await this.query(sql, params);
-    const { meta } = this.lastMeta;
-    return { length: rows.length, columns: Object.fromEntries(meta.map((m) => [m.name, rows.map((r) => r[m.name])])) };
+    const { meta, data } = await this.select(sql, params);
+    return { length: data.length, columns: Object.fromEntries(meta.map((m) => [m.name, data.map((r) => converter(m.type)(r[m.name]))])) };
   }
-
-  private lastMeta: { meta: { name: string; type: string }[] } = { meta: [] };
 
   private async select(sql: string, params: readonly Param[], settings: { readonly?: '2' } = {}) {
     const query = bindParams(sql, params);
@@ -82,7 +80,6 @@ class ClickHouseWarehouse implements Warehouse {
     try {
       const r = await this.client.query({ query, format: 'JSON', clickhouse_settings: { ...SETTINGS, ...(this.readOnly ? { readonly: '2' as const } : {}), ...settings } });
       const out = await r.json<Record<string, unknown>>();
-      this.lastMeta = { meta: out.meta ?? [] };
       return { meta: out.meta ?? [], data: out.data };
     } catch (e) {
       throw new RetainError('query-failed', (e as Error).message, undefined, { sql: query, cause: e });
