@@ -59,7 +59,7 @@ function expectSame(a: unknown, b: unknown, path: string, tolerance = 1e-9): voi
   } else expect(b, path).toEqual(a);
 }
 
-const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark });
+const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark, segments: r.segments });
 
 describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard cluster', () => {
   /** The demo workspace under each workspace model: who is active (retention, churn, cohorts, …) differs. */
@@ -123,7 +123,7 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
 
   const ported = METRICS.filter((m) => !(m.id in NOT_YET));
   for (const m of ported) {
-    it(`${m.id}: both workspace models, every grain, a filter, the previous period`, async () => {
+    it(`${m.id}: both workspace models, every grain, filters, breakdowns, the previous period`, async () => {
       for (const { model, duck, engines } of workspaces) {
       const emptyDuck = await emptyTables(duck, TABLE_NAMES);
       for (const e of engines) {
@@ -133,11 +133,14 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
           ...GRAINS.map(({ grain, from, to }) => ({ from, to, grain, timezone: 'UTC', slice: { where: [] } })),
           { from: '2025-03-01', to: '2025-09-01', grain: 'month', timezone: 'Europe/Berlin', slice: { where: [] }, compare: 'previous' },
           { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [{ field: 'country', value: 'DE' }] } },
+          // Breakdowns by a customer field (with NULLs: plan is empty for some) and by an attributes key.
+          { from: '2025-01-01', to: '2026-01-01', grain: 'quarter', timezone: 'UTC', slice: { where: [], by: 'plan' } },
+          { from: '2025-04-01', to: '2025-10-01', grain: 'month', timezone: 'Europe/Berlin', slice: { where: [{ field: 'channel', value: 'organic' }], by: 'attributes.segment' } },
         ];
         for (const req of requests) {
           const a = await computeMetric(duck, m, req, emptyDuck);
           const b = await computeMetric(e.wh, m, req, emptyOther);
-          expectSame(comparable(a), comparable(b), `${model} ${e.name} ${m.id} ${req.grain} ${req.timezone} ${JSON.stringify(req.slice.where)}`, TOLERANCE[m.id]);
+          expectSame(comparable(a), comparable(b), `${model} ${e.name} ${m.id} ${req.grain} ${req.timezone} ${JSON.stringify(req.slice)}`, TOLERANCE[m.id]);
           expectSame(a.compare, b.compare, `${model} ${e.name} ${m.id} compare`, TOLERANCE[m.id]);
         }
       }
@@ -163,7 +166,7 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
   }, 120_000);
 
   it('a re-delivered file changes no metric, before and after OPTIMIZE … FINAL', async () => {
-    const req: ReportRequest = { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [] } };
+    const req: ReportRequest = { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [], by: 'country' } };
     for (const e of engines) {
       const before = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));
       // Every row delivered again: the tables now hold each key twice until their parts merge.

@@ -5,7 +5,7 @@
  */
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { getSettings } from '../warehouse/schema/settings.js';
-import { makeScope, type Grain, type Slice } from './scope.js';
+import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
 import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
@@ -26,6 +26,8 @@ export interface ReportRequest {
    * built on the same statistics (the MRR movements, the session statistics, …) run it once.
    */
   cache?: Map<string, Promise<Row[]>>;
+  /** With a breakdown: the segments lookup table the report built (else each metric builds its own). */
+  segments?: string;
 }
 
 export interface MetricResult {
@@ -70,9 +72,9 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     grossMargin: Number(settings.gross_margin),
     engagementWeights: JSON.parse(settings.engagement_weights) as Record<string, number>,
   };
-  const run = async (from: string, to: string, grain: Grain | null, slice: Slice) => {
+  const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];
-    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model });
+    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model, ...(segments ? { segments } : {}) });
     const sql = m.sql(s);
     const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
     let pending = req.cache?.get(key);
@@ -121,7 +123,9 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   let segments: MetricResult['segments'];
   if (req.slice.by && !m.noSegments) {
     // A metric finished from many rows (cells, curve points, pages) is finished once per segment.
-    const rows = await run(req.from, req.to, m.periodFromSeries ? req.grain : null, req.slice);
+    const by = req.slice.by;
+    const grain = m.periodFromSeries ? req.grain : null;
+    const rows = req.segments ? await run(req.from, req.to, grain, req.slice, req.segments) : await withSegments(wh, by, (t) => run(req.from, req.to, grain, req.slice, t));
     const bySegment = new Map<string | null, typeof rows>();
     for (const r of rows) {
       const group = bySegment.get(r.segment);

@@ -9,7 +9,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
 import { METRICS } from './registry.js';
-import { GRAINS, type Grain, type Slice } from './scope.js';
+import { GRAINS, withSegments, type Grain, type Slice } from './scope.js';
 import { TEAMS, type MetricDef, type Team } from './types.js';
 
 export interface ReportOptions {
@@ -58,10 +58,15 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map() };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
-  for (const m of chosen) {
-    metrics.push(await computeMetric(wh, m, req, empty));
-    onMetric?.(metrics.length, chosen.length);
-  }
+  const computeAll = async (segments?: string) => {
+    for (const m of chosen) {
+      metrics.push(await computeMetric(wh, m, { ...req, ...(segments ? { segments } : {}) }, empty));
+      onMetric?.(metrics.length, chosen.length);
+    }
+  };
+  // One segments lookup for the whole report.
+  if (slice.by) await withSegments(wh, slice.by, computeAll);
+  else await computeAll();
   const report: Report = { from, to, grain, timezone, metrics };
   // Kept out of JSON.stringify: the JSON shape is {"from","to","grain","timezone","metrics"}.
   if (o.by) Object.defineProperty(report, 'by', { value: o.by, enumerable: false });

@@ -7,7 +7,8 @@
 import type { Dialect } from '../warehouse/dialect.js';
 import { UsageError } from '../warehouse/errors.js';
 import { tableDef } from '../warehouse/schema/tables.js';
-import type { Param } from '../warehouse/warehouse.js';
+import type { Param, Warehouse } from '../warehouse/warehouse.js';
+import { randomBytes } from 'node:crypto';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -82,6 +83,8 @@ export interface ScopeInput {
   /** Bucket start labels (local dates) of the series; the first may precede `from`. */
   bucketStarts: readonly string[];
   model: Scope['model'];
+  /** With a breakdown: the lookup table of each customer's segment (see withSegments). */
+  segments?: string;
 }
 
 const CUSTOMER_FIELDS = tableDef('customers')
@@ -101,6 +104,23 @@ export function customerField(d: Dialect, name: string): string {
     `Cannot filter or group by "${name}".`,
     `Use a customer field (${CUSTOMER_FIELDS.join(', ')}) or an attributes key (letters, digits, _).`,
   );
+}
+
+/**
+ * Run fn with a lookup table of every customer's segment by the field `by` (a key of the slice),
+ * dropped afterwards: built once per report, looked up by each metric's rows (Scope.segment).
+ */
+export async function withSegments<T>(wh: Warehouse, by: string, fn: (table: string) => Promise<T>): Promise<T> {
+  const d = wh.dialect;
+  const field = customerField(d, by);
+  const table = `_segments_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const select = `SELECT ${ALIAS}.customer_id AS key, ${field} AS value FROM ${d.table('customers')} ${ALIAS}`;
+  try {
+    for (const statement of d.lookupTable(table, select)) await wh.exec(statement);
+    return await fn(table);
+  } finally {
+    await wh.exec(`DROP TABLE IF EXISTS ${d.ident(table)}`);
+  }
 }
 
 export function makeScope(d: Dialect, input: ScopeInput): Scope {
@@ -177,8 +197,11 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     boundaryIndex,
     boundaryCount: labels.length,
     spread: (rows) => d.spreadRange(rows, labels.length),
-    // Callers pass qualified ids; the subqueries' own alias cannot capture them.
-    segment: (id) => (by ? `(SELECT CAST(${by} AS VARCHAR) FROM customers ${ALIAS} WHERE ${ALIAS}.customer_id = ${id})` : d.nullText),
+    segment: (id) => {
+      if (!by) return d.nullText;
+      if (!input.segments) throw new Error('A breakdown needs its segments lookup table (withSegments).');
+      return d.lookup(input.segments, id);
+    },
     keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM ${d.table('customers')} ${ALIAS} WHERE ${whereP()})` : d.alwaysTrue),
   };
 }

@@ -36,6 +36,15 @@ export interface Dialect {
    * last. `columns` are the other columns to keep. (lead() where the engine has window functions.)
    */
   withNext(rows: string, partition: readonly string[], order: string, columns: readonly string[], fallback: string): string;
+  /**
+   * The statements that make `name` a lookup table from `select` (columns key and value, both
+   * text): the value of one key inside any expression, with `lookup`. It lives until `DROP TABLE`.
+   * DuckDB keeps it as a temporary table; ClickHouse 18.16 has no correlated subqueries, so its
+   * Join engine holds it in memory for joinGet().
+   */
+  lookupTable(name: string, select: string): string[];
+  /** The value of a lookup table for a key expression, NULL when the key is absent. */
+  lookup(name: string, keyExpr: string): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */

@@ -45,6 +45,13 @@ export const clickhouseDialect: Dialect = {
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}
     UNION ALL SELECT CAST(NULL AS Nullable(Int64)) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${keys.join(', ')}`,
+  // The Join engine keeps the table in memory as a hash map; joinGet reads it in any expression.
+  lookupTable: (name, select) => [
+    `CREATE TABLE ${ident(name)} (key String, value Nullable(String)) ENGINE = Join(ANY, LEFT, key)`,
+    `INSERT INTO ${ident(name)} SELECT toString(key), CAST(value AS Nullable(String)) FROM (${select})`,
+  ],
+  // A Nullable key crashes 18.16's joinGet; no key is empty, so '' finds nothing (NULL), as a NULL key would.
+  lookup: (name, key) => `joinGet(${str(name)}, 'value', ifNull(${key}, ''))`,
   join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : kind === 'left' ? 'ALL LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
   columnType(kind: FieldKind): string {

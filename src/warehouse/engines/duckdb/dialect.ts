@@ -19,6 +19,8 @@ export const duckdbDialect: Dialect = {
     `SELECT ${[...partition, order, ...columns].join(', ')}, coalesce(lead(${order}) OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}), ${fallback}) AS next FROM (${rows}) g`,
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
+  lookupTable: (name, select) => [`CREATE TEMP TABLE ${ident(name)} AS SELECT CAST(key AS VARCHAR) AS key, CAST(value AS VARCHAR) AS value FROM (${select}) l`],
+  lookup: (name, key) => `(SELECT l.value FROM ${ident(name)} l WHERE l.key = ${key})`,
   join: (kind) => (kind === 'inner' ? 'JOIN' : kind === 'left' ? 'LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => ident(name),
   columnType(kind: FieldKind): string {
