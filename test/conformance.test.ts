@@ -3,13 +3,14 @@
  * DuckDB, on one ClickHouse server and on a two-shard ClickHouse cluster, by every grain, with a
  * filter, compared exactly for counts and to 1e-9 (relative) for ratios and money. A metric that
  * does not run on ClickHouse yet is listed in NOT_YET with the reason; the suite fails for any
- * metric neither compared nor explained. Needs RETAIN_TEST_CLICKHOUSE (and, for the cluster,
+ * metric neither compared nor explained. The hand-worked fixtures of the metric tests are compared
+ * on ClickHouse too (test/helpers/metrics.ts). Needs RETAIN_TEST_CLICKHOUSE (and, for the cluster,
  * RETAIN_TEST_CLICKHOUSE_CLUSTER): .ci/run starts both; in CI the suite must run.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMetric, emptyTables, type MetricResult, type ReportRequest } from '../src/metrics/compute.js';
+import { computeMetric, emptyTables, type ReportRequest } from '../src/metrics/compute.js';
 import { NOT_YET_ON } from '../src/metrics/engines.js';
 import { METRICS } from '../src/metrics/registry.js';
 import { fitTransactional, loadValueRows } from '../src/models/fit-workspace.js';
@@ -19,6 +20,7 @@ import { shipSettings, shipTables } from '../src/warehouse/engines/clickhouse/sh
 import { openWorkspace } from '../src/warehouse/open.js';
 import { TABLE_NAMES } from '../src/warehouse/schema/tables.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { comparable, expectSame, TOLERANCE } from './helpers/conformance.js';
 import { tmp } from './helpers/workspace.js';
 
 const URL = process.env.RETAIN_TEST_CLICKHOUSE;
@@ -30,13 +32,6 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
 /** Metrics ClickHouse cannot run yet, with the reason recorded beside each (src/metrics/engines.ts). */
 const NOT_YET = NOT_YET_ON.clickhouse!;
 
-/**
- * Looser tolerances, with the reason. Fitted model parameters are maximum-likelihood estimates
- * found to the optimiser's tolerance, and the engines' sums of the same spends can differ in the
- * last bit, so two fits agree to about 1e-8 — and so does the CLV computed from them.
- */
-const TOLERANCE: Record<string, number> = { clv_predicted: 1e-6 };
-
 /** Every grain, each over a period that gives it a dozen or a few dozen buckets. */
 const GRAINS = [
   { grain: 'month', from: '2025-01-01', to: '2026-01-01' },
@@ -44,22 +39,6 @@ const GRAINS = [
   { grain: 'week', from: '2025-07-01', to: '2025-10-01' },
   { grain: 'day', from: '2025-11-01', to: '2025-12-01' },
 ] as const;
-
-/** Counts exactly; ratios and money to 1e-9 relative (or the metric's recorded tolerance); the same shape otherwise. */
-function expectSame(a: unknown, b: unknown, path: string, tolerance = 1e-9): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 1e12) expect(b, path).toBe(a);
-    else expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(tolerance * Math.max(Math.abs(a), Math.abs(b), 1e-300));
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    expect(b.length, `${path}.length`).toBe(a.length);
-    a.forEach((v, i) => expectSame(v, b[i], `${path}[${i}]`, tolerance));
-  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b).sort(), `${path} keys`).toEqual(Object.keys(a).sort());
-    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, tolerance);
-  } else expect(b, path).toEqual(a);
-}
-
-const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark, segments: r.segments });
 
 describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard cluster', () => {
   /** The demo workspace under each workspace model: who is active (retention, churn, cohorts, …) differs. */

@@ -6,8 +6,5 @@
 export const NOT_YET_ON: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   clickhouse: {
     rfm: 'its quintile scores rank every customer (window functions, which ClickHouse 18.16 lacks)',
-    ...Object.fromEntries(
-      ['sessions', 'avg_session_duration', 'bounce_rate', 'exit_rate'].map((id) => [id, 'it reads web sessions, which the import derives on the embedded engine only so far']),
-    ),
   },
 };

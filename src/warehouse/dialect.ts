@@ -45,6 +45,14 @@ export interface Dialect {
   lookupTable(name: string, select: string): string[];
   /** The value of a lookup table for a key expression, NULL when the key is absent. */
   lookup(name: string, keyExpr: string): string;
+  /**
+   * The rows of `rows` (columns `partition`, `time`, `tiebreak` and `columns`) with a column `n`:
+   * within each partition, in order of time (then tiebreak), the number of the piece a row falls
+   * in, a new piece starting at the first row and wherever a row comes more than `gapSeconds`
+   * after the one before it (how a visitor's events split into sessions). Window functions where
+   * the engine has them; else each partition's rows as a sorted array.
+   */
+  splitByGap(rows: string, partition: string, time: string, tiebreak: string, columns: readonly string[], gapSeconds: number): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */

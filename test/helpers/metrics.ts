@@ -1,10 +1,19 @@
-/** Fixtures for metric tests: tables loaded through the real import, metrics computed by the real engine. */
-import { expect } from 'vitest';
+/**
+ * Fixtures for metric tests: tables loaded through the real import, metrics computed by the real
+ * engine. With RETAIN_TEST_CLICKHOUSE set, every metric a test computes is also computed on a
+ * ClickHouse copy of the same workspace and must come out the same: the hand-worked fixtures
+ * are part of the conformance suite.
+ */
+import { afterAll, expect } from 'vitest';
 import { computeMetric, emptyTables, type ReportRequest } from '../../src/metrics/compute.js';
+import { NOT_YET_ON } from '../../src/metrics/engines.js';
 import { metricById } from '../../src/metrics/registry.js';
+import { openClickHouse } from '../../src/warehouse/engines/clickhouse/driver.js';
+import { shipSettings, shipTables } from '../../src/warehouse/engines/clickhouse/ship.js';
 import { importFile } from '../../src/warehouse/import/import.js';
 import { TABLE_NAMES } from '../../src/warehouse/schema/tables.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
+import { comparable, expectSame, TOLERANCE } from './conformance.js';
 import { tmp, writeFixture } from './workspace.js';
 
 /** Load CSV text (header + rows) into each table; every row must be accepted. */
@@ -20,5 +29,38 @@ export async function metric(wh: Warehouse, id: string, req: Partial<ReportReque
   const m = metricById(id);
   if (!m) throw new Error(`no metric ${id}`);
   const full: ReportRequest = { grain: 'month', timezone: 'UTC', slice: { where: [] }, ...req };
-  return computeMetric(wh, m, full, await emptyTables(wh, TABLE_NAMES));
+  const result = await computeMetric(wh, m, full, await emptyTables(wh, TABLE_NAMES));
+  if (CLICKHOUSE && !(id in NOT_YET_ON.clickhouse!)) {
+    const server = await mirrorOf(wh);
+    const there = await computeMetric(server, m, full, await emptyTables(server, TABLE_NAMES));
+    expectSame(comparable(result), comparable(there), `${id} on ClickHouse`, TOLERANCE[id]);
+  }
+  return result;
 }
+
+const CLICKHOUSE = process.env.RETAIN_TEST_CLICKHOUSE;
+const mirrors = new Map<Warehouse, { server: Awaited<ReturnType<typeof openClickHouse>>; database: string }>();
+
+/**
+ * The workspace's ClickHouse copy, brought up to date: every row shipped again each time, so
+ * earlier copies are re-deliveries the reads must collapse (as the import's would be).
+ */
+async function mirrorOf(wh: Warehouse): Promise<Warehouse> {
+  let mirror = mirrors.get(wh);
+  if (!mirror) {
+    const database = `retain_fixture_${process.pid}_${mirrors.size}_${Date.now().toString(36)}`;
+    mirror = { server: await openClickHouse({ url: CLICKHOUSE!, database }), database };
+    mirrors.set(wh, mirror);
+  }
+  await shipTables(wh, mirror.server);
+  await shipSettings(wh, mirror.server);
+  return mirror.server;
+}
+
+afterAll(async () => {
+  for (const { server, database } of mirrors.values()) {
+    await server.exec(`DROP DATABASE IF EXISTS ${database}`);
+    await server.close();
+  }
+  mirrors.clear();
+});

@@ -1,28 +1,25 @@
 /**
  * Web engagement (Plausible/GA4 conventions): sessions are the given session ids, or — where an
  * event has none — a visitor's events split where the gap exceeds 30 minutes, derived once at
- * import. A session belongs to the bucket it started in.
+ * import (when read, on ClickHouse: warehouse/derived/web-sessions.ts). A session belongs to the
+ * bucket it started in.
  */
 import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef } from '../types.js';
+import { webSessions } from '../../warehouse/derived/web-sessions.js';
 
-/**
- * Sessions as the import keeps them (warehouse/derived/web-sessions.ts): start, end, page views,
- * interactions, last page and its time.
- */
-const SESSIONS = `_web_sessions`;
 
 /** Sessions started in the period with bucket and segment. */
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*
-  FROM ${SESSIONS} q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
+  FROM ${webSessions(s.d)} q WHERE ${s.inPeriod('q.started')} AND ${s.keep('q.customer_id')}`;
 
 const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] as const, statsAdditive: true };
 
 /** The session statistics every session metric reads (one query, shared through the report cache). */
 const sessionStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k,
     sum(${s.d.secondsBetween('started', 'ended')}) AS total, ${s.d.countIf('pageviews > 0')} AS exits, sum(pageviews) AS views
-  FROM (${inPeriod(s)}) x GROUP BY 1, 2`;
+  FROM (${inPeriod(s)}) x GROUP BY bucket, segment`;
 const NONE = 'No web sessions in the period.';
 
 export const pageViews: MetricDef = {
@@ -97,12 +94,13 @@ export const exitRate: MetricDef = {
   direction: 'lower',
   convention: `Exits count at the time of a session's last page view, page views at theirs, both in the period. parts holds the exit rate of the ${TOP_PAGES} most viewed pages, by path.`,
   sql: (s) => `SELECT bucket, segment, path AS key, sum(exits) AS exits, sum(views) AS views FROM (
-      SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS path, count(*) AS exits, 0 AS views
-        FROM ${SESSIONS} q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY 1, 2, 3
+      SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS path, CAST(count(*) AS BIGINT) AS exits, CAST(0 AS BIGINT) AS views
+        FROM ${webSessions(s.d)} q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY bucket, segment, path
       UNION ALL
-      SELECT ${s.bucket('w.occurred_at')}, ${s.segment('w.customer_id')}, w.path, 0, count(*) FROM web_events w
-        WHERE w.type = 'pageview' AND w.path IS NOT NULL AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY 1, 2, 3) u
-    GROUP BY 1, 2, 3`,
+      SELECT ${s.bucket('w.occurred_at')} AS bucket, ${s.segment('w.customer_id')} AS segment, w.path AS path, CAST(0 AS BIGINT) AS exits, CAST(count(*) AS BIGINT) AS views
+        FROM ${s.d.table('web_events')} w
+        WHERE w.type = 'pageview' AND w.path IS NOT NULL AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment, path) u
+    GROUP BY bucket, segment, path`,
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
     const pages = sumByKey(rows, ['exits', 'views']);

@@ -34,13 +34,19 @@ const summary = (d: Dialect) => `min(occurred_at) AS started, max(occurred_at) A
  * are, the rest split per visitor by the gap. Derived sessions have a NULL session_id.
  */
 function sessionsOf(d: Dialect, events: string): string {
-  const gaps = `SELECT e.visitor_id, e.customer_id, e.occurred_at, e.type, e.path,
-      sum(CASE WHEN e.prev IS NULL OR ${d.secondsBetween('e.prev', 'e.occurred_at')} > ${SESSION_GAP_SECONDS} THEN 1 ELSE 0 END)
-      OVER (PARTITION BY e.visitor_id ORDER BY e.occurred_at, e.event_id ROWS UNBOUNDED PRECEDING) AS n
-    FROM (SELECT v.*, lag(v.occurred_at) OVER (PARTITION BY v.visitor_id ORDER BY v.occurred_at, v.event_id) AS prev
-      FROM (${events}) v WHERE v.session_id IS NULL) e`;
-  return `SELECT g.session_id, max(g.visitor_id) AS visitor_id, ${summary(d)} FROM (${events}) g WHERE g.session_id IS NOT NULL GROUP BY g.session_id
-    UNION ALL SELECT NULL, x.visitor_id, ${summary(d)} FROM (${gaps}) x GROUP BY x.visitor_id, x.n`;
+  const anonymous = `SELECT v.visitor_id, v.occurred_at, v.event_id, v.customer_id, v.type, v.path FROM (${events}) v WHERE v.session_id IS NULL`;
+  const pieces = d.splitByGap(anonymous, 'visitor_id', 'occurred_at', 'event_id', ['customer_id', 'type', 'path'], SESSION_GAP_SECONDS);
+  return `SELECT g.session_id AS session_id, max(g.visitor_id) AS visitor_id, ${summary(d)} FROM (${events}) g WHERE g.session_id IS NOT NULL GROUP BY g.session_id
+    UNION ALL SELECT ${d.nullText} AS session_id, x.visitor_id AS visitor_id, ${summary(d)} FROM (${pieces}) x GROUP BY x.visitor_id, x.n`;
+}
+
+/**
+ * The sessions as metrics read them. An engine that deletes keeps them in _web_sessions, brought
+ * up to date by each import; ClickHouse 18.16 cannot take back a session a late event extends or
+ * joins, so there they are derived from the events when read.
+ */
+export function webSessions(d: Dialect): string {
+  return d.canDelete ? '_web_sessions' : `(${sessionsOf(d, `SELECT * FROM ${d.table('web_events')}`)})`;
 }
 
 const COLUMNS = 'session_id, visitor_id, started, ended, customer_id, pageviews, interactions, exit_path, exit_at';

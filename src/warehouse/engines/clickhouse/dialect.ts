@@ -41,6 +41,16 @@ export const clickhouseDialect: Dialect = {
         arrayPushBack(arrayPopFront(arrayMap(x -> x.1, arr)), ${fallback}) AS nexts
       FROM (${rows}) g GROUP BY ${partition.join(', ')}) ARRAY JOIN arr AS t, nexts AS next`;
   },
+  // Each partition's rows sorted into an array; a piece starts where the gap to the previous
+  // time exceeds the limit, and the running count of starts numbers the pieces.
+  splitByGap: (rows, partition, time, tiebreak, columns, gap) => {
+    const all = [time, tiebreak, ...columns];
+    return `SELECT ${partition}, ${all.map((c, i) => `t.${i + 1} AS ${c}`).join(', ')}, n FROM (
+      SELECT ${partition}, arraySort(x -> (x.1, x.2), groupArray(tuple(${all.join(', ')}))) AS arr,
+        arrayMap(x -> toInt64(x.1), arr) AS ts,
+        arrayCumSum(arrayMap(i -> if(i = 1 OR ts[i] - ts[i - 1] > ${Number(gap)}, 1, 0), arrayEnumerate(ts))) AS ns
+      FROM (${rows}) g GROUP BY ${partition}) ARRAY JOIN arr AS t, ns AS n`;
+  },
   // No GROUPING SETS in 18.16: the two groupings, the bucket made Nullable(Int64) in both so the union's types agree.
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}

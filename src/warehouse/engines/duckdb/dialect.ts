@@ -17,6 +17,12 @@ export const duckdbDialect: Dialect = {
   spreadRange: (rows, n) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN (SELECT range AS k FROM range(0, ${Math.trunc(n)})) r ON r.k < x.hi - x.lo`,
   withNext: (rows, partition, order, columns, fallback) =>
     `SELECT ${[...partition, order, ...columns].join(', ')}, coalesce(lead(${order}) OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}), ${fallback}) AS next FROM (${rows}) g`,
+  splitByGap: (rows, partition, time, tiebreak, columns, gap) => {
+    const order = `PARTITION BY ${partition} ORDER BY ${time}, ${tiebreak}`;
+    return `SELECT ${[partition, time, tiebreak, ...columns].join(', ')},
+        sum(CASE WHEN prev IS NULL OR epoch(${time}) - epoch(prev) > ${Number(gap)} THEN 1 ELSE 0 END) OVER (${order} ROWS UNBOUNDED PRECEDING) AS n
+      FROM (SELECT v.*, lag(v.${time}) OVER (${order}) AS prev FROM (${rows}) v) e`;
+  },
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
   lookupTable: (name, select) => [`CREATE TEMP TABLE ${ident(name)} AS SELECT CAST(key AS VARCHAR) AS key, CAST(value AS VARCHAR) AS value FROM (${select}) l`],
