@@ -7,8 +7,8 @@
  * between 0 and 1, so 0–100; every input is shown beside the score.
  */
 import type { Dialect } from '../warehouse/dialect.js';
-import { rfmCtes } from '../models/rfm.js';
-import type { QueryBuilder } from '../models/queries.js';
+import { rfmSql } from '../models/rfm.js';
+import { custSql, type QueryBuilder } from '../models/queries.js';
 
 export interface RiskInput {
   readonly id: string;
@@ -55,7 +55,8 @@ export function customerFactsSql(d: Dialect, q: QueryBuilder, r: FactsRequest): 
   const mrrAt = (at: string) => `SELECT customer_id, sum(mrr) AS mrr FROM (
       SELECT customer_id, subscription_id, ${d.argMax('CAST(mrr AS DOUBLE) * _rate', 'occurred_at')} AS mrr FROM subscription_events
         WHERE occurred_at < ${at} AND ${keep('customer_id')} GROUP BY 1, 2) x GROUP BY 1`;
-  return `WITH ${rfmCtes(d, q, { calibrationEnd: r.asOf, timezone: r.timezone, timeUnit: 'day' })},
+  return `WITH cust AS (${custSql(d, q, { calibrationEnd: r.asOf, timezone: r.timezone, timeUnit: 'day' })}),
+    rfm AS (${rfmSql(d, 'cust')}),
     n AS (SELECT customer_id, ${d.argMax('score', 'responded_at')} AS nps FROM survey_responses
       WHERE survey = 'nps' AND customer_id IS NOT NULL AND responded_at < ${end} AND responded_at >= ${since(NPS_DAYS)} GROUP BY 1),
     e AS (SELECT ae.customer_id, ${d.sumIf(weight, `ae.occurred_at >= ${since(TRAILING_DAYS)}`)} AS recent,

@@ -33,26 +33,37 @@ export const RFM_SEGMENTS: readonly RfmSegment[] = [
 /** The segment id of scores in columns r, f, m. */
 export const segmentCase = (d: Dialect) => `CASE ${RFM_SEGMENTS.map((s) => `WHEN ${s.when} THEN ${d.str(s.id)}`).join(' ')} END`;
 
-/** 1–5 by quintile of rank, ties sharing the lowest rank; `order` puts the worst first. */
-const score = (order: string) => `CAST(1 + floor(5 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()) AS INTEGER)`;
-
 /**
- * The CTEs of the purchase summary at `r.calibrationEnd` (the as-of date, inclusive) plus `rfm`:
- * customer_id, recency_days, frequency (purchase days), monetary (total spend), r, f, m, segment.
+ * Per buying customer of `cust` (a table or subquery with custSql's columns): recency_days,
+ * frequency (purchase days), monetary (total spend), the scores r, f, m and the segment id. As
+ * nested subqueries with the ranks through the dialect, so ClickHouse 18.16 runs it too. Spend is
+ * ranked rounded to 1e-6: engines may sum the same spends to different last bits, which must not
+ * break a tie.
  */
-export function rfmCtes(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `cust AS (${custSql(d, q, { ...r, holdoutEnd: undefined, timeUnit: 'day' })}),
-  rfm_scored AS (
-    SELECT customer_id, t - recency AS recency_days, frequency + 1 AS frequency, revenue AS monetary,
-        ${score('t - recency DESC')} AS r, ${score('frequency')} AS f, ${score('revenue')} AS m
-      FROM cust),
-  rfm AS (SELECT *, ${segmentCase(d)} AS segment FROM rfm_scored)`;
+export function rfmSql(d: Dialect, cust: string): string {
+  const base = `SELECT customer_id, t - recency AS recency_days, frequency + 1 AS frequency, revenue AS monetary FROM ${cust} k`;
+  // 1–5 by quintile of rank, ties sharing the lowest rank; the order puts the worst first.
+  const scored = (value: string, descending: boolean, as: string, carry: readonly string[] = []) => {
+    const ranked = d.withRank(`SELECT ${['customer_id', ...carry].join(', ')}, ${value} AS v FROM (${base}) c`, ['customer_id', ...carry], 'v', descending);
+    return `SELECT ${['customer_id', ...carry].join(', ')}, CAST(1 + floor(5 * (tie_rank - 1) / total) AS INTEGER) AS ${as} FROM (${ranked}) w`;
+  };
+  const rf = `SELECT customer_id, recency_days, frequency, monetary, r, f
+    FROM (${scored('recency_days', true, 'r', ['recency_days', 'frequency', 'monetary'])}) a ${d.join('inner')} (${scored('frequency', false, 'f')}) b USING (customer_id)`;
+  const rfm = `SELECT customer_id, recency_days, frequency, monetary, r, f, m FROM (${rf}) ab ${d.join('inner')} (${scored('round(monetary, 6)', false, 'm')}) c USING (customer_id)`;
+  return `SELECT customer_id, recency_days, frequency, monetary, r, f, m, ${segmentCase(d)} AS segment FROM (${rfm}) x`;
 }
 
-/** Segment sizes and revenue: segment, customers, revenue, and the mean recency, frequency and spend. */
+/** rfmSql over the purchase summary at `r.calibrationEnd` (the as-of date, inclusive). */
+export function rfmCustomersSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  return rfmSql(d, `(${custSql(d, q, { ...r, holdoutEnd: undefined, timeUnit: 'day' })})`);
+}
+
+/**
+ * Segment sizes and revenue: segment, customers, revenue, and the mean recency, frequency and
+ * spend (named apart from the columns they average: ClickHouse resolves aliases query-wide).
+ */
 export function rfmSegmentsSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `WITH ${rfmCtes(d, q, r)}
-    SELECT segment, count(*) AS customers, sum(monetary) AS revenue, avg(recency_days) AS recency_days,
-        avg(frequency) AS frequency, avg(monetary) AS monetary
-      FROM rfm GROUP BY segment`;
+  return `SELECT segment, count(*) AS customers, sum(monetary) AS revenue, avg(recency_days) AS mean_recency_days,
+        avg(frequency) AS mean_frequency, avg(monetary) AS mean_monetary
+      FROM (${rfmCustomersSql(d, q, r)}) s GROUP BY segment`;
 }

@@ -47,9 +47,9 @@ export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: Quer
         share: customers ? (100 * n) / customers : 0,
         revenue: rev,
         revenueShare: revenue ? (100 * rev) / revenue : 0,
-        recencyDays: num(r?.recency_days),
-        frequency: num(r?.frequency),
-        monetary: num(r?.monetary),
+        recencyDays: num(r?.mean_recency_days),
+        frequency: num(r?.mean_frequency),
+        monetary: num(r?.mean_monetary),
         action: s.action,
       };
     }),

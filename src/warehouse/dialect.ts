@@ -53,6 +53,13 @@ export interface Dialect {
    * the engine has them; else each partition's rows as a sorted array.
    */
   splitByGap(rows: string, partition: string, time: string, tiebreak: string, columns: readonly string[], gapSeconds: number): string;
+  /**
+   * The rows of `rows` (their `columns` kept) with `tie_rank` — 1 + how many rows come before in
+   * order of `order` (descending if asked), tied rows sharing the lowest rank — and `total`, the
+   * number of rows: rank() and count(*) over the whole input where the engine has windows, else
+   * one sorted array.
+   */
+  withRank(rows: string, columns: readonly string[], order: string, descending: boolean): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */
