@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetric, emptyTables, type ReportRequest } from '../src/metrics/compute.js';
+import { customerList } from '../src/metrics/customers.js';
 import { NOT_YET_ON } from '../src/metrics/engines.js';
 import { METRICS } from '../src/metrics/registry.js';
 import { fitTransactional, loadValueRows } from '../src/models/fit-workspace.js';
@@ -143,6 +144,19 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
       }
     }
   }, 120_000);
+
+  it('the customer lists: the same customers in the same order, with the same values', async () => {
+    for (const { model, duck, engines } of workspaces) {
+      for (const e of engines) {
+        for (const o of [{ segment: 'all' }, { segment: 'at-risk' }, { segment: 'promoters', where: ['country=DE'] }, { segment: 'champions', sort: 'revenue' as const }, { rfm: 'lost' }]) {
+          const a = await customerList(duck, { ...o, limit: 1000 });
+          const b = await customerList(e.wh, { ...o, limit: 1000 });
+          expectSame(b.method, a.method, `${model} ${e.name} ${JSON.stringify(o)} method`);
+          expectSame(a, b, `${model} ${e.name} ${JSON.stringify(o)}`, TOLERANCE.clv_predicted);
+        }
+      }
+    }
+  }, 180_000);
 
   it('a re-delivered file changes no metric, before and after OPTIMIZE … FINAL', async () => {
     const req: ReportRequest = { from: '2025-01-01', to: '2026-01-01', grain: 'month', timezone: 'UTC', slice: { where: [], by: 'country' } };

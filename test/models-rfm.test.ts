@@ -26,7 +26,7 @@ afterAll(async () => wh.close());
 describe('RFM', () => {
   it('scores by quintile of rank, ties sharing the lower score', async () => {
     const q = binder();
-    const rows = await wh.query(`SELECT customer_id, recency_days, frequency, monetary, r, f, m FROM (${rfmCustomersSql(wh.dialect, q, AS_OF)}) x ORDER BY customer_id`, q.params);
+    const rows = await wh.query(`SELECT customer_id, recency_days, purchase_days AS frequency, revenue AS monetary, r, f, m FROM (${rfmCustomersSql(wh.dialect, q, AS_OF)}) x ORDER BY customer_id`, q.params);
     // Ranks of 6 customers (c1 and c6 tied first): 1, 3, 4, 5, 6 → 1 + ⌊5·(rank − 1)/6⌋ = 1, 2, 3, 4, 5.
     expect(rows.map((r) => [r.customer_id, r.r, r.f, r.m])).toEqual([
       ['c1', 1, 1, 1], ['c2', 2, 2, 2], ['c3', 3, 3, 3], ['c4', 4, 4, 4], ['c5', 5, 5, 5], ['c6', 1, 1, 1],
@@ -38,7 +38,7 @@ describe('RFM', () => {
   it('names segments, sizes and revenue', async () => {
     const q = binder();
     const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, AS_OF), q.params);
-    const by = Object.fromEntries(rows.map((r) => [r.segment, [Number(r.customers), Number(r.revenue)]]));
+    const by = Object.fromEntries(rows.map((r) => [r.segment, [Number(r.customers), Number(r.segment_revenue)]]));
     // c5 (5,5,5) champions; c4 (4,4,4) champions; c3 (3,3,3) potential loyalists; c2 (2,2,2) hibernating; c1, c6 (1,1,1) lost.
     expect(by).toEqual({ champions: [2, 5 * 50 + 4 * 40], 'potential-loyalists': [1, 90], hibernating: [1, 40], lost: [2, 20] });
   });

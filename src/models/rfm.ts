@@ -35,22 +35,23 @@ export const segmentCase = (d: Dialect) => `CASE ${RFM_SEGMENTS.map((s) => `WHEN
 
 /**
  * Per buying customer of `cust` (a table or subquery with custSql's columns): recency_days,
- * frequency (purchase days), monetary (total spend), the scores r, f, m and the segment id. As
- * nested subqueries with the ranks through the dialect, so ClickHouse 18.16 runs it too. Spend is
- * ranked rounded to 1e-6: engines may sum the same spends to different last bits, which must not
- * break a tie.
+ * purchase_days, revenue (total spend), the scores r, f, m, the segment id, and the `carry`
+ * expressions of cust (aliased apart from cust's own column names). As nested subqueries with the
+ * ranks through the dialect, so ClickHouse 18.16 runs it too. Spend is ranked rounded to 1e-6:
+ * engines may sum the same spends to different last bits, which must not break a tie.
  */
-export function rfmSql(d: Dialect, cust: string): string {
-  const base = `SELECT customer_id, t - recency AS recency_days, frequency + 1 AS frequency, revenue AS monetary FROM ${cust} k`;
+export function rfmSql(d: Dialect, cust: string, carry: readonly { expr: string; as: string }[] = []): string {
+  const kept = ['recency_days', 'purchase_days', 'revenue', ...carry.map((c) => c.as)];
+  const base = `SELECT customer_id, t - recency AS recency_days, frequency + 1 AS purchase_days, revenue${carry.map((c) => `, ${c.expr} AS ${c.as}`).join('')} FROM ${cust} k`;
   // 1–5 by quintile of rank, ties sharing the lowest rank; the order puts the worst first.
-  const scored = (value: string, descending: boolean, as: string, carry: readonly string[] = []) => {
-    const ranked = d.withRank(`SELECT ${['customer_id', ...carry].join(', ')}, ${value} AS v FROM (${base}) c`, ['customer_id', ...carry], 'v', descending);
-    return `SELECT ${['customer_id', ...carry].join(', ')}, CAST(1 + floor(5 * (tie_rank - 1) / total) AS INTEGER) AS ${as} FROM (${ranked}) w`;
+  const scored = (value: string, descending: boolean, as: string, keep: readonly string[] = []) => {
+    const ranked = d.withRank(`SELECT ${['customer_id', ...keep].join(', ')}, ${value} AS v FROM (${base}) c`, ['customer_id', ...keep], 'v', descending);
+    return `SELECT ${['customer_id', ...keep].join(', ')}, CAST(1 + floor(5 * (tie_rank - 1) / total) AS INTEGER) AS ${as} FROM (${ranked}) w`;
   };
-  const rf = `SELECT customer_id, recency_days, frequency, monetary, r, f
-    FROM (${scored('recency_days', true, 'r', ['recency_days', 'frequency', 'monetary'])}) a ${d.join('inner')} (${scored('frequency', false, 'f')}) b USING (customer_id)`;
-  const rfm = `SELECT customer_id, recency_days, frequency, monetary, r, f, m FROM (${rf}) ab ${d.join('inner')} (${scored('round(monetary, 6)', false, 'm')}) c USING (customer_id)`;
-  return `SELECT customer_id, recency_days, frequency, monetary, r, f, m, ${segmentCase(d)} AS segment FROM (${rfm}) x`;
+  const rf = `SELECT customer_id, ${kept.join(', ')}, r, f
+    FROM (${scored('recency_days', true, 'r', kept)}) a ${d.join('inner')} (${scored('purchase_days', false, 'f')}) b USING (customer_id)`;
+  const rfm = `SELECT customer_id, ${kept.join(', ')}, r, f, m FROM (${rf}) ab ${d.join('inner')} (${scored('round(revenue, 6)', false, 'm')}) c USING (customer_id)`;
+  return `SELECT customer_id, ${kept.join(', ')}, r, f, m, ${segmentCase(d)} AS segment FROM (${rfm}) x`;
 }
 
 /** rfmSql over the purchase summary at `r.calibrationEnd` (the as-of date, inclusive). */
@@ -63,7 +64,7 @@ export function rfmCustomersSql(d: Dialect, q: QueryBuilder, r: SummaryRequest):
  * spend (named apart from the columns they average: ClickHouse resolves aliases query-wide).
  */
 export function rfmSegmentsSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  return `SELECT segment, count(*) AS customers, sum(monetary) AS revenue, avg(recency_days) AS mean_recency_days,
-        avg(frequency) AS mean_frequency, avg(monetary) AS mean_monetary
+  return `SELECT segment, count(*) AS customers, sum(revenue) AS segment_revenue, avg(recency_days) AS mean_recency_days,
+        avg(purchase_days) AS mean_frequency, avg(revenue) AS mean_monetary
       FROM (${rfmCustomersSql(d, q, r)}) s GROUP BY segment`;
 }

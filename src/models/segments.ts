@@ -31,7 +31,7 @@ export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: Quer
   const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, { calibrationEnd: asOf, timezone, timeUnit: 'day' }), q.params);
   const byId = new Map(rows.map((r) => [String(r.segment), r]));
   const customers = rows.reduce((a, r) => a + Number(r.customers), 0);
-  const revenue = rows.reduce((a, r) => a + Number(r.revenue), 0);
+  const revenue = rows.reduce((a, r) => a + Number(r.segment_revenue), 0);
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     asOf,
@@ -39,7 +39,7 @@ export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: Quer
     segments: RFM_SEGMENTS.map((s) => {
       const r = byId.get(s.id);
       const n = Number(r?.customers ?? 0);
-      const rev = Number(r?.revenue ?? 0);
+      const rev = Number(r?.segment_revenue ?? 0);
       return {
         id: s.id,
         name: s.name,
