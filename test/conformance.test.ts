@@ -14,6 +14,7 @@ import { computeMetric, emptyTables, type ReportRequest } from '../src/metrics/c
 import { customerList } from '../src/metrics/customers.js';
 import { NOT_YET_ON } from '../src/metrics/engines.js';
 import { METRICS } from '../src/metrics/registry.js';
+import { evaluateWorkspace } from '../src/models/evaluate-workspace.js';
 import { fitTransactional, loadValueRows } from '../src/models/fit-workspace.js';
 import { binder } from '../src/models/queries.js';
 import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
@@ -141,6 +142,13 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
         const fb = await fitTransactional(e.wh, { calibrationEnd: r.calibrationEnd, pareto: false });
         for (const [k, v] of Object.entries(fa.bgnbd)) expect(Math.abs(v - fb.bgnbd[k as keyof typeof fb.bgnbd]) / Math.abs(v), `${e.name} bgnbd ${k}`).toBeLessThan(1e-6);
         for (const k of ['p', 'q', 'gamma'] as const) expect(Math.abs(fa.gammagamma![k] - fb.gammagamma![k]) / fa.gammagamma![k], `${e.name} gg ${k}`).toBeLessThan(1e-6);
+        // The holdout evaluation: the same groups, observed counts exactly, predictions to the fit's
+        // tolerance. Gamma-Gamma's likelihood is flat along p/q, so its parameters themselves
+        // agree to 1e-5 (its loglik and everything predicted from it to 1e-6).
+        const ev = { calibrationEnd: '2025-06-30', holdoutEnd: '2025-12-31', pareto: false };
+        const [ea, eb] = [await evaluateWorkspace(duck, ev), await evaluateWorkspace(e.wh, ev)];
+        expectSame({ ...ea, fit: null }, { ...eb, fit: null }, `${model} ${e.name} evaluation`, TOLERANCE.clv_predicted);
+        expectSame({ ...ea.fit, seconds: 0 }, { ...eb.fit, seconds: 0 }, `${model} ${e.name} evaluation fit`, 1e-5);
       }
     }
   }, 120_000);

@@ -64,7 +64,7 @@ export async function loadFitRows(wh: Warehouse, r: SummaryRequest): Promise<Fit
     return wh.query(fitInputSql(wh.dialect, q, r, kind), q.params);
   };
   return {
-    bg: (await query('bg')).map((x) => ({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) })),
+    bg: (await query('bg')).map((x) => ({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout_sum ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) })),
     gg: (await query('gg')).map((x) => ({ frequency: Number(x.frequency), monetary: Number(x.monetary), weight: Number(x.weight) })),
   };
 }

@@ -91,7 +91,7 @@ export function custSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string 
  */
 export function fitInputSql(d: Dialect, q: QueryBuilder, r: SummaryRequest, kind: 'bg' | 'gg'): string {
   return kind === 'bg'
-    ? `SELECT frequency, recency, t, count(*) AS weight, sum(holdout) AS holdout, sum(holdout * holdout) AS holdout_sq
+    ? `SELECT frequency, recency, t, count(*) AS weight, sum(holdout) AS holdout_sum, sum(holdout * holdout) AS holdout_sq
       FROM (${custSql(d, q, r)}) c GROUP BY frequency, recency, t ORDER BY frequency, recency, t`
     : `SELECT frequency, monetary, count(*) AS weight FROM (${custSql(d, q, r)}) c WHERE frequency > 0 AND monetary > 0
       GROUP BY frequency, monetary ORDER BY frequency, monetary`;

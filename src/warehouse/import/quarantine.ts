@@ -19,10 +19,12 @@ export interface QuarantinedRow {
 
 export async function listQuarantine(wh: Warehouse, opts: { table?: string; limit?: number } = {}): Promise<QuarantinedRow[]> {
   if (opts.table) tableDefOrUsage(opts.table);
+  // The limit is a checked whole number written into the SQL: ClickHouse takes no expression there.
+  const limit = Math.max(0, Math.trunc(opts.limit ?? 1_000_000_000));
   const rows = await wh.query(
     `SELECT table_name, file, "row", reasons, raw FROM _quarantine
-     WHERE ($1 IS NULL OR table_name = $1) ORDER BY table_name, file, "row" LIMIT $2`,
-    [opts.table ?? null, opts.limit ?? 1_000_000_000],
+     WHERE ($1 IS NULL OR table_name = $1) ORDER BY table_name, file, "row" LIMIT ${limit}`,
+    [opts.table ?? null],
   );
   return rows.map(toQuarantined);
 }
