@@ -33,6 +33,11 @@ const orders = writeFixture(
   ].join('\n') + '\n',
 );
 const fx = writeFixture(dir, 'fx.csv', 'currency,date,rate\nEUR,2024-02-01,1.25\n');
+// A later delivery: o1 again (a duplicate) and o6 (new) — only o6 goes to the server.
+const moreOrders = writeFixture(dir, 'orders2.csv', 'order_id,customer_id,ordered_at,amount,currency,status\no1,c1,2024-02-01T10:00:00Z,10.5,USD,completed\no6,c2,2024-03-01T10:00:00Z,8,USD,completed\n');
+// A latest-snapshot table: the second delivery changes p1's likes (it replaces the row) and adds p2.
+const posts = writeFixture(dir, 'posts.csv', 'post_id,channel,posted_at,impressions,likes\np1,x,2024-01-05,100,3\n');
+const morePosts = writeFixture(dir, 'posts2.csv', 'post_id,channel,posted_at,impressions,likes\np1,x,2024-01-05,100,9\np2,x,2024-01-06,50,1\n');
 
 describe.skipIf(!URL)('import into ClickHouse', () => {
   const engines: { name: string; wh: Warehouse; database: string }[] = [];
@@ -65,11 +70,15 @@ describe.skipIf(!URL)('import into ClickHouse', () => {
       { table: 'fx_rates', file: fx },
       { table: 'orders', file: orders },
       { table: 'orders', file: orders },
+      { table: 'orders', file: moreOrders },
+      { table: 'social_posts', file: posts },
+      { table: 'social_posts', file: morePosts },
     ];
     const expected = [];
     for (const s of steps) expected.push(await importInto(duck, s));
     expect(expected[2]).toMatchObject({ read: 6, accepted: 3, duplicates: 1, quarantined: 2, orphans: 1 });
     expect(expected[3]).toMatchObject({ read: 6, accepted: 0, duplicates: 4, quarantined: 2, orphans: 0 });
+    expect(expected[4]).toMatchObject({ read: 2, accepted: 1, duplicates: 1, quarantined: 0 });
     const rowsOf = (wh: Warehouse) =>
       wh.query(`SELECT order_id, customer_id, CAST(amount AS DOUBLE) AS amount, currency, _rate FROM ${wh.dialect.table('orders')} o ORDER BY order_id`);
     const quarantineOf = async (wh: Warehouse) =>
@@ -83,9 +92,12 @@ describe.skipIf(!URL)('import into ClickHouse', () => {
         expect({ ...got, seconds: 0 }, `${e.name} step ${i}`).toEqual({ ...expected[i]!, seconds: 0 });
       }
       expect(await rowsOf(e.wh), e.name).toEqual(await rowsOf(duck));
+      const postsOf = (wh: Warehouse) => wh.query(`SELECT post_id, likes FROM ${wh.dialect.table('social_posts')} p ORDER BY post_id`);
+      expect(await postsOf(e.wh), e.name).toEqual([{ post_id: 'p1', likes: 9 }, { post_id: 'p2', likes: 1 }]);
+      expect(await postsOf(duck)).toEqual(await postsOf(e.wh));
       expect(await quarantineOf(e.wh), e.name).toEqual(await quarantineOf(duck));
       const log = await e.wh.query('SELECT count() AS n, sum(read) AS r, sum(accepted) + sum(duplicates) + sum(quarantined) AS parts FROM _imports');
-      expect(Number(log[0]!.n)).toBe(4);
+      expect(Number(log[0]!.n)).toBe(steps.length);
       expect(Number(log[0]!.r)).toBe(Number(log[0]!.parts));
     }
   }, 60_000);

@@ -72,6 +72,12 @@ export interface Dialect {
   str(value: string): string;
   /** The column type that stores a field of this kind. */
   columnType(kind: FieldKind): string;
+  /**
+   * A stored value of the kind as the text every engine's CSV reader takes back: instants as UTC
+   * wall time to the second (ClickHouse 18.16's DateTime has no fractions), booleans as 0/1, the
+   * rest as the engine prints them.
+   */
+  portableText(kind: FieldKind, expr: string): string;
   /** Text → value of the kind, or NULL when it does not parse (never an error). */
   tryParse(kind: FieldKind, textExpr: string): string;
   /** The current time plus `minutes`, as a literal comparable with parsed timestamps. */

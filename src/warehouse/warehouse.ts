@@ -78,6 +78,13 @@ export interface Warehouse {
   dropLoad(into: string): Promise<void>;
   /** Calls onProgress while long statements run (bulk load, validation). Returns a stop function. */
   watchProgress(onProgress: (p: QueryProgress) => void): () => void;
+  /**
+   * Write a query's rows to a CSV file: no header, NULL as \N, values as the engine prints them
+   * (select them through Dialect.portableText when another engine will read the file).
+   */
+  writeCsv(sql: string, path: string): Promise<void>;
+  /** Append the rows of a CSV file written by writeCsv (of any engine) to a table's columns, in order. */
+  readCsv(table: string, columns: readonly string[], path: string): Promise<void>;
   /** Only reads are allowed through this (the `retain sql` surface). */
   queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }>;
   close(): Promise<void>;

@@ -33,6 +33,11 @@ export interface ImportOptions {
   /** `source_column=canonical_field` pairs. */
   map?: readonly string[];
   onProgress?: (phase: 'reading' | 'writing', p: QueryProgress) => void;
+  /**
+   * Keep the derived tables (web sessions) up to date; default true. False in a staging
+   * workspace: its target derives them itself.
+   */
+  derived?: boolean;
 }
 
 /** The view of checked records, numbered by `_row`, with FX rates (over NUMBERED). */
@@ -79,7 +84,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
     phase = 'writing';
     return await wh.transaction(async () => {
       const importId = await nextImportId(wh);
-      const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed });
+      const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed }, opts.derived ?? true);
       const summary: ImportSummary = { table: t.name, file: opts.file, ...counts, seconds: 0 };
       summary.seconds = Math.round(performance.now() - started) / 1000;
       await logImport(wh, importId, summary, src.format);
@@ -116,6 +121,7 @@ export async function storeChecked(
   t: TableDef,
   importId: number,
   malformed: { file: string; records: readonly MalformedRecord[] } = { file: '', records: [] },
+  derived = true,
 ): Promise<Omit<ImportSummary, 'table' | 'file' | 'seconds'>> {
   const d = wh.dialect;
   const fields = t.fields.map((f) => d.ident(f.name));
@@ -165,9 +171,10 @@ export async function storeChecked(
     await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (SELECT ${keyText} FROM (${toStore}) s)`);
   }
   if (t.upsert) await wh.exec(`DELETE FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`);
-  if (t.name === 'web_events') await noteTouchedSessions(wh, firstLoad ? null : toStore);
+  const sessions = derived && t.name === 'web_events';
+  if (sessions) await noteTouchedSessions(wh, firstLoad ? null : toStore);
   await wh.exec(`INSERT INTO ${tbl} (${stored.join(', ')}) SELECT ${stored.join(', ')} FROM (${toStore}) c`);
-  if (t.name === 'web_events') await refreshWebSessions(wh, firstLoad);
+  if (sessions) await refreshWebSessions(wh, firstLoad);
 
   // Quarantine the rejected rows, once: a re-import finds them there already.
   await wh.exec(`INSERT INTO _quarantine

@@ -70,6 +70,8 @@ export const clickhouseDialect: Dialect = {
   lookup: (name, key) => `joinGet(${str(name)}, 'value', ifNull(${key}, ''))`,
   join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : kind === 'left' ? 'ALL LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => `(SELECT * FROM ${ident(name)} FINAL)`,
+  // DateTime('UTC') prints UTC wall time, UInt8 0/1: every stored value is already portable.
+  portableText: (_kind, e) => e,
   columnType(kind: FieldKind): string {
     switch (kind) {
       case 'timestamp':

@@ -6,6 +6,8 @@
  * keys and from deduplicated reads (FINAL), not from rollback.
  */
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { RetainError, UsageError } from '../../errors.js';
 import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql, type ClickHouseLayout } from './ddl.js';
@@ -94,6 +96,23 @@ class ClickHouseWarehouse implements Warehouse {
       await this.client.command({ query, clickhouse_settings: SETTINGS });
     } catch (e) {
       throw new RetainError('query-failed', (e as Error).message, undefined, { sql: query, cause: e });
+    }
+  }
+
+  async writeCsv(sql: string, path: string): Promise<void> {
+    try {
+      const r = await this.client.exec({ query: `${sql} FORMAT CSV`, clickhouse_settings: SETTINGS });
+      await pipeline(r.stream, createWriteStream(path));
+    } catch (e) {
+      throw new RetainError('query-failed', (e as Error).message, undefined, { sql, cause: e });
+    }
+  }
+
+  async readCsv(table: string, columns: readonly string[], path: string): Promise<void> {
+    try {
+      await this.client.insert({ table, values: createReadStream(path), format: 'CSV', columns: [...columns] as [string, ...string[]], clickhouse_settings: SETTINGS });
+    } catch (e) {
+      throw new RetainError('query-failed', (e as Error).message, undefined, { sql: `INSERT INTO ${table} FORMAT CSV`, cause: e });
     }
   }
 

@@ -1,25 +1,18 @@
 /**
  * Rows of canonical tables from another workspace (the embedded engine that validated them) into
- * ClickHouse, values rendered as ClickHouse's JSON input reads each field kind. The import into a
- * ClickHouse workspace ends with this step; tests use it to load one fixture into both engines.
+ * ClickHouse, through the engines' CSV readers and writers. Tests use it to load one fixture into
+ * both engines.
  */
-import { portableRow } from '../../import/rows.js';
+import { storedColumns, transferRows } from '../../import/transfer.js';
 import { TABLES } from '../../schema/tables.js';
-import type { Row, Warehouse } from '../../warehouse.js';
-
-/** Anything that takes rows for a table (the ClickHouse warehouse). */
-export interface RowSink {
-  insertRows(table: string, rows: readonly Row[]): Promise<void>;
-}
+import type { Warehouse } from '../../warehouse.js';
 
 /** Copy every canonical table's rows (or those named) from `from` into `to`; returns rows per table. */
-export async function shipTables(from: Warehouse, to: RowSink, tables: readonly string[] = TABLES.map((t) => t.name)): Promise<Record<string, number>> {
+export async function shipTables(from: Warehouse, to: Warehouse, tables: readonly string[] = TABLES.map((t) => t.name)): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const t of TABLES.filter((x) => tables.includes(x.name))) {
-    const cols = [...t.fields.map((f) => from.dialect.ident(f.name)), ...(t.fx ? ['_rate'] : [])];
-    const rows = await from.query(`SELECT ${cols.join(', ')} FROM ${from.dialect.ident(t.name)}`);
-    if (rows.length) await to.insertRows(t.name, rows.map((r) => portableRow(t, r)));
-    counts[t.name] = rows.length;
+    await transferRows(from, to, t, storedColumns(t));
+    counts[t.name] = Number((await from.query(`SELECT count(*) AS n FROM ${from.dialect.table(t.name)} x`))[0]?.n ?? 0);
   }
   return counts;
 }

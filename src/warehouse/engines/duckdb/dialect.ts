@@ -31,6 +31,8 @@ export const duckdbDialect: Dialect = {
   lookup: (name, key) => `(SELECT l.value FROM ${ident(name)} l WHERE l.key = ${key})`,
   join: (kind) => (kind === 'inner' ? 'JOIN' : kind === 'left' ? 'LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => ident(name),
+  portableText: (kind, e) =>
+    kind === 'timestamp' ? `strftime(timezone('UTC', ${e}), '%Y-%m-%d %H:%M:%S')` : kind === 'boolean' ? `CAST(${e} AS INTEGER)` : e,
   columnType(kind: FieldKind): string {
     switch (kind) {
       case 'timestamp':

@@ -83,6 +83,18 @@ class DuckDBWarehouse implements Warehouse {
     }
   }
 
+  async writeCsv(sql: string, path: string): Promise<void> {
+    await this.exec(`COPY (${sql}) TO ${duckdbDialect.str(path)} (FORMAT csv, HEADER false, NULLSTR '\\N')`);
+  }
+
+  async readCsv(table: string, columns: readonly string[], path: string): Promise<void> {
+    const d = duckdbDialect;
+    // Read as text, cast by the INSERT to the columns' types.
+    const types = columns.map((c, i) => `${d.str(`c${i}`)}: 'VARCHAR'`).join(', ');
+    await this.exec(`INSERT INTO ${d.ident(table)} (${columns.map(d.ident).join(', ')})
+      SELECT * FROM read_csv(${d.str(path)}, header = false, auto_detect = false, nullstr = '\\N', quote = '"', escape = '"', delim = ',', columns = {${types}})`);
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');
     try {
