@@ -88,10 +88,6 @@ export interface Warehouse {
   /** Only reads are allowed through this (the `retain sql` surface). */
   queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }>;
   close(): Promise<void>;
-  /**
-   * For an engine that does not check files itself (ClickHouse): a fresh embedded workspace to
-   * check an import in, and the way checked rows come in.
-   */
+  /** For an engine that does not check files itself (ClickHouse): a fresh embedded workspace to check an import in. */
   staging?(): Promise<Warehouse>;
-  insertRows?(table: string, rows: readonly Row[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { exportQuarantine, listQuarantine, retryQuarantine } from '../../warehouse/import/quarantine.js';
+import { exportQuarantine, listQuarantine } from '../../warehouse/import/quarantine.js';
+import { retryInto } from '../../warehouse/import/via-staging.js';
 import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { printRows, toCsv } from '../output.js';
 import { renderSummary } from './import.js';
@@ -46,7 +47,7 @@ Examples:
     .description('Validate quarantined rows again; those that now pass move into their table.')
     .option('--table <table>', 'only this table')
     .action(async (o: { db?: string; table?: string; format: 'table' | 'json' }) => {
-      const summaries = await withWorkspace(o, (wh) => retryQuarantine(wh, o.table));
+      const summaries = await withWorkspace(o, (wh) => retryInto(wh, o.table));
       if (o.format === 'json') return printJson(summaries);
       if (!summaries.length) process.stdout.write('The quarantine is empty.\n');
       for (const s of summaries) process.stdout.write(renderSummary(s) + '\n');

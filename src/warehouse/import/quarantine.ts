@@ -5,9 +5,21 @@
  */
 import { getSettings } from '../schema/settings.js';
 import { TABLES } from '../schema/tables.js';
+import type { Dialect } from '../dialect.js';
 import type { Row, Warehouse } from '../warehouse.js';
 import { addFx, dropChecked, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
 import { checkQuery } from './validate-sql.js';
+
+/**
+ * The reasons of a record taken out of the quarantine where the engine cannot delete
+ * (ClickHouse): a newer row of the same hash with no reasons, which readers skip.
+ */
+export const RESOLVED = '[]';
+
+/** The records in quarantine (of one table), each once: a table expression for any engine. */
+export function liveQuarantine(d: Dialect, table?: string): string {
+  return `(SELECT * FROM ${d.table('_quarantine')} q WHERE q.reasons <> ${d.str(RESOLVED)}${table ? ` AND q.table_name = ${d.str(table)}` : ''})`;
+}
 
 export interface QuarantinedRow {
   table: string;
@@ -22,15 +34,13 @@ export async function listQuarantine(wh: Warehouse, opts: { table?: string; limi
   // The limit is a checked whole number written into the SQL: ClickHouse takes no expression there.
   const limit = Math.max(0, Math.trunc(opts.limit ?? 1_000_000_000));
   const rows = await wh.query(
-    `SELECT table_name, file, "row", reasons, raw FROM _quarantine
-     WHERE ($1 IS NULL OR table_name = $1) ORDER BY table_name, file, "row" LIMIT ${limit}`,
-    [opts.table ?? null],
+    `SELECT table_name, file, "row", reasons, raw FROM ${liveQuarantine(wh.dialect, opts.table)} l ORDER BY table_name, file, "row" LIMIT ${limit}`,
   );
   return rows.map(toQuarantined);
 }
 
 export async function quarantineCounts(wh: Warehouse): Promise<Record<string, number>> {
-  const rows = await wh.query(`SELECT table_name, count(*) AS n FROM _quarantine GROUP BY table_name ORDER BY table_name`);
+  const rows = await wh.query(`SELECT table_name, count(*) AS n FROM ${liveQuarantine(wh.dialect)} l GROUP BY table_name ORDER BY table_name`);
   return Object.fromEntries(rows.map((r) => [String(r.table_name), Number(r.n)]));
 }
 

@@ -7,25 +7,35 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FieldKind } from '../schema/fields.js';
 import type { TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
 
 /** The stored columns of a table: its fields, and the FX rate of a table with money. */
 export const storedColumns = (t: TableDef): string[] => [...t.fields.map((f) => f.name), ...(t.fx ? ['_rate'] : [])];
 
+/** A column to transfer and the kind of value it holds (how it is written portably). */
+export interface Column {
+  readonly name: string;
+  readonly kind: FieldKind;
+}
+
+/** Columns of a canonical table by name (_rate: a number). */
+export const columnsOf = (t: TableDef, names: readonly string[]): Column[] =>
+  names.map((name) => ({ name, kind: t.fields.find((f) => f.name === name)?.kind ?? 'decimal' }));
+
 /**
- * Copy `columns` of the rows of table `t` that `from` (a table expression of the source, default
- * the table as queries read it) holds into the same table of `target`.
+ * Copy `columns` of the rows of `from` (a table expression of the source, default the table as
+ * queries read it) into the table of the same name in `target`.
  */
-export async function transferRows(source: Warehouse, target: Warehouse, t: TableDef, columns: readonly string[], from?: string): Promise<void> {
+export async function transferRows(source: Warehouse, target: Warehouse, table: string, columns: readonly Column[], from?: string): Promise<void> {
   const d = source.dialect;
-  const kind = (c: string) => t.fields.find((f) => f.name === c)?.kind ?? 'decimal'; // _rate: a number
-  const select = `SELECT ${columns.map((c) => `${d.portableText(kind(c), `x.${d.ident(c)}`)} AS ${d.ident(c)}`).join(', ')} FROM ${from ?? d.table(t.name)} x`;
+  const select = `SELECT ${columns.map((c) => `${d.portableText(c.kind, `x.${d.ident(c.name)}`)} AS ${d.ident(c.name)}`).join(', ')} FROM ${from ?? d.table(table)} x`;
   const dir = mkdtempSync(join(tmpdir(), 'retain-transfer-'));
   try {
-    const file = join(dir, `${t.name}.csv`);
+    const file = join(dir, 'rows.csv');
     await source.writeCsv(select, file);
-    await target.readCsv(t.name, columns, file);
+    await target.readCsv(table, columns.map((c) => c.name), file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

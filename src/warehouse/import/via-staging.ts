@@ -3,39 +3,52 @@
  * by the embedded engine in a fresh staging workspace — the same validation SQL, reasons, row
  * numbers and quarantine as a local import — primed with what the checks need from the target:
  * its settings, FX rates, the keys the table already holds (so they count as duplicates), and
- * the keys of the tables it references (so orphans count as locally). Then the new rows, the
- * quarantined records and the log entry are written to the target.
+ * the keys of the tables it references (so orphans count as locally) and the table's open
+ * quarantine (so a corrected row takes its record out, and a retry re-checks it). Then the new
+ * rows, the quarantine's changes and the log entry are written to the target.
  *
  * The target has no transactions: rows go first, the log entry last, so a crash leaves the import
  * unlogged; running it again finds the rows already there (duplicates) and the table's
  * ReplacingMergeTree key keeps each row once.
  * Invariant, as everywhere: read = accepted + duplicates + quarantined.
  */
-import { tableDef } from '../schema/tables.js';
-import type { Row, Warehouse } from '../warehouse.js';
-import { importFile, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
-import { storedColumns, transferRows } from './transfer.js';
+import { TABLES, tableDef, type TableDef } from '../schema/tables.js';
+import type { Warehouse } from '../warehouse.js';
+import { importFile, logImport, nextImportId, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
+import { liveQuarantine, quarantineCounts, RESOLVED, retryQuarantine } from './quarantine.js';
+import { columnsOf, storedColumns, transferRows, type Column } from './transfer.js';
 
-export interface RowTarget extends Warehouse {
-  insertRows(table: string, rows: readonly Row[]): Promise<void>;
-}
+/** The quarantine's columns, as both engines store them. */
+const QUARANTINE: readonly Column[] = [
+  ...['table_name', 'row_hash', 'key_text', 'file'].map((name) => ({ name, kind: 'text' as const })),
+  { name: 'row', kind: 'integer' },
+  ...['raw', 'reasons'].map((name) => ({ name, kind: 'text' as const })),
+  { name: 'import_id', kind: 'integer' },
+  { name: 'quarantined_at', kind: 'timestamp' },
+];
 
-export async function importViaStaging(target: RowTarget, staging: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
+/**
+ * Run `work` — an import or a quarantine retry of table t — in the staging workspace primed from
+ * the target, then write its outcome to the target: settings, FX rates, the table's rows (whole
+ * for a latest-snapshot table, else keys), the referenced keys and the table's open quarantine
+ * in; the new rows, the quarantine's changes and the log entry out, in that order.
+ */
+async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef, format: string, work: () => Promise<ImportSummary>): Promise<ImportSummary> {
   const started = performance.now();
-  const t = tableDefOrUsage(opts.table);
   const d = staging.dialect;
-  // Settings as the target has them (the latest value of each key).
-  const settings = new Map<string, string>();
-  for (const r of await target.query('SELECT key, value FROM _settings')) settings.set(String(r.key), String(r.value));
-  for (const [k, v] of settings) await staging.exec('INSERT INTO _settings VALUES ($1, $2)', [k, v]);
-  if (t.fx) await transferRows(target, staging, tableDef('fx_rates'), ['currency', 'date', 'rate']);
-  // The table's existing rows (whole, for a latest-snapshot table whose changed rows replace
-  // them; else their keys) and the referenced tables' keys.
-  await transferRows(target, staging, t, t.upsert ? storedColumns(t) : t.key);
+  for (const r of await target.query('SELECT key, value FROM _settings')) await staging.exec('INSERT INTO _settings VALUES ($1, $2)', [String(r.key), String(r.value)]);
+  const fx = tableDef('fx_rates');
+  if (t.fx) await transferRows(target, staging, fx.name, columnsOf(fx, ['currency', 'date', 'rate']));
+  await transferRows(target, staging, t.name, columnsOf(t, t.upsert ? storedColumns(t) : t.key));
   await staging.exec(`CREATE TEMP TABLE _primed AS SELECT * FROM ${d.ident(t.name)}`);
-  for (const ref of t.references) if (ref.table !== t.name) await transferRows(target, staging, tableDef(ref.table), [ref.column]);
+  for (const ref of t.references) {
+    const r = tableDef(ref.table);
+    if (ref.table !== t.name) await transferRows(target, staging, r.name, columnsOf(r, [ref.column]));
+  }
+  await transferRows(target, staging, '_quarantine', QUARANTINE, liveQuarantine(target.dialect, t.name));
+  await staging.exec(`CREATE TEMP TABLE _primed_quarantine AS SELECT * FROM _quarantine`);
 
-  const staged = await importFile(staging, { ...opts, derived: false });
+  const done = await work();
 
   // The rows to write: what the staging table holds beyond what was primed, sent through a
   // file (a file of tens of millions of rows never sits in memory). A latest-snapshot table
@@ -48,43 +61,52 @@ export async function importViaStaging(target: RowTarget, staging: Warehouse, op
     : t.upsert
       ? `(SELECT * FROM ${d.ident(t.name)} EXCEPT SELECT * FROM _primed)`
       : `(SELECT * FROM ${d.ident(t.name)} n WHERE NOT EXISTS (SELECT 1 FROM _primed p WHERE ${sameKey}))`;
-  await transferRows(staging, target, t, storedColumns(t), fresh);
+  await transferRows(staging, target, t.name, columnsOf(t, storedColumns(t)), fresh);
 
-  // The quarantined records, then the log entry.
-  const quarantine = await staging.query(`SELECT table_name, row_hash, key_text, file, ${d.ident('row')}, raw, reasons, quarantined_at FROM _quarantine`);
-  const importId = Number((await target.query('SELECT max(import_id) AS n FROM _imports'))[0]?.n ?? 0) + 1;
-  if (quarantine.length) {
-    await target.insertRows(
-      '_quarantine',
-      quarantine.map((q) => ({ ...q, row: Number(q.row), import_id: importId, quarantined_at: String(q.quarantined_at).slice(0, 19) })),
-    );
-  }
-  const summary: ImportSummary = { ...staged, seconds: Math.round(performance.now() - started) / 1000 };
-  await target.insertRows('_imports', [
-    {
-      import_id: importId,
-      table_name: t.name,
-      file: opts.file,
-      format: opts.format ?? '',
-      started_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
-      seconds: summary.seconds,
-      read: summary.read,
-      accepted: summary.accepted,
-      duplicates: summary.duplicates,
-      quarantined: summary.quarantined,
-      orphans: summary.orphans,
-    },
-  ]);
+  // The quarantine: records new or changed under this import's id; records it took out (they
+  // passed, or a corrected row replaced them) as tombstones, since the target cannot delete.
+  const importId = await nextImportId(target);
+  const cols = QUARANTINE.filter((c) => c.name !== 'import_id').map((c) => d.ident(c.name)).join(', ');
+  const changed = `(SELECT ${cols}, ${importId} AS import_id FROM (SELECT ${cols} FROM _quarantine EXCEPT SELECT ${cols} FROM _primed_quarantine) c)`;
+  await transferRows(staging, target, '_quarantine', QUARANTINE, changed);
+  const gone = `(SELECT table_name, row_hash, key_text, file, p.${d.ident('row')}, '' AS raw, ${d.str(RESOLVED)} AS reasons, ${importId} AS import_id, ${d.nowUtc()} AS quarantined_at
+    FROM _primed_quarantine p WHERE NOT EXISTS (SELECT 1 FROM _quarantine q WHERE q.table_name = p.table_name AND q.row_hash = p.row_hash))`;
+  await transferRows(staging, target, '_quarantine', QUARANTINE, gone);
+
+  const summary: ImportSummary = { ...done, seconds: Math.round(performance.now() - started) / 1000 };
+  await logImport(target, importId, summary, format);
   return summary;
+}
+
+/** Import a file into a target that does not check files itself, through the staging workspace. */
+export async function importViaStaging(target: Warehouse, staging: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
+  return throughStaging(target, staging, tableDefOrUsage(opts.table), opts.format ?? '', () => importFile(staging, { ...opts, derived: false }));
 }
 
 /** Import a file into the workspace: checked by the engine itself, or in a staging workspace for one that does not check files. */
 export async function importInto(wh: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
-  if (!wh.staging || !wh.insertRows) return importFile(wh, opts);
+  if (!wh.staging) return importFile(wh, opts);
   const staging = await wh.staging();
   try {
-    return await importViaStaging(wh as RowTarget, staging, opts);
+    return await importViaStaging(wh, staging, opts);
   } finally {
     await staging.close();
   }
+}
+
+/** Re-validate the quarantine (see retryQuarantine), in a staging workspace for an engine that does not check files. */
+export async function retryInto(wh: Warehouse, table?: string): Promise<ImportSummary[]> {
+  if (!wh.staging) return retryQuarantine(wh, table);
+  const counts = await quarantineCounts(wh);
+  const out: ImportSummary[] = [];
+  for (const t of table ? [tableDefOrUsage(table)] : TABLES) {
+    if (!counts[t.name]) continue;
+    const staging = await wh.staging();
+    try {
+      out.push(await throughStaging(wh, staging, t, 'retry', async () => (await retryQuarantine(staging, t.name))[0]!));
+    } finally {
+      await staging.close();
+    }
+  }
+  return out;
 }

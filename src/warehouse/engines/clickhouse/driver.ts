@@ -116,14 +116,6 @@ class ClickHouseWarehouse implements Warehouse {
     }
   }
 
-  /** Rows into a table, in batches of JSON lines (values as the column types read them). */
-  async insertRows(table: string, rows: readonly Row[]): Promise<void> {
-    const BATCH = 100_000;
-    for (let i = 0; i < rows.length; i += BATCH) {
-      await this.client.insert({ table, values: rows.slice(i, i + BATCH) as Row[], format: 'JSONEachRow', clickhouse_settings: SETTINGS });
-    }
-  }
-
   // No transactions in ClickHouse: the statements run in order (see the file comment).
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     return fn();

@@ -3,7 +3,7 @@
  * ClickHouse, through the engines' CSV readers and writers. Tests use it to load one fixture into
  * both engines.
  */
-import { storedColumns, transferRows } from '../../import/transfer.js';
+import { columnsOf, storedColumns, transferRows } from '../../import/transfer.js';
 import { TABLES } from '../../schema/tables.js';
 import type { Warehouse } from '../../warehouse.js';
 
@@ -11,7 +11,7 @@ import type { Warehouse } from '../../warehouse.js';
 export async function shipTables(from: Warehouse, to: Warehouse, tables: readonly string[] = TABLES.map((t) => t.name)): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const t of TABLES.filter((x) => tables.includes(x.name))) {
-    await transferRows(from, to, t, storedColumns(t));
+    await transferRows(from, to, t.name, columnsOf(t, storedColumns(t)));
     counts[t.name] = Number((await from.query(`SELECT count(*) AS n FROM ${from.dialect.table(t.name)} x`))[0]?.n ?? 0);
   }
   return counts;
