@@ -6,7 +6,7 @@
  * RSS; then on the DuckDB demo workspace bench/demo.ts built and on each ClickHouse workspace: the
  * default report's metrics, total and per metric, the model summary query (one row per distinct
  * customer summary) and the summary fitted (BG/NBD and Gamma-Gamma) — each engine also as a ratio
- * to DuckDB in the same run. Results to bench/results/clickhouse-<date>.json.
+ * to DuckDB in the same run. Results to bench/results/clickhouse-<customers>-<date>.json.
  */
 import { createClient } from '@clickhouse/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -95,6 +95,6 @@ for (const r of results) {
   );
 }
 mkdirSync(join(here, 'results'), { recursive: true });
-const out = join(here, 'results', `clickhouse-${new Date().toISOString().slice(0, 10)}.json`);
+const out = join(here, 'results', `clickhouse-${n}-${new Date().toISOString().slice(0, 10)}.json`);
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: `${process.arch}, node ${process.version}`, customers: n, results }, null, 2) + '\n');
 process.stdout.write(`written ${out}\n`);
