@@ -18,7 +18,8 @@ import { evaluateWorkspace } from '../src/models/evaluate-workspace.js';
 import { fitTransactional, loadValueRows } from '../src/models/fit-workspace.js';
 import { binder } from '../src/models/queries.js';
 import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
-import { shipSettings, shipTables } from '../src/warehouse/engines/clickhouse/ship.js';
+import { copySettings } from '../src/warehouse/schema/settings.js';
+import { copyTables } from '../src/warehouse/import/transfer.js';
 import { openWorkspace } from '../src/warehouse/open.js';
 import { TABLE_NAMES } from '../src/warehouse/schema/tables.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
@@ -64,8 +65,8 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
       const remote = [];
       for (const t of targets) {
         const wh = await openClickHouse({ url: URL!, database: t.database, ...(t.cluster ? { cluster: t.cluster } : {}), ...(SHARDS ? { shards: SHARDS } : {}) });
-        await shipTables(local, wh);
-        await shipSettings(local, wh);
+        await copyTables(local, wh);
+        await copySettings(local, wh);
         remote.push({ name: t.name, wh, database: t.database });
       }
       workspaces.push({ model, duck: local, engines: remote });
@@ -171,7 +172,7 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
     for (const e of engines) {
       const before = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));
       // Every row delivered again: the tables now hold each key twice until their parts merge.
-      await shipTables(duck, e.wh as never);
+      await copyTables(duck, e.wh);
       const rows = await e.wh.query('SELECT count() AS n FROM survey_responses');
       expect(Number(rows[0]!.n)).toBeGreaterThan(0);
       const again = await Promise.all(ported.map(async (m) => comparable(await computeMetric(e.wh, m, req, await emptyTables(e.wh, TABLE_NAMES)))));

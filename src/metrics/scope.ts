@@ -87,8 +87,10 @@ export interface ScopeInput {
   segments?: string;
 }
 
+// An instant is no segment (and engines print it differently): cohorts group by acquisition time.
 const CUSTOMER_FIELDS = tableDef('customers')
-  .fields.map((f) => f.name)
+  .fields.filter((f) => f.kind !== 'timestamp')
+  .map((f) => f.name)
   .filter((n) => n !== 'attributes' && n !== 'customer_id');
 
 /** The customers alias inside the filter and breakdown subqueries: a name no metric uses for its own tables. */
@@ -119,7 +121,8 @@ export async function withSegments<T>(wh: Warehouse, by: string, fn: (table: str
     for (const statement of d.lookupTable(table, select)) await wh.exec(statement);
     return await fn(table);
   } finally {
-    await wh.exec(`DROP TABLE IF EXISTS ${d.ident(table)}`);
+    // A failed drop must not hide the error that got here; a server drops what is left a day later.
+    await wh.exec(`DROP TABLE IF EXISTS ${d.ident(table)}`).catch(() => undefined);
   }
 }
 

@@ -38,7 +38,8 @@ export const segmentCase = (d: Dialect) => `CASE ${RFM_SEGMENTS.map((s) => `WHEN
  * purchase_days, revenue (total spend), the scores r, f, m, the segment id, and the `carry`
  * expressions of cust (aliased apart from cust's own column names). As nested subqueries with the
  * ranks through the dialect, so ClickHouse 18.16 runs it too. Spend is ranked rounded to 1e-6:
- * engines may sum the same spends to different last bits, which must not break a tie.
+ * engines may sum the same spends to different last bits, and rounding makes it unlikely that this
+ * breaks a tie (it still can for a total at a rounding boundary).
  */
 export function rfmSql(d: Dialect, cust: string, carry: readonly { expr: string; as: string }[] = []): string {
   const kept = ['recency_days', 'purchase_days', 'revenue', ...carry.map((c) => c.as)];

@@ -9,7 +9,8 @@ import { computeMetric, emptyTables, type ReportRequest } from '../../src/metric
 import { NOT_YET_ON } from '../../src/metrics/engines.js';
 import { metricById } from '../../src/metrics/registry.js';
 import { openClickHouse } from '../../src/warehouse/engines/clickhouse/driver.js';
-import { shipSettings, shipTables } from '../../src/warehouse/engines/clickhouse/ship.js';
+import { copySettings } from '../../src/warehouse/schema/settings.js';
+import { copyTables } from '../../src/warehouse/import/transfer.js';
 import { importFile } from '../../src/warehouse/import/import.js';
 import { TABLE_NAMES } from '../../src/warehouse/schema/tables.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
@@ -52,8 +53,8 @@ async function mirrorOf(wh: Warehouse): Promise<Warehouse> {
     mirror = { server: await openClickHouse({ url: CLICKHOUSE!, database }), database };
     mirrors.set(wh, mirror);
   }
-  await shipTables(wh, mirror.server);
-  await shipSettings(wh, mirror.server);
+  await copyTables(wh, mirror.server);
+  await copySettings(wh, mirror.server);
   return mirror.server;
 }
 

@@ -77,7 +77,7 @@ export async function exportQuarantine(wh: Warehouse, table: string): Promise<{ 
 }
 
 /** Re-validate quarantined records of one table (or every table); good ones move into the table. */
-export async function retryQuarantine(wh: Warehouse, table?: string): Promise<ImportSummary[]> {
+export async function retryQuarantine(wh: Warehouse, table?: string, o: { derived?: boolean } = {}): Promise<ImportSummary[]> {
   const tables = table ? [tableDefOrUsage(table)] : TABLES;
   const counts = await quarantineCounts(wh);
   const { currency } = await getSettings(wh);
@@ -101,7 +101,7 @@ export async function retryQuarantine(wh: Warehouse, table?: string): Promise<Im
     const summary = await wh.transaction(async () => {
       await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
       const importId = await nextImportId(wh);
-      const c = await storeChecked(wh, t, importId);
+      const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true);
       const s: ImportSummary = { table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
       await logImport(wh, importId, s, 'retry');
       return s;

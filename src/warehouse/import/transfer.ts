@@ -1,5 +1,5 @@
 /**
- * Rows of a canonical table from one engine to another through a CSV file: the source engine
+ * Rows from one engine to another through a CSV file: the source engine
  * writes it (each value as portable text), the target engine reads it with its own CSV reader. No
  * row passes through JavaScript, so a table of tens of millions of rows moves at the engines'
  * speed and never sits in memory.
@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldKind } from '../schema/fields.js';
-import type { TableDef } from '../schema/tables.js';
+import { TABLES, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
 
 /** The stored columns of a table: its fields, and the FX rate of a table with money. */
@@ -20,9 +20,13 @@ export interface Column {
   readonly kind: FieldKind;
 }
 
-/** Columns of a canonical table by name (_rate: a number). */
+/** Columns of a canonical table by name (and _rate, the FX rate: a number). */
 export const columnsOf = (t: TableDef, names: readonly string[]): Column[] =>
-  names.map((name) => ({ name, kind: t.fields.find((f) => f.name === name)?.kind ?? 'decimal' }));
+  names.map((name) => {
+    const kind = name === '_rate' && t.fx ? 'decimal' : t.fields.find((f) => f.name === name)?.kind;
+    if (!kind) throw new Error(`${t.name} has no column ${name}.`);
+    return { name, kind };
+  });
 
 /**
  * Copy `columns` of the rows of `from` (a table expression of the source, default the table as
@@ -39,4 +43,14 @@ export async function transferRows(source: Warehouse, target: Warehouse, table: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Copy every canonical table's rows (or those named) from one workspace into another; returns rows per table. */
+export async function copyTables(from: Warehouse, to: Warehouse, tables: readonly string[] = TABLES.map((t) => t.name)): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const t of TABLES.filter((x) => tables.includes(x.name))) {
+    await transferRows(from, to, t.name, columnsOf(t, storedColumns(t)));
+    counts[t.name] = Number((await from.query(`SELECT count(*) AS n FROM ${from.dialect.table(t.name)} x`))[0]?.n ?? 0);
+  }
+  return counts;
 }

@@ -7,11 +7,13 @@
  * quarantine (so a corrected row takes its record out, and a retry re-checks it). Then the new
  * rows, the quarantine's changes and the log entry are written to the target.
  *
- * The target has no transactions: rows go first, the log entry last, so a crash leaves the import
- * unlogged; running it again finds the rows already there (duplicates) and the table's
- * ReplacingMergeTree key keeps each row once.
+ * The target has no transactions: rows go first, the quarantine's changes next (one write), the
+ * log entry last, so a crash leaves the import unlogged; running it again finds the rows already
+ * there (duplicates) and the table's ReplacingMergeTree key keeps each row once. Nor has it locks:
+ * one writer at a time per workspace (two imports at once would take the same import id).
  * Invariant, as everywhere: read = accepted + duplicates + quarantined.
  */
+import { copySettings } from '../schema/settings.js';
 import { TABLES, tableDef, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
 import { importFile, logImport, nextImportId, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
@@ -36,7 +38,7 @@ const QUARANTINE: readonly Column[] = [
 async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef, format: string, work: () => Promise<ImportSummary>): Promise<ImportSummary> {
   const started = performance.now();
   const d = staging.dialect;
-  for (const r of await target.query('SELECT key, value FROM _settings')) await staging.exec('INSERT INTO _settings VALUES ($1, $2)', [String(r.key), String(r.value)]);
+  await copySettings(target, staging);
   const fx = tableDef('fx_rates');
   if (t.fx) await transferRows(target, staging, fx.name, columnsOf(fx, ['currency', 'date', 'rate']));
   await transferRows(target, staging, t.name, columnsOf(t, t.upsert ? storedColumns(t) : t.key));
@@ -67,11 +69,13 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   // passed, or a corrected row replaced them) as tombstones, since the target cannot delete.
   const importId = await nextImportId(target);
   const cols = QUARANTINE.filter((c) => c.name !== 'import_id').map((c) => d.ident(c.name)).join(', ');
-  const changed = `(SELECT ${cols}, ${importId} AS import_id FROM (SELECT ${cols} FROM _quarantine EXCEPT SELECT ${cols} FROM _primed_quarantine) c)`;
-  await transferRows(staging, target, '_quarantine', QUARANTINE, changed);
-  const gone = `(SELECT table_name, row_hash, key_text, file, p.${d.ident('row')}, '' AS raw, ${d.str(RESOLVED)} AS reasons, ${importId} AS import_id, ${d.nowUtc()} AS quarantined_at
-    FROM _primed_quarantine p WHERE NOT EXISTS (SELECT 1 FROM _quarantine q WHERE q.table_name = p.table_name AND q.row_hash = p.row_hash))`;
-  await transferRows(staging, target, '_quarantine', QUARANTINE, gone);
+  // Both in the columns' order (a union matches by position).
+  const withId = QUARANTINE.map((c) => (c.name === 'import_id' ? `${importId} AS import_id` : d.ident(c.name))).join(', ');
+  const changed = `SELECT ${withId} FROM (SELECT ${cols} FROM _quarantine EXCEPT SELECT ${cols} FROM _primed_quarantine) c`;
+  const gone = `SELECT table_name, row_hash, key_text, file, p.${d.ident('row')}, '' AS raw, ${d.str(RESOLVED)} AS reasons, ${importId} AS import_id, ${d.nowUtc()} AS quarantined_at
+    FROM _primed_quarantine p WHERE NOT EXISTS (SELECT 1 FROM _quarantine q WHERE q.table_name = p.table_name AND q.row_hash = p.row_hash)`;
+  // One write, so the records a corrected row replaced close with the ones it opened.
+  await transferRows(staging, target, '_quarantine', QUARANTINE, `(${changed} UNION ALL ${gone})`);
 
   const summary: ImportSummary = { ...done, seconds: Math.round(performance.now() - started) / 1000 };
   await logImport(target, importId, summary, format);
@@ -103,7 +107,12 @@ export async function retryInto(wh: Warehouse, table?: string): Promise<ImportSu
     if (!counts[t.name]) continue;
     const staging = await wh.staging();
     try {
-      out.push(await throughStaging(wh, staging, t, 'retry', async () => (await retryQuarantine(staging, t.name))[0]!));
+      const done = await throughStaging(wh, staging, t, 'retry', async () => {
+        const [s] = await retryQuarantine(staging, t.name, { derived: false });
+        if (!s) throw new Error(`The staging workspace found no quarantined ${t.name} to retry.`);
+        return s;
+      });
+      out.push(done);
     } finally {
       await staging.close();
     }

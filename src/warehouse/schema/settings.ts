@@ -58,11 +58,22 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, string>> {
-  const rows = await wh.query(`SELECT key, value FROM _settings`);
-  const out = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as Record<SettingKey, string>;
-  for (const r of rows) if (String(r.key) in out) out[r.key as SettingKey] = String(r.value);
+/** The settings a workspace has set, each key once: the latest value (ClickHouse appends). */
+async function storedSettings(wh: Warehouse): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const r of await wh.query(`SELECT key, value FROM _settings`)) out.set(String(r.key), String(r.value));
   return out;
+}
+
+export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, string>> {
+  const out = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as Record<SettingKey, string>;
+  for (const [k, v] of await storedSettings(wh)) if (k in out) out[k as SettingKey] = v;
+  return out;
+}
+
+/** Set in `to` the settings `from` has set (into a fresh workspace: a staging one, or a copy). */
+export async function copySettings(from: Warehouse, to: Warehouse): Promise<void> {
+  for (const [k, v] of await storedSettings(from)) await to.exec('INSERT INTO _settings VALUES ($1, $2)', [k, v]);
 }
 
 export function assertKnownSetting(key: string): asserts key is SettingKey {

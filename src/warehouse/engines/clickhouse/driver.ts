@@ -101,7 +101,9 @@ class ClickHouseWarehouse implements Warehouse {
 
   async writeCsv(sql: string, path: string): Promise<void> {
     try {
-      const r = await this.client.exec({ query: `${sql} FORMAT CSV`, clickhouse_settings: SETTINGS });
+      // Buffered to the end on the server: an error mid-query then fails the request instead of
+      // ending a 200 response's body with the error text.
+      const r = await this.client.exec({ query: `${sql} FORMAT CSV`, clickhouse_settings: { ...SETTINGS, wait_end_of_query: 1 } });
       await pipeline(r.stream, createWriteStream(path));
     } catch (e) {
       throw new RetainError('query-failed', (e as Error).message, undefined, { sql, cause: e });
@@ -168,6 +170,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
         }
       }
       for (const s of ddl.entry) await admin.command({ query: s });
+      await dropStaleLookups(admin, layout.database);
     }
   } catch (e) {
     if (e instanceof RetainError) throw e;
@@ -176,6 +179,20 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
     await admin.close();
   }
   return new ClickHouseWarehouse(clientFor(o.url, layout.database), layout, o.url, o.readOnly ?? false);
+}
+
+/**
+ * A report with a breakdown builds a `_segments_<time>_<id>` lookup table and drops it; one that was
+ * killed leaves it behind. Those more than a day old are dropped when a command opens the workspace
+ * to write.
+ */
+async function dropStaleLookups(admin: ClickHouseClient, database: string): Promise<void> {
+  const r = await admin.query({ query: `SELECT name FROM system.tables WHERE database = ${clickhouseDialect.str(database)} AND startsWith(name, '_segments_')`, format: 'JSONEachRow' });
+  const dayAgo = Date.now() - 86_400_000;
+  for (const { name } of await r.json<{ name: string }>()) {
+    const made = parseInt(name.split('_')[2] ?? '', 36);
+    if (Number.isFinite(made) && made < dayAgo) await admin.command({ query: `DROP TABLE IF EXISTS ${clickhouseDialect.ident(database)}.${clickhouseDialect.ident(name)}` });
+  }
 }
 
 /** The cluster's hosts, reached over HTTP at the entry URL's port (RETAIN_CLICKHOUSE_SHARDS overrides). */

@@ -92,7 +92,7 @@ class DuckDBWarehouse implements Warehouse {
     // Read as text, cast by the INSERT to the columns' types.
     const types = columns.map((c, i) => `${d.str(`c${i}`)}: 'VARCHAR'`).join(', ');
     await this.exec(`INSERT INTO ${d.ident(table)} (${columns.map(d.ident).join(', ')})
-      SELECT * FROM read_csv(${d.str(path)}, header = false, auto_detect = false, nullstr = '\\N', quote = '"', escape = '"', delim = ',', columns = {${types}})`);
+      SELECT * FROM read_csv(${d.str(path)}, header = false, auto_detect = false, nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', columns = {${types}})`);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
