@@ -44,14 +44,14 @@ export const segmentCase = (d: Dialect) => `CASE ${RFM_SEGMENTS.map((s) => `WHEN
 export function rfmSql(d: Dialect, cust: string, carry: readonly { expr: string; as: string }[] = []): string {
   const kept = ['recency_days', 'purchase_days', 'revenue', ...carry.map((c) => c.as)];
   const base = `SELECT customer_id, t - recency AS recency_days, frequency + 1 AS purchase_days, revenue${carry.map((c) => `, ${c.expr} AS ${c.as}`).join('')} FROM ${cust} k`;
-  // 1–5 by quintile of rank, ties sharing the lowest rank; the order puts the worst first.
-  const scored = (value: string, descending: boolean, as: string, keep: readonly string[] = []) => {
-    const ranked = d.withRank(`SELECT ${['customer_id', ...keep].join(', ')}, ${value} AS v FROM (${base}) c`, ['customer_id', ...keep], 'v', descending);
-    return `SELECT ${['customer_id', ...keep].join(', ')}, CAST(1 + floor(5 * (tie_rank - 1) / total) AS INTEGER) AS ${as} FROM (${ranked}) w`;
-  };
-  const rf = `SELECT customer_id, ${kept.join(', ')}, r, f
-    FROM (${scored('recency_days', true, 'r', kept)}) a ${d.join('inner')} (${scored('purchase_days', false, 'f')}) b USING (customer_id)`;
-  const rfm = `SELECT customer_id, ${kept.join(', ')}, r, f, m FROM (${rf}) ab ${d.join('inner')} (${scored('round(revenue, 6)', false, 'm')}) c USING (customer_id)`;
+  // 1–5 by quintile of rank, ties sharing the lowest rank; each order puts the worst first.
+  const ranked = d.withRanks(`SELECT customer_id, ${kept.join(', ')}, round(revenue, 6) AS spend_key FROM (${base}) c`, ['customer_id', ...kept], [
+    { order: 'recency_days', descending: true, as: 'rank_r' },
+    { order: 'purchase_days', descending: false, as: 'rank_f' },
+    { order: 'spend_key', descending: false, as: 'rank_m' },
+  ]);
+  const score = (rank: string) => `CAST(1 + floor(5 * (${rank} - 1) / total) AS INTEGER)`;
+  const rfm = `SELECT customer_id, ${kept.join(', ')}, ${score('rank_r')} AS r, ${score('rank_f')} AS f, ${score('rank_m')} AS m FROM (${ranked}) w`;
   return `SELECT customer_id, ${kept.join(', ')}, r, f, m, ${segmentCase(d)} AS segment FROM (${rfm}) x`;
 }
 

@@ -54,12 +54,12 @@ export interface Dialect {
    */
   splitByGap(rows: string, partition: string, time: string, tiebreak: string, columns: readonly string[], gapSeconds: number): string;
   /**
-   * The rows of `rows` (their `columns` kept) with `tie_rank` — 1 + how many rows come before in
-   * order of `order` (descending if asked), tied rows sharing the lowest rank — and `total`, the
-   * number of rows: rank() and count(*) over the whole input where the engine has windows, else
-   * one sorted array.
+   * The rows of `rows` (their `columns` kept) with, for each rank asked, a column `as`: 1 + how
+   * many rows come before in order of `order` (descending if asked), tied rows sharing the lowest
+   * rank; and `total`, the number of rows. rank() and count(*) windows over the whole input where
+   * the engine has them, else one array of all rows with each order's permutation.
    */
-  withRank(rows: string, columns: readonly string[], order: string, descending: boolean): string;
+  withRanks(rows: string, columns: readonly string[], ranks: readonly { order: string; descending: boolean; as: string }[]): string;
   /** A condition that always holds (ClickHouse 18.16 has no TRUE). */
   readonly alwaysTrue: string;
   /** A NULL of text type. */

@@ -51,12 +51,21 @@ export const clickhouseDialect: Dialect = {
         arrayCumSum(arrayMap(i -> if(i = 1 OR ts[i] - ts[i - 1] > ${Number(gap)}, 1, 0), arrayEnumerate(ts))) AS ns
       FROM (${rows}) g GROUP BY ${partition}) ARRAY JOIN arr AS t, ns AS n`;
   },
-  // All rows as one sorted array; within a run of equal values arrayEnumerateUniq counts 1, 2, …,
-  // so position − count + 1 is the run's first position: the rank ties share.
-  withRank: (rows, columns, order, desc) => `SELECT ${columns.map((c, i) => `t.${i + 2} AS ${c}`).join(', ')}, tie_rank, total FROM (
-      SELECT ${desc ? 'arrayReverseSort' : 'arraySort'}(x -> x.1, groupArray(tuple(${order}, ${columns.join(', ')}))) AS arr,
-        arrayMap(x -> x.1, arr) AS vals, arrayMap((i, u) -> toUInt64(i - u + 1), arrayEnumerate(vals), arrayEnumerateUniq(vals)) AS ranks, length(arr) AS total
-      FROM (${rows}) g) ARRAY JOIN arr AS t, ranks AS tie_rank`,
+  // All rows as one array. Per rank: the positions sorted by the value; within a run of equal
+  // values arrayEnumerateUniq counts 1, 2, …, so position − count + 1 is the run's first position
+  // (the rank ties share); sorted back by position, the ranks line up with the rows.
+  withRanks: (rows, columns, ranks) => {
+    const n = columns.length;
+    const per = ranks.map((r, k) => [
+      `arrayMap(x -> x.${n + k + 1}, arr) AS v${k}`,
+      `${r.descending ? 'arrayReverseSort' : 'arraySort'}(i -> v${k}[i], arrayEnumerate(v${k})) AS ix${k}`,
+      `arrayMap(i -> v${k}[i], ix${k}) AS sv${k}`,
+      `arraySort((r, i) -> i, arrayMap((j, u) -> toUInt64(j - u + 1), arrayEnumerate(sv${k}), arrayEnumerateUniq(sv${k})), ix${k}) AS rk${k}`,
+    ].join(', '));
+    return `SELECT ${[...columns.map((c, i) => `t.${i + 1} AS ${c}`), ...ranks.map((r, k) => `q${k} AS ${r.as}`)].join(', ')}, total FROM (
+      SELECT groupArray(tuple(${[...columns, ...ranks.map((r) => r.order)].join(', ')})) AS arr, length(arr) AS total, ${per.join(', ')}
+      FROM (${rows}) g) ARRAY JOIN arr AS t, ${ranks.map((_r, k) => `rk${k} AS q${k}`).join(', ')}`;
+  },
   // No GROUPING SETS in 18.16: the two groupings, the bucket made Nullable(Int64) in both so the union's types agree.
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT toNullable(toInt64(${bucket})) AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY ${bucket}, ${keys.join(', ')}

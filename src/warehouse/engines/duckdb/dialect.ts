@@ -23,8 +23,8 @@ export const duckdbDialect: Dialect = {
         sum(CASE WHEN prev IS NULL OR epoch(${time}) - epoch(prev) > ${Number(gap)} THEN 1 ELSE 0 END) OVER (${order} ROWS UNBOUNDED PRECEDING) AS n
       FROM (SELECT v.*, lag(v.${time}) OVER (${order}) AS prev FROM (${rows}) v) e`;
   },
-  withRank: (rows, columns, order, desc) =>
-    `SELECT ${columns.join(', ')}, rank() OVER (ORDER BY ${order}${desc ? ' DESC' : ''}) AS tie_rank, count(*) OVER () AS total FROM (${rows}) g`,
+  withRanks: (rows, columns, ranks) =>
+    `SELECT ${[...columns, ...ranks.map((r) => `rank() OVER (ORDER BY ${r.order}${r.descending ? ' DESC' : ''}) AS ${r.as}`)].join(', ')}, count(*) OVER () AS total FROM (${rows}) g`,
   groupWithPeriod: (bucket, keys, aggs, from) =>
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
   lookupTable: (name, select) => [`CREATE TEMP TABLE ${ident(name)} AS SELECT CAST(key AS VARCHAR) AS key, CAST(value AS VARCHAR) AS value FROM (${select}) l`],
