@@ -43,7 +43,7 @@ async function fitRows(r: SummaryRequest) {
     const q = binder();
     return wh.query(fitInputSql(wh.dialect, q, r, kind), q.params);
   };
-  const pick = (x: Row) => ({ frequency: x.frequency, recency: x.recency, t: x.t, weight: x.weight, holdout: x.holdout });
+  const pick = (x: Row) => ({ frequency: x.frequency, recency: x.recency, t: x.t, weight: x.weight, holdout: x.holdout_sum });
   return {
     bg: (await query('bg')).map(pick).sort((a, b) => Number(b.frequency) - Number(a.frequency) || Number(a.t) - Number(b.t)),
     gg: (await query('gg')).map((x) => ({ frequency: x.frequency, monetary: x.monetary, weight: x.weight })),
