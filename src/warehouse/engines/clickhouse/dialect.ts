@@ -41,26 +41,27 @@ export const clickhouseDialect: Dialect = {
         arrayPushBack(arrayPopFront(arrayMap(x -> x.1, arr)), ${fallback}) AS nexts
       FROM (${rows}) g GROUP BY ${partition.join(', ')}) ARRAY JOIN arr AS t, nexts AS next`;
   },
-  // Each partition's rows sorted into an array; a piece starts where the gap to the previous
-  // time exceeds the limit, and the running count of starts numbers the pieces.
+  // Each partition's rows sorted into an array; a piece starts where the step from the previous
+  // time (arrayDifference: no lambda reads the whole array, which ClickHouse would copy per
+  // element) exceeds the limit, and the running count of starts numbers the pieces.
   splitByGap: (rows, partition, time, tiebreak, columns, gap) => {
     const all = [time, tiebreak, ...columns];
     return `SELECT ${partition}, ${all.map((c, i) => `t.${i + 1} AS ${c}`).join(', ')}, n FROM (
       SELECT ${partition}, arraySort(x -> (x.1, x.2), groupArray(tuple(${all.join(', ')}))) AS arr,
         arrayMap(x -> toInt64(x.1), arr) AS ts,
-        arrayCumSum(arrayMap(i -> if(i = 1 OR ts[i] - ts[i - 1] > ${Number(gap)}, 1, 0), arrayEnumerate(ts))) AS ns
+        arrayCumSum(arrayMap((step, i) -> if(i = 1 OR step > ${Number(gap)}, 1, 0), arrayDifference(ts), arrayEnumerate(ts))) AS ns
       FROM (${rows}) g GROUP BY ${partition}) ARRAY JOIN arr AS t, ns AS n`;
   },
-  // All rows as one array. Per rank: the positions sorted by the value; within a run of equal
-  // values arrayEnumerateUniq counts 1, 2, …, so position − count + 1 is the run's first position
-  // (the rank ties share); sorted back by position, the ranks line up with the rows.
+  // All rows as one array. Per rank: (value, position) pairs sorted by value; within a run of
+  // equal values arrayEnumerateUniq counts 1, 2, …, so place − count + 1 is the run's first place
+  // (the rank ties share); sorted back by position, the ranks line up with the rows. No lambda
+  // reads a whole array column (ClickHouse copies a captured array once per element: n²).
   withRanks: (rows, columns, ranks) => {
     const n = columns.length;
     const per = ranks.map((r, k) => [
-      `arrayMap(x -> x.${n + k + 1}, arr) AS v${k}`,
-      `${r.descending ? 'arrayReverseSort' : 'arraySort'}(i -> v${k}[i], arrayEnumerate(v${k})) AS ix${k}`,
-      `arrayMap(i -> v${k}[i], ix${k}) AS sv${k}`,
-      `arraySort((r, i) -> i, arrayMap((j, u) -> toUInt64(j - u + 1), arrayEnumerate(sv${k}), arrayEnumerateUniq(sv${k})), ix${k}) AS rk${k}`,
+      `${r.descending ? 'arrayReverseSort' : 'arraySort'}(x -> x.1, arrayMap((x, i) -> (x.${n + k + 1}, i), arr, arrayEnumerate(arr))) AS p${k}`,
+      `arrayMap(x -> x.1, p${k}) AS sv${k}`,
+      `arraySort((r, i) -> i, arrayMap((j, u) -> toUInt64(j - u + 1), arrayEnumerate(sv${k}), arrayEnumerateUniq(sv${k})), arrayMap(x -> x.2, p${k})) AS rk${k}`,
     ].join(', '));
     return `SELECT ${[...columns.map((c, i) => `t.${i + 1} AS ${c}`), ...ranks.map((r, k) => `q${k} AS ${r.as}`)].join(', ')}, total FROM (
       SELECT groupArray(tuple(${[...columns, ...ranks.map((r) => r.order)].join(', ')})) AS arr, length(arr) AS total, ${per.join(', ')}
