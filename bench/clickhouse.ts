@@ -18,7 +18,7 @@ import { binder } from '../src/models/queries.js';
 import { openWorkspace } from '../src/warehouse/open.js';
 import { TABLE_NAMES } from '../src/warehouse/schema/tables.js';
 import type { Row, Warehouse } from '../src/warehouse/warehouse.js';
-import { measure } from './peak.js';
+import { DEMO_END, measure } from './peak.js';
 
 const url = process.env.RETAIN_BENCH_CLICKHOUSE;
 const here = import.meta.dirname;
@@ -63,7 +63,7 @@ async function report(wh: Warehouse) {
 
 const results: Record<string, unknown>[] = [];
 for (const t of targets) {
-  const args = ['demo', '--customers', String(n), '--engine', 'clickhouse', '--url', url, '--database', t.database, '--format', 'json', ...(t.cluster ? ['--cluster', t.cluster] : [])];
+  const args = ['demo', '--customers', String(n), '--end', DEMO_END, '--engine', 'clickhouse', '--url', url, '--database', t.database, '--format', 'json', ...(t.cluster ? ['--cluster', t.cluster] : [])];
   // A fresh database on every server it lives on: a load into an old one would find every row there.
   for (const server of new Set([url, ...(t.cluster ? (process.env.RETAIN_CLICKHOUSE_SHARDS?.split(',') ?? []) : [])])) {
     const admin = createClient({ url: server });

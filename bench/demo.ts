@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { measure } from './peak.js';
+import { DEMO_END, measure } from './peak.js';
 
 const here = import.meta.dirname;
 const sizes = (process.env.BENCH_DEMO_CUSTOMERS ?? '100000').split(',').map(Number);
@@ -14,7 +14,7 @@ for (const n of sizes) {
   const db = join(here, '.data', `demo-${n}.duckdb`);
   mkdirSync(join(here, '.data'), { recursive: true });
   for (const p of [db, `${db}.wal`]) rmSync(p, { force: true });
-  const r = await measure(process.execPath, [join(here, '..', 'bin', 'retain.js'), 'demo', '--customers', String(n), '--db', db, '--format', 'json']);
+  const r = await measure(process.execPath, [join(here, '..', 'bin', 'retain.js'), 'demo', '--customers', String(n), '--end', DEMO_END, '--db', db, '--format', 'json']);
   if (r.code !== 0) throw new Error(`retain demo exited with ${r.code}`);
   const tables = JSON.parse(r.stdout) as { table: string; read: number; quarantined: number }[];
   const rows = tables.reduce((s, t) => s + t.read, 0);

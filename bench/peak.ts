@@ -24,3 +24,9 @@ export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEn
   clearInterval(timer);
   return { seconds: (performance.now() - t0) / 1000, peakRssMB: Math.round(peak), stdout, code };
 }
+
+/**
+ * The demo's last day for every bench (BENCH_DEMO_END, default the first of this month): the
+ * DuckDB workspace bench/demo.ts builds and the one bench/clickhouse.ts loads hold the same rows.
+ */
+export const DEMO_END = process.env.BENCH_DEMO_END ?? `${new Date().toISOString().slice(0, 7)}-01`;
