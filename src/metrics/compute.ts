@@ -123,9 +123,8 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   let segments: MetricResult['segments'];
   if (req.slice.by && !m.noSegments) {
     // A metric finished from many rows (cells, curve points, pages) is finished once per segment.
-    const by = req.slice.by;
     const grain = m.periodFromSeries ? req.grain : null;
-    const rows = req.segments ? await run(req.from, req.to, grain, req.slice, req.segments) : await withSegments(wh, by, (t) => run(req.from, req.to, grain, req.slice, t));
+    const rows = req.segments ? await run(req.from, req.to, grain, req.slice, req.segments) : await withSegments(wh, req.slice.by, (t) => run(req.from, req.to, grain, req.slice, t));
     const bySegment = new Map<string | null, typeof rows>();
     for (const r of rows) {
       const group = bySegment.get(r.segment);

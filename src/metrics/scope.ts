@@ -4,11 +4,11 @@
  * breakdown (--by). User values are bound as parameters; field names are checked against the
  * schema before they reach SQL.
  */
+import { randomBytes } from 'node:crypto';
 import type { Dialect } from '../warehouse/dialect.js';
 import { UsageError } from '../warehouse/errors.js';
 import { tableDef } from '../warehouse/schema/tables.js';
 import type { Param, Warehouse } from '../warehouse/warehouse.js';
-import { randomBytes } from 'node:crypto';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];

@@ -4,11 +4,10 @@
  * import (when read, on ClickHouse: warehouse/derived/web-sessions.ts). A session belongs to the
  * bucket it started in.
  */
+import { webSessions } from '../../warehouse/derived/web-sessions.js';
 import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef } from '../types.js';
-import { webSessions } from '../../warehouse/derived/web-sessions.js';
-
 
 /** Sessions started in the period with bucket and segment. */
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*

@@ -8,7 +8,7 @@
  */
 import { UsageError } from '../errors.js';
 import { getSettings } from '../schema/settings.js';
-import { tableDef, type TableDef } from '../schema/tables.js';
+import { storedColumns, tableDef, type TableDef } from '../schema/tables.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
 import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
@@ -124,8 +124,7 @@ export async function storeChecked(
   derived = true,
 ): Promise<Omit<ImportSummary, 'table' | 'file' | 'seconds'>> {
   const d = wh.dialect;
-  const fields = t.fields.map((f) => d.ident(f.name));
-  const stored = t.fx ? [...fields, '_rate'] : fields;
+  const stored = storedColumns(t).map((c) => d.ident(c));
   const keys = t.key.map((k) => d.ident(k));
   const tbl = d.ident(t.name);
   const good = `SELECT * FROM ${CHECKED} WHERE _reasons IS NULL`;

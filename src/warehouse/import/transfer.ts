@@ -8,11 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldKind } from '../schema/fields.js';
-import { TABLES, type TableDef } from '../schema/tables.js';
+import { storedColumns, TABLES, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
-
-/** The stored columns of a table: its fields, and the FX rate of a table with money. */
-export const storedColumns = (t: TableDef): string[] => [...t.fields.map((f) => f.name), ...(t.fx ? ['_rate'] : [])];
 
 /** A column to transfer and the kind of value it holds (how it is written portably). */
 export interface Column {

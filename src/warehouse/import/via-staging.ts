@@ -14,11 +14,11 @@
  * Invariant, as everywhere: read = accepted + duplicates + quarantined.
  */
 import { copySettings } from '../schema/settings.js';
-import { TABLES, tableDef, type TableDef } from '../schema/tables.js';
+import { storedColumns, TABLES, tableDef, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
 import { importFile, logImport, nextImportId, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
 import { liveQuarantine, quarantineCounts, RESOLVED, retryQuarantine } from './quarantine.js';
-import { columnsOf, storedColumns, transferRows, type Column } from './transfer.js';
+import { columnsOf, transferRows, type Column } from './transfer.js';
 
 /** The quarantine's columns, as both engines store them. */
 const QUARANTINE: readonly Column[] = [
@@ -68,11 +68,11 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   // The quarantine: records new or changed under this import's id; records it took out (they
   // passed, or a corrected row replaced them) as tombstones, since the target cannot delete.
   const importId = await nextImportId(target);
-  const cols = QUARANTINE.filter((c) => c.name !== 'import_id').map((c) => d.ident(c.name)).join(', ');
-  // Both in the columns' order (a union matches by position).
-  const withId = QUARANTINE.map((c) => (c.name === 'import_id' ? `${importId} AS import_id` : d.ident(c.name))).join(', ');
-  const changed = `SELECT ${withId} FROM (SELECT ${cols} FROM _quarantine EXCEPT SELECT ${cols} FROM _primed_quarantine) c`;
-  const gone = `SELECT table_name, row_hash, key_text, file, p.${d.ident('row')}, '' AS raw, ${d.str(RESOLVED)} AS reasons, ${importId} AS import_id, ${d.nowUtc()} AS quarantined_at
+  // Both selects list the columns in QUARANTINE's order (a union matches by position).
+  const select = (set: Readonly<Record<string, string>>) => QUARANTINE.map((c) => (c.name in set ? `${set[c.name]} AS ${d.ident(c.name)}` : d.ident(c.name))).join(', ');
+  const recorded = QUARANTINE.filter((c) => c.name !== 'import_id').map((c) => d.ident(c.name)).join(', ');
+  const changed = `SELECT ${select({ import_id: String(importId) })} FROM (SELECT ${recorded} FROM _quarantine EXCEPT SELECT ${recorded} FROM _primed_quarantine) c`;
+  const gone = `SELECT ${select({ raw: "''", reasons: d.str(RESOLVED), import_id: String(importId), quarantined_at: d.nowUtc() })}
     FROM _primed_quarantine p WHERE NOT EXISTS (SELECT 1 FROM _quarantine q WHERE q.table_name = p.table_name AND q.row_hash = p.row_hash)`;
   // One write, so the records a corrected row replaced close with the ones it opened.
   await transferRows(staging, target, '_quarantine', QUARANTINE, `(${changed} UNION ALL ${gone})`);

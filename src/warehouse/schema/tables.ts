@@ -327,6 +327,9 @@ export const TABLES: readonly TableDef[] = TABLE_DECLS;
 export type TableName = (typeof TABLE_DECLS)[number]['name'];
 export const TABLE_NAMES: readonly TableName[] = TABLE_DECLS.map((t) => t.name);
 
+/** The columns a table stores: its fields, and `_rate` (the FX rate applied at import) for a table with money. */
+export const storedColumns = (t: TableDef): string[] => [...t.fields.map((f) => f.name), ...(t.fx ? ['_rate'] : [])];
+
 export function tableDef(name: string): TableDef {
   const t = TABLES.find((x) => x.name === name);
   if (!t) throw new Error(`unknown table ${name}`);
