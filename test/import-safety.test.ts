@@ -4,7 +4,7 @@
  * malformed input — the accounting identity with nothing thrown.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,11 +88,13 @@ describe('crash safety', () => {
     writeFileSync(file, lines.join('\n') + '\n');
     const child = spawn(process.execPath, [BIN, 'import', 'orders', file, '--db', db], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
-    // Kill once the workspace file exists and the import has had time to start writing.
+    // Kill once the workspace exists (it appears whole) and the import has had time to start writing.
     await new Promise<void>((resolve) => {
       const started = Date.now();
+      let created = 0;
       const timer = setInterval(() => {
-        if ((existsSync(db) && Date.now() - started > 900) || Date.now() - started > 10_000) {
+        if (!created && existsSync(db)) created = Date.now();
+        if ((created && Date.now() - created > 600) || Date.now() - started > 20_000) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve();
@@ -102,7 +104,7 @@ describe('crash safety', () => {
     // The kill must land while the import runs, or this test proves nothing.
     expect(await exited).toBe('SIGKILL');
     const again = cli(['import', 'orders', file, '--db', db, '--format', 'json']);
-    expect(again.status).toBe(0);
+    expect(again.status, again.stderr).toBe(0);
     const summary = JSON.parse(again.stdout) as { read: number; accepted: number; duplicates: number };
     expect(summary.read).toBe(n);
     const ws = await openWorkspace({ db });
@@ -115,6 +117,23 @@ describe('crash safety', () => {
       await ws.close();
     }
   }, 120_000);
+
+  it('a process killed while creating the workspace leaves none; the next command creates it', async () => {
+    const db = join(dir, 'creating.duckdb');
+    const f = writeFixture(dir, 'o.csv', ORDERS);
+    const killed = spawnSync(process.execPath, [BIN, 'import', 'orders', f, '--db', db], {
+      env: { ...process.env, RETAIN_FAULT: 'kill-creating-workspace' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(db)).toBe(false);
+    const leftover = readdirSync(dir).filter((x) => x.startsWith('creating.duckdb.creating-'));
+    expect(leftover.length).toBeGreaterThan(0);
+    const again = cli(['import', 'orders', f, '--db', db, '--format', 'json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ read: 4 });
+    // The dead creator's file is gone too.
+    expect(readdirSync(dir).filter((x) => x.startsWith('creating.duckdb.'))).toEqual([]);
+  });
 
   it('a process killed after writing everything but before COMMIT leaves nothing behind', async () => {
     const db = join(dir, 'fault.duckdb');

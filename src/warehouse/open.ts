@@ -5,7 +5,8 @@
  * RETAIN_CLICKHOUSE_CLUSTER). Callers never name an engine.
  */
 import { ensureWebSessions } from './derived/web-sessions.js';
-import { existsSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { openClickHouse } from './engines/clickhouse/driver.js';
 import { openDuckDB } from './engines/duckdb/driver.js';
 import { UsageError } from './errors.js';
@@ -63,13 +64,54 @@ export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> 
   if (opts.readOnly && path !== ':memory:' && !existsSync(path)) {
     throw new UsageError('no-workspace', `There is no workspace at ${path}.`, 'Create one with retain import or retain demo, or point --db at an existing one.');
   }
-  const wh = await openDuckDB(path, {
-    readOnly: opts.readOnly,
-    memoryLimit: process.env.RETAIN_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
-  });
+  const memoryLimit = process.env.RETAIN_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
+  if (!opts.readOnly && path !== ':memory:' && !existsSync(path)) await createDuckDBFile(path, memoryLimit);
+  const wh = await openDuckDB(path, { readOnly: opts.readOnly, memoryLimit });
   if (!opts.readOnly) {
     await wh.createSchema();
     await ensureWebSessions(wh);
   }
   return wh;
+}
+
+/**
+ * A new workspace file is made whole under another name, then renamed into place: a process
+ * killed while creating it leaves no half-written file that DuckDB can no longer open.
+ */
+async function createDuckDBFile(path: string, memoryLimit: string): Promise<void> {
+  const prefix = `${basename(path)}.creating-`;
+  const tmp = `${path}.creating-${process.pid}`;
+  // What a creator killed before it finished left behind (its process is gone), and our own.
+  const stale = readdirSync(dirname(path) || '.').filter((f) => f.startsWith(prefix) && !alive(Number.parseInt(f.slice(prefix.length), 10)));
+  const clean = () => ['', '.wal'].forEach((x) => rmSync(tmp + x, { force: true }));
+  for (const f of stale) rmSync(join(dirname(path), f), { force: true });
+  try {
+    const wh = await openDuckDB(tmp, { memoryLimit });
+    try {
+      await wh.createSchema();
+      await wh.exec('CHECKPOINT');
+    } finally {
+      await wh.close();
+    }
+    // Fault injection for the crash-safety test: die with the new workspace made but not in place.
+    if (process.env.RETAIN_FAULT === 'kill-creating-workspace') process.kill(process.pid, 'SIGKILL');
+    // A link is atomic and fails if another process created the workspace meanwhile: theirs stands.
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } finally {
+    clean();
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid === process.pid) return pid === process.pid;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
