@@ -27,7 +27,7 @@ for (const n of sizes) {
   const wh = await openWorkspace({ db, readOnly: true });
   const asOf = (await lastOrderDate(wh, 'UTC'))!;
   const q = binder();
-  const [rows, scan] = await time(() => wh.queryColumns(customerValueSql(wh.dialect, q, { calibrationEnd: asOf, timezone: 'UTC', timeUnit: 'day' }), q.params));
+  const [rows, scan] = await time(() => wh.queryNumbers(customerValueSql(wh.dialect, q, { calibrationEnd: asOf, timezone: 'UTC', timeUnit: 'day' }), q.params));
   const [fit, fitSeconds] = await time(() => fitTransactional(wh, { calibrationEnd: asOf, pareto: false }));
   const [, paretoSeconds] = n <= 100_000 ? await time(() => fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'week' })) : [null, null];
   const [list, listSeconds] = await time(() => customerList(wh, { asOf, segment: 'at-risk', limit: 100 }));

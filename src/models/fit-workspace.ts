@@ -96,9 +96,8 @@ export interface ValueRows {
 
 /** The customers' summaries from the engine (customerValueSql), ordered by (frequency, recency, T). */
 export async function loadValueRows(wh: Warehouse, q: QueryBuilder, r: SummaryRequest): Promise<ValueRows> {
-  const { length, columns: c } = await wh.queryColumns(customerValueSql(wh.dialect, q, r), q.params);
-  const column = (name: string) => Float64Array.from(c[name]!, (v) => (v === null ? NaN : Number(v)));
-  return { length, frequency: column('frequency'), recency: column('recency'), T: column('t'), monetary: column('monetary'), weight: column('weight') };
+  const { length, columns: c } = await wh.queryNumbers(customerValueSql(wh.dialect, q, r), q.params);
+  return { length, frequency: c.frequency!, recency: c.recency!, T: c.t!, monetary: c.monetary!, weight: c.weight! };
 }
 
 /**
@@ -109,15 +108,16 @@ export async function loadValueRows(wh: Warehouse, q: QueryBuilder, r: SummaryRe
 export function groupValueRows(v: ValueRows): FitRows {
   const bgRows: FitRows['bg'] = [];
   const ggRows: FitRows['gg'] = [];
+  const { frequency: fs, recency: rs, T: Ts, weight: ws, monetary: ms } = v;
   let last: FitRows['bg'][number] | undefined;
   for (let i = 0; i < v.length; i++) {
-    const frequency = v.frequency[i]!;
-    const recency = v.recency[i]!;
-    const T = v.T[i]!;
-    const weight = v.weight[i]!;
+    const frequency = fs[i]!;
+    const recency = rs[i]!;
+    const T = Ts[i]!;
+    const weight = ws[i]!;
     if (last && last.frequency === frequency && last.recency === recency && last.T === T) last.weight += weight;
     else bgRows.push((last = { frequency, recency, T, weight, holdout: 0, holdoutSq: 0 }));
-    const monetary = v.monetary[i]!;
+    const monetary = ms[i]!;
     if (frequency > 0 && monetary > 0) ggRows.push({ frequency, monetary, weight });
   }
   return { bg: bgRows, gg: ggRows };
@@ -148,13 +148,18 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
   };
   // CLV = spend · P(alive) · discounted purchases if alive; the last needs the hypergeometric
   // function and depends on (x, T) only, so it is cached: a million customers share far fewer.
-  const factors = new Map<string, number>();
+  // Keyed by horizon and discount, then x, then T: numbers, no string built per customer.
+  const factors = new Map<string, Map<number, Map<number, number>>>();
   const ifAlive = (x: number, T: number, horizonMonths: number, monthlyDiscount: number) => {
-    const key = `${x}|${T}|${horizonMonths}|${monthlyDiscount}`;
-    let v = factors.get(key);
+    const terms = `${horizonMonths}|${monthlyDiscount}`;
+    let byX = factors.get(terms);
+    if (!byX) factors.set(terms, (byX = new Map()));
+    let byT = byX.get(x);
+    if (!byT) byX.set(x, (byT = new Map()));
+    let v = byT.get(T);
     if (v === undefined) {
       v = discountedPurchasesIfAlive(b, x, T, { horizonMonths, monthlyDiscount, unitsPerMonth });
-      factors.set(key, v);
+      byT.set(T, v);
     }
     return v;
   };

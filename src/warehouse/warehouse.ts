@@ -53,10 +53,10 @@ export interface Warehouse {
   /** Run a query with bound parameters ($1, $2, … in order) and return all rows. */
   query(sql: string, params?: readonly Param[]): Promise<Row[]>;
   /**
-   * The same, column by column: each column's values in row order. For large numeric results (a
-   * million per-customer rows for the models) — no object per row.
+   * A numeric result column by column, each a Float64Array in row order, NULL as NaN: for large
+   * results (a million per-customer rows for the models) — no object per row or per value.
    */
-  queryColumns(sql: string, params?: readonly Param[]): Promise<{ readonly length: number; readonly columns: Readonly<Record<string, readonly unknown[]>> }>;
+  queryNumbers(sql: string, params?: readonly Param[]): Promise<{ readonly length: number; readonly columns: Readonly<Record<string, Float64Array>> }>;
   /** Run statements that return nothing. */
   exec(sql: string, params?: readonly Param[]): Promise<void>;
   /** Run fn inside one transaction: all its writes commit together or not at all. */

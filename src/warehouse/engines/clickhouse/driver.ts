@@ -71,9 +71,10 @@ class ClickHouseWarehouse implements Warehouse {
   }
 
   // Each call reads its own result's column list: no state shared between concurrent queries.
-  async queryColumns(sql: string, params: readonly Param[] = []) {
+  async queryNumbers(sql: string, params: readonly Param[] = []) {
     const { meta, data } = await this.select(sql, params);
-    return { length: data.length, columns: Object.fromEntries(meta.map((m) => [m.name, data.map((r) => converter(m.type)(r[m.name]))])) };
+    const column = (name: string) => Float64Array.from(data, (r) => (r[name] === null ? NaN : Number(r[name])));
+    return { length: data.length, columns: Object.fromEntries(meta.map((m) => [m.name, column(m.name)])) };
   }
 
   private async select(sql: string, params: readonly Param[], settings: { readonly?: '2' } = {}) {
