@@ -45,6 +45,8 @@ for (const n of sizes) {
   const only = process.env.BENCH_METRICS?.split(',');
   for (const m of METRICS.filter((x) => !only || only.includes(x.id))) {
     const s = performance.now();
+    // With RETAIN_TRACE=1 the engine prints each statement: say whose they are.
+    if (process.env.RETAIN_TRACE === '1') process.stderr.write(`[metric ${m.id}]\n`);
     await computeMetric(wh, m, { from, to, grain: 'month', timezone: 'UTC', slice: { where: [] }, cache }, empty);
     const seconds = (performance.now() - s) / 1000;
     const scan = m.tables.reduce((a, t) => a + (scans.get(t) ?? 0), 0);

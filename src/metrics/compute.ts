@@ -74,21 +74,27 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   };
   const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];
-    const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model, ...(segments ? { segments } : {}) });
-    const sql = m.sql(s);
-    const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
-    let pending = req.cache?.get(key);
-    if (!pending) {
-      pending = wh.query(sql, s.params);
-      req.cache?.set(key, pending);
-    }
-    const rows = await pending;
-    return rows.map((r) => ({
-      bucket: r.bucket === null ? 'period' : typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
-      segment: r.segment === null ? null : String(r.segment),
-      ...(r.key === undefined ? {} : { key: String(r.key) }),
-      stats: toStats(r),
-    }));
+    // Each query on its own scope, so its text and parameters are exactly those of another metric
+    // that runs it too, and the report's cache runs it once.
+    const results = await Promise.all(
+      [m.sql, ...(m.alsoSql ?? [])].map(async (build) => {
+        const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model, ...(segments ? { segments } : {}) });
+        const sql = build(s);
+        const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+        let pending = req.cache?.get(key);
+        if (!pending) {
+          pending = wh.query(sql, s.params);
+          req.cache?.set(key, pending);
+        }
+        return (await pending).map((r) => ({
+          bucket: r.bucket === null ? 'period' : typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
+          segment: r.segment === null ? null : String(r.segment),
+          ...(r.key === undefined ? {} : { key: String(r.key) }),
+          stats: toStats(r),
+        }));
+      }),
+    );
+    return results.length === 1 ? results[0]! : joinStats(m.id, results);
   };
   const unsliced = { where: req.slice.where };
   if (m.fromModel) {
@@ -208,6 +214,26 @@ export function sumStats(rows: readonly { bucket: string; stats: Stats }[]): Sta
 }
 
 const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });
+
+type StatRow = { bucket: string; segment: string | null; key?: string; stats: Stats };
+
+/** The rows of several queries joined on bucket, segment and key: each row's statistics side by side. */
+function joinStats(id: string, results: readonly (readonly StatRow[])[]): StatRow[] {
+  const joined = new Map<string, StatRow>();
+  for (const rows of results) {
+    for (const r of rows) {
+      const at = JSON.stringify([r.bucket, r.segment, r.key ?? null]);
+      const row = joined.get(at);
+      if (!row) joined.set(at, { ...r, stats: { ...r.stats } });
+      else
+        for (const [name, v] of Object.entries(r.stats)) {
+          if (name in row.stats) throw new Error(`${id}: the statistic ${name} comes from two of its queries.`);
+          (row.stats as Record<string, number | null>)[name] = v;
+        }
+    }
+  }
+  return [...joined.values()];
+}
 
 function toStats(r: Record<string, unknown>): Stats {
   const out: Record<string, number | null> = {};

@@ -69,6 +69,12 @@ export interface MetricDef {
    */
   sql(s: Scope): string;
   /**
+   * Further queries whose statistics join this one's rows on bucket, segment and key — each built
+   * on a scope of its own, so one another metric runs too (the retention movements) is the same
+   * text with the same parameters and the report runs it once.
+   */
+  readonly alsoSql?: readonly ((s: Scope) => string)[];
+  /**
    * For a metric a model computes (predictive CLV): the period's value from the workspace, the
    * scope giving the period end and the customer filter. Its `sql` and `finish` are then unused;
    * it has no series and no breakdown.

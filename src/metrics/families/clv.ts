@@ -22,13 +22,11 @@ export const clvHistoric: MetricDef = {
   tables: ['orders'],
   teams: ['data', 'leadership'],
   convention: `Churn by the workspace model over the same period; gross_margin 1.0 gives revenue CLV. parts: aov, purchases_per_year, annual_churn (percent), lifetime_years.`,
-  // Joined on the bucket and the segment made text ('' for none: NULLs never match in a join).
-  sql: (s) => `SELECT m.bucket AS bucket, m.segment AS segment, m.s AS s, m.retained AS retained, m.days AS days, o.revenue AS revenue, o.orders AS orders,
-      o.customers AS customers, ${Number(s.settings.grossMargin)} AS margin
-    FROM (SELECT *, coalesce(segment, '') AS seg FROM (${movementSql(s)}) m0) m
-    ${s.d.join('left')} (SELECT CAST(b0 AS BIGINT) AS bucket, seg, revenue, orders, customers FROM (
-      SELECT bucket AS b0, coalesce(segment, '') AS seg, sum(revenue) AS revenue, count(*) AS orders, count(DISTINCT customer_id) AS customers
-      FROM (${completedOrders(s)}) x GROUP BY b0, seg) o0) o USING (bucket, seg)`,
+  // The movements are retention's own query (run once for both); the orders' statistics join them
+  // on bucket and segment.
+  sql: (s) => `SELECT bucket, segment, sum(revenue) AS revenue, count(*) AS orders, count(DISTINCT customer_id) AS customers, ${Number(s.settings.grossMargin)} AS margin
+    FROM (${completedOrders(s)}) x GROUP BY bucket, segment`,
+  alsoSql: [movementSql],
   finish: (st) => {
     const [orders, customers, start, days] = [num(st, 'orders'), num(st, 'customers'), num(st, 's'), num(st, 'days')];
     if (orders === 0 || customers === 0) return { value: null, n: 0, note: 'No completed orders in the period.' };
