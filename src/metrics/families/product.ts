@@ -25,10 +25,12 @@ export const productAdoptionRate: MetricDef = {
   sql: (s) => {
     const d = s.d;
     const active = `SELECT a.customer_id AS customer_id, CAST(a.i AS BIGINT) AS i, ${s.segment('a.customer_id')} AS segment FROM (${activeAt(s)}) a WHERE a.i >= 1`;
-    const used = `SELECT DISTINCT ae.customer_id AS customer_id, CAST(${s.bucket('ae.occurred_at')} + 1 AS BIGINT) AS i, coalesce(ae.name, '') AS feature
+    const events = (cols: string) => `SELECT DISTINCT ae.customer_id AS customer_id, CAST(${s.bucket('ae.occurred_at')} + 1 AS BIGINT) AS i${cols}
       FROM ${d.table('activity_events')} ae WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}`;
+    const used = events(`, coalesce(ae.name, '') AS feature`);
+    // Any use straight from the events: distinct (customer, bucket) pairs, no feature to hash.
     const anyUse = `SELECT a.i AS i, a.segment AS segment, CASE WHEN u.any_use IS NULL THEN 0 ELSE 1 END AS used_any
-      FROM (${active}) a ${d.join('left')} (SELECT DISTINCT customer_id, i, 1 AS any_use FROM (${used}) u0) u USING (customer_id, i)`;
+      FROM (${active}) a ${d.join('left')} (${events(', 1 AS any_use')}) u USING (customer_id, i)`;
     // Per feature only its users: the active base is the '' row's n of the same bucket and segment.
     const byFeature = `SELECT a.i AS i, a.segment AS segment, u.feature AS feature FROM (${active}) a ${d.join('inner')} (${used}) u USING (customer_id, i)`;
     return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, '' AS key, CAST(count(*) AS BIGINT) AS n, CAST(sum(used_any) AS BIGINT) AS k FROM (${anyUse}) x GROUP BY bucket, segment
