@@ -99,10 +99,12 @@ export const engagementScore: MetricDef = {
     const weight = weights.length ? `CASE ae.name ${weights.map(([n, w]) => `WHEN ${d.str(n)} THEN ${Number(w)}`).join(' ')} ELSE 1 END` : '1';
     const events = `SELECT ae.customer_id AS customer_id, ${weight} AS w, ${s.boundaryIndex('ae.occurred_at')} AS lo, ${s.boundaryIndex('ae.occurred_at', TRAILING_DAYS)} AS hi
       FROM ${d.table('activity_events')} ae WHERE ae.occurred_at >= ${d.addDays(s.from, -TRAILING_DAYS)} AND ae.occurred_at < ${s.to} AND ${s.keep('ae.customer_id')}`;
-    // Each customer's weighted activity at each end, once created.
-    const raw = `SELECT CAST(e.i AS BIGINT) AS i, e.customer_id AS customer_id, sum(e.w) AS activity
-      FROM (${s.spread(events)}) e ${d.join('inner')} (SELECT customer_id, created_at FROM ${d.table('customers')} c0) c USING (customer_id)
-      WHERE e.i >= 1 AND ${s.boundaryIndex('c.created_at')} <= e.i GROUP BY i, customer_id`;
+    // Each customer's weighted activity at each end, once created: summed before the join, and the
+    // creation's boundary computed once per customer, not once per event.
+    const raw = `SELECT e.i AS i, e.customer_id AS customer_id, e.activity AS activity
+      FROM (SELECT CAST(e0.i AS BIGINT) AS i, e0.customer_id AS customer_id, sum(e0.w) AS activity FROM (${s.spread(events)}) e0 WHERE e0.i >= 1 GROUP BY i, customer_id) e
+      ${d.join('inner')} (SELECT customer_id, ${s.boundaryIndex('c0.created_at')} AS created_i FROM ${d.table('customers')} c0) c USING (customer_id)
+      WHERE c.created_i <= e.i`;
     return `SELECT CAST(r.i - 1 AS BIGINT) AS bucket, ${s.segment('r.customer_id')} AS segment, CAST(CAST(r.activity AS DOUBLE) AS VARCHAR) AS key, CAST(count(*) AS BIGINT) AS k
       FROM (${raw}) r GROUP BY bucket, segment, key
     UNION ALL
