@@ -31,9 +31,10 @@ export const returnRate: MetricDef = {
         FROM (SELECT order_id, returned_at, quantity FROM ${d.table('returns')} r WHERE ${s.inPeriod('r.returned_at')}) r
         ${d.join('inner')} ${orders} o USING (order_id)
       UNION ALL
-      SELECT ${s.bucket('o.ordered_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, 0 AS returned, CAST(i.quantity AS DOUBLE) AS sold
+      SELECT o.b AS bucket, o.seg AS segment, 0 AS returned, CAST(i.quantity AS DOUBLE) AS sold
         FROM (SELECT order_id, quantity FROM ${d.table('order_items')} i) i
-        ${d.join('inner')} (SELECT * FROM ${orders} x WHERE status = 'completed' AND ${s.inPeriod('ordered_at')}) o USING (order_id)) u
+        ${d.join('inner')} (SELECT order_id, ${s.bucket('x.ordered_at')} AS b, ${s.segment('x.customer_id')} AS seg FROM ${orders} x
+          WHERE x.status = 'completed' AND ${s.inPeriod('x.ordered_at')}) o USING (order_id)) u
     GROUP BY bucket, segment`;
   },
   finish: (st) => {
