@@ -4,7 +4,7 @@
  * malformed input — the accounting identity with nothing thrown.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +133,42 @@ describe('crash safety', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ read: 4 });
     // The dead creator's file is gone too.
     expect(readdirSync(dir).filter((x) => x.startsWith('creating.duckdb.'))).toEqual([]);
+  });
+
+  it('a new workspace ignores the log of a deleted one; a missing folder is a clear error', async () => {
+    const db = join(dir, 'again.duckdb');
+    const f = writeFixture(dir, 'o.csv', ORDERS);
+    expect(cli(['import', 'orders', f, '--db', db]).status).toBe(0);
+    // What a process killed after a commit leaves: a log beside the file (here it creates a table
+    // and is killed before any checkpoint). The user then deletes the file only.
+    const killed = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { DuckDBInstance } = await import('@duckdb/node-api');
+        const c = await (await DuckDBInstance.create(${JSON.stringify(db)})).connect();
+        await c.run("SET wal_autocheckpoint = '1TB'; PRAGMA disable_checkpoint_on_shutdown; CREATE TABLE stale AS SELECT 1 AS x");
+        process.kill(process.pid, 'SIGKILL');`,
+      ],
+      { cwd: join(import.meta.dirname, '..') },
+    );
+    expect(killed.signal, killed.stderr?.toString()).toBe('SIGKILL');
+    expect(existsSync(`${db}.wal`)).toBe(true);
+    rmSync(db);
+    const fresh = cli(['import', 'orders', f, '--db', db, '--format', 'json']);
+    expect(fresh.status, fresh.stderr).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ read: 4, accepted: 2 });
+    const ws = await openWorkspace({ db, readOnly: true });
+    try {
+      expect(await count(ws, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'stale'`)).toBe(0);
+    } finally {
+      await ws.close();
+    }
+    const missing = cli(['import', 'orders', f, '--db', join(dir, 'no-such-folder', 'x.duckdb')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/Cannot create workspace .*no-such-folder/);
+    expect(missing.stderr).not.toMatch(/internal error/i);
   });
 
   it('a process killed after writing everything but before COMMIT leaves nothing behind', async () => {

@@ -217,15 +217,17 @@ const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });
 
 type StatRow = { bucket: string; segment: string | null; key?: string; stats: Stats };
 
-/** The rows of several queries joined on bucket, segment and key: each row's statistics side by side. */
-function joinStats(id: string, results: readonly (readonly StatRow[])[]): StatRow[] {
-  const joined = new Map<string, StatRow>();
-  for (const rows of results) {
+/**
+ * The rows of the first query with the statistics of the others beside them, matched on bucket,
+ * segment and key (a left join: a row only the others have is dropped).
+ */
+function joinStats(id: string, [first, ...others]: readonly (readonly StatRow[])[]): StatRow[] {
+  const at = (r: StatRow) => JSON.stringify([r.bucket, r.segment, r.key ?? null]);
+  const joined = new Map((first ?? []).map((r) => [at(r), { ...r, stats: { ...r.stats } }]));
+  for (const rows of others) {
     for (const r of rows) {
-      const at = JSON.stringify([r.bucket, r.segment, r.key ?? null]);
-      const row = joined.get(at);
-      if (!row) joined.set(at, { ...r, stats: { ...r.stats } });
-      else
+      const row = joined.get(at(r));
+      if (row)
         for (const [name, v] of Object.entries(r.stats)) {
           if (name in row.stats) throw new Error(`${id}: the statistic ${name} comes from two of its queries.`);
           (row.stats as Record<string, number | null>)[name] = v;

@@ -69,7 +69,7 @@ export interface MetricDef {
    */
   sql(s: Scope): string;
   /**
-   * Further queries whose statistics join this one's rows on bucket, segment and key — each built
+   * Further queries whose statistics join this one's rows (a left join) on bucket, segment and key — each built
    * on a scope of its own, so one another metric runs too (the retention movements) is the same
    * text with the same parameters and the report runs it once.
    */

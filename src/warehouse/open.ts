@@ -5,11 +5,12 @@
  * RETAIN_CLICKHOUSE_CLUSTER). Callers never name an engine.
  */
 import { ensureWebSessions } from './derived/web-sessions.js';
-import { existsSync, linkSync, readdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { openClickHouse } from './engines/clickhouse/driver.js';
 import { openDuckDB } from './engines/duckdb/driver.js';
-import { UsageError } from './errors.js';
+import { RetainError, UsageError } from './errors.js';
 import type { Warehouse } from './warehouse.js';
 
 export const DEFAULT_DB = 'retain.duckdb';
@@ -74,18 +75,29 @@ export async function openWorkspace(opts: OpenOptions = {}): Promise<Warehouse> 
   return wh;
 }
 
+/** Workspace files this process is creating now (a dead process's may carry the same pid). */
+const creating = new Set<string>();
+
 /**
- * A new workspace file is made whole under another name, then renamed into place: a process
+ * A new workspace file is made whole under another name, then linked into place: a process
  * killed while creating it leaves no half-written file that DuckDB can no longer open.
  */
 async function createDuckDBFile(path: string, memoryLimit: string): Promise<void> {
+  const dir = dirname(path);
   const prefix = `${basename(path)}.creating-`;
-  const tmp = `${path}.creating-${process.pid}`;
-  // What a creator killed before it finished left behind (its process is gone), and our own.
-  const stale = readdirSync(dirname(path) || '.').filter((f) => f.startsWith(prefix) && !alive(Number.parseInt(f.slice(prefix.length), 10)));
+  const tmp = `${path}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
   const clean = () => ['', '.wal'].forEach((x) => rmSync(tmp + x, { force: true }));
-  for (const f of stale) rmSync(join(dirname(path), f), { force: true });
+  creating.add(resolve(tmp));
   try {
+    // What creators killed before they finished left behind: their process is gone, or has our
+    // pid (a container restarted) but is not one of ours.
+    for (const f of readdirSync(dir)) {
+      const pid = Number.parseInt(f.slice(prefix.length), 10);
+      if (f.startsWith(prefix) && !creating.has(resolve(dir, f).replace(/\.wal$/, '')) && (pid === process.pid || !alive(pid))) rmSync(join(dir, f), { force: true });
+    }
+    // DuckDB deletes a log beside a file it creates; the file it opens here exists, so a log a
+    // deleted workspace left must go first, or DuckDB would replay it into the new one.
+    rmSync(`${path}.wal`, { force: true });
     const wh = await openDuckDB(tmp, { memoryLimit });
     try {
       await wh.createSchema();
@@ -95,19 +107,32 @@ async function createDuckDBFile(path: string, memoryLimit: string): Promise<void
     }
     // Fault injection for the crash-safety test: die with the new workspace made but not in place.
     if (process.env.RETAIN_FAULT === 'kill-creating-workspace') process.kill(process.pid, 'SIGKILL');
-    // A link is atomic and fails if another process created the workspace meanwhile: theirs stands.
-    try {
-      linkSync(tmp, path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    placeFile(tmp, path);
+  } catch (e) {
+    if (e instanceof RetainError) throw e;
+    throw new RetainError('workspace-open-failed', `Cannot create workspace ${path}: ${(e as Error).message}`, 'Check that the folder of --db exists and that you can write to it.', { cause: e });
   } finally {
     clean();
+    creating.delete(resolve(tmp));
+  }
+}
+
+/** Put a finished file in place unless another process did first (theirs stands). */
+function placeFile(tmp: string, path: string): void {
+  try {
+    // A link is atomic and fails if the workspace exists.
+    linkSync(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    // A file system without hard links: a rename, after checking once more.
+    if ((code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') && !existsSync(path)) renameSync(tmp, path);
+    else throw e;
   }
 }
 
 function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid === process.pid) return pid === process.pid;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

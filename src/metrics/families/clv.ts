@@ -22,11 +22,13 @@ export const clvHistoric: MetricDef = {
   tables: ['orders'],
   teams: ['data', 'leadership'],
   convention: `Churn by the workspace model over the same period; gross_margin 1.0 gives revenue CLV. parts: aov, purchases_per_year, annual_churn (percent), lifetime_years.`,
-  // The movements are retention's own query (run once for both); the orders' statistics join them
-  // on bucket and segment.
-  sql: (s) => `SELECT bucket, segment, sum(revenue) AS revenue, count(*) AS orders, count(DISTINCT customer_id) AS customers, ${Number(s.settings.grossMargin)} AS margin
-    FROM (${completedOrders(s)}) x GROUP BY bucket, segment`,
-  alsoSql: [movementSql],
+  // The movements are retention's own query (run once for both); the orders' statistics join
+  // their rows on bucket and segment.
+  sql: movementSql,
+  alsoSql: [
+    (s) => `SELECT bucket, segment, sum(revenue) AS revenue, count(*) AS orders, count(DISTINCT customer_id) AS customers, ${Number(s.settings.grossMargin)} AS margin
+      FROM (${completedOrders(s)}) x GROUP BY bucket, segment`,
+  ],
   finish: (st) => {
     const [orders, customers, start, days] = [num(st, 'orders'), num(st, 'customers'), num(st, 's'), num(st, 'days')];
     if (orders === 0 || customers === 0) return { value: null, n: 0, note: 'No completed orders in the period.' };
