@@ -11,6 +11,7 @@ import { ModelError } from './errors.js';
 import * as gg from './gamma-gamma.js';
 import * as pn from './paretonbd.js';
 import { fitPredictions, type Predictions } from './predictions.js';
+import type { SpendInput } from './summary.js';
 import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type QueryBuilder, type SummaryRequest, type TimeUnit } from './queries.js';
 
 export interface FitOptions {
@@ -27,7 +28,7 @@ export interface FitOptions {
 
 export interface FitRows {
   readonly bg: { frequency: number; recency: number; T: number; weight: number; holdout: number; holdoutSq: number }[];
-  readonly gg: { frequency: number; monetary: number; weight: number }[];
+  readonly gg: SpendInput;
 }
 
 export interface TransactionalFit {
@@ -107,7 +108,9 @@ export async function loadValueRows(wh: Warehouse, q: QueryBuilder, r: SummaryRe
  */
 export function groupValueRows(v: ValueRows): FitRows {
   const bgRows: FitRows['bg'] = [];
-  const ggRows: FitRows['gg'] = [];
+  // Repeat customers with a spend, as columns: nearly every one has its own spend.
+  const gg = { frequency: new Float64Array(v.length), monetary: new Float64Array(v.length), weight: new Float64Array(v.length) };
+  let repeat = 0;
   const { frequency: fs, recency: rs, T: Ts, weight: ws, monetary: ms } = v;
   let last: FitRows['bg'][number] | undefined;
   for (let i = 0; i < v.length; i++) {
@@ -118,9 +121,13 @@ export function groupValueRows(v: ValueRows): FitRows {
     if (last && last.frequency === frequency && last.recency === recency && last.T === T) last.weight += weight;
     else bgRows.push((last = { frequency, recency, T, weight, holdout: 0, holdoutSq: 0 }));
     const monetary = ms[i]!;
-    if (frequency > 0 && monetary > 0) ggRows.push({ frequency, monetary, weight });
+    if (frequency > 0 && monetary > 0) {
+      gg.frequency[repeat] = frequency;
+      gg.monetary[repeat] = monetary;
+      gg.weight[repeat++] = weight;
+    }
   }
-  return { bg: bgRows, gg: ggRows };
+  return { bg: bgRows, gg: { length: repeat, frequency: gg.frequency.subarray(0, repeat), monetary: gg.monetary.subarray(0, repeat), weight: gg.weight.subarray(0, repeat) } };
 }
 
 /** Fit the models on rows already loaded (evaluation reuses them). */
@@ -134,8 +141,7 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
   const check = rows.gg.length ? gg.independenceCheck(rows.gg) : null;
   const unitsPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];
   // Observed mean spend of repeat days: the fallback when Gamma-Gamma has no answer for a customer.
-  const spendWeight = rows.gg.reduce((a, r) => a + r.weight, 0);
-  const meanSpend = spendWeight ? rows.gg.reduce((a, r) => a + r.monetary * r.weight, 0) / spendWeight : 0;
+  const meanSpend = gg.meanRepeatSpend(rows.gg);
   const spendOf = (x: number, monetary: number | null) => {
     if (!g) return meanSpend;
     try {

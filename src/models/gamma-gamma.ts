@@ -8,7 +8,7 @@
 import { ModelError } from './errors.js';
 import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma } from './special.js';
-import type { SpendRow } from './summary.js';
+import type { SpendColumns, SpendInput, SpendRow } from './summary.js';
 
 export interface GammaGammaParams {
   readonly p: number;
@@ -40,28 +40,33 @@ interface SpendData {
  * Repeat customers with positive spend; the rest carry no information for this model. One loop
  * into preallocated arrays: this runs on every repeat customer (a million) several times a fit.
  */
-function spendData(rows: readonly SpendRow[], scale = 1): SpendData {
-  const x = new Float64Array(rows.length);
-  const m = new Float64Array(rows.length);
-  const w = new Float64Array(rows.length);
+function spendData(rows: SpendInput, scale = 1, stride = 1): SpendData {
+  const size = Math.ceil(rows.length / stride);
+  const x = new Float64Array(size);
+  const m = new Float64Array(size);
+  const w = new Float64Array(size);
   const index = new Map<number, number>();
   const weights: number[] = [];
   const logM: number[] = [];
+  const columns = 'monetary' in rows && rows.monetary instanceof Float64Array ? (rows as SpendColumns) : null;
+  const objects = columns ? null : (rows as readonly SpendRow[]);
   let n = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const wi = r.weight ?? 1;
+  // Every stride-th row, with stride times its weight (a systematic sample when stride > 1).
+  for (let i = 0; i < rows.length; i += stride) {
+    const frequency = columns ? columns.frequency[i]! : objects![i]!.frequency;
+    const monetary = columns ? columns.monetary[i]! : objects![i]!.monetary;
+    const wi = (columns ? columns.weight[i]! : (objects![i]!.weight ?? 1)) * stride;
     if (!(wi >= 0) || !Number.isFinite(wi)) throw new ModelError(`Gamma-Gamma: row ${i} has weight ${wi}; a weight counts customers and must be a finite number ≥ 0.`);
-    if (!Number.isFinite(r.frequency) || !Number.isFinite(r.monetary)) throw new ModelError(`Gamma-Gamma: row ${i} has a non-finite frequency or spend; pass the mean repeat spend as a number.`);
-    if (!(wi > 0 && r.frequency > 0 && r.monetary > 0)) continue;
-    let k = index.get(r.frequency);
+    if (!Number.isFinite(frequency) || !Number.isFinite(monetary)) throw new ModelError(`Gamma-Gamma: row ${i} has a non-finite frequency or spend; pass the mean repeat spend as a number.`);
+    if (!(wi > 0 && frequency > 0 && monetary > 0)) continue;
+    let k = index.get(frequency);
     if (k === undefined) {
-      index.set(r.frequency, (k = index.size));
+      index.set(frequency, (k = index.size));
       weights.push(0);
       logM.push(0);
     }
-    const mi = r.monetary * scale;
-    x[n] = r.frequency;
+    const mi = monetary * scale;
+    x[n] = frequency;
     m[n] = mi;
     w[n++] = wi;
     weights[k] = weights[k]! + wi;
@@ -121,14 +126,14 @@ function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradien
 }
 
 /** The Gamma-Gamma log-likelihood of the repeat customers among the rows (unpenalised). */
-export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: readonly SpendRow[]): number {
+export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: SpendInput): number {
   return evaluate(spendData(rows), g.p, g.q, g.gamma, false).ll;
 }
 
 const NAMES = ['p', 'q', 'gamma'] as const;
 
 /** Fit (p, q, γ) by maximum likelihood on repeat customers (frequency > 0, monetary > 0). */
-export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): GammaGammaFit {
+export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaFit {
   const pen = penalizerOf(o, 'Gamma-Gamma');
   const d = spendData(rows);
   if (d.customers === 0) throw new ModelError('Gamma-Gamma: there are no repeat customers with a positive spend, and the spend model learns only from them. Use a longer calibration period, or fall back to the mean order value.');
@@ -157,7 +162,7 @@ export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): Ga
   const { f, gradient } = objective(spendData(rows, 1 / mean));
   // Above COARSE_ROWS customers the starts are explored on every k-th row (k times the weight) first.
   const k = Math.ceil(d.x.length / COARSE_ROWS);
-  const coarse = k > 1 ? objective(spendData(rows.filter((_, i) => i % k === 0).map((r) => ({ ...r, weight: (r.weight ?? 1) * k })), 1 / mean)) : undefined;
+  const coarse = k > 1 ? objective(spendData(rows, 1 / mean, k)) : undefined;
   // Population mean spend pγ/(q−1) = 1 in scaled units at each start.
   const starts = [
     [0, Math.log(2), 0],
@@ -168,6 +173,14 @@ export function fitGammaGamma(rows: readonly SpendRow[], o: FitOptions = {}): Ga
   const [p, q, g] = res.x.map(Math.exp) as [number, number, number];
   const params = { p, q, gamma: g * mean };
   return { ...params, loglik: evaluate(d, p, q, params.gamma, false).ll, iterations: res.iterations, converged: res.converged, customers: d.customers };
+}
+
+/** The weighted mean spend of the repeat customers with a positive spend; 0 without any. */
+export function meanRepeatSpend(rows: SpendInput): number {
+  const d = spendData(rows);
+  let total = 0;
+  for (let i = 0; i < d.m.length; i++) total += d.w[i]! * d.m[i]!;
+  return d.customers ? total / d.customers : 0;
 }
 
 /**
@@ -191,7 +204,7 @@ export function expectedSpend(g: GammaGammaParams, frequency: number, monetary: 
  * spend over repeat customers (weighted). |r| > 0.3 warns. With fewer than two distinct values on
  * either side the correlation is undefined and reported as 0.
  */
-export function independenceCheck(rows: readonly SpendRow[]): { correlation: number; warn: boolean } {
+export function independenceCheck(rows: SpendInput): { correlation: number; warn: boolean } {
   const d = spendData(rows);
   if (d.customers === 0) return { correlation: 0, warn: false };
   let mx = 0;

@@ -35,6 +35,17 @@ export interface SpendRow {
   readonly weight?: number;
 }
 
+/** The same, column by column (a million repeat customers without an object each). */
+export interface SpendColumns {
+  readonly length: number;
+  readonly frequency: Float64Array;
+  readonly monetary: Float64Array;
+  readonly weight: Float64Array;
+}
+
+/** Spend rows as objects or as columns. */
+export type SpendInput = readonly SpendRow[] | SpendColumns;
+
 /** Group summaries into distinct (frequency, recency, T) rows with summed weights. */
 export function groupSummaries(rows: readonly CustomerSummary[]): Required<PurchaseRow>[] {
   const groups = new Map<string, { frequency: number; recency: number; T: number; weight: number }>();
