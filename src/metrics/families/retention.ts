@@ -17,12 +17,19 @@ const SOURCE = 'Source notes (Malay and Thai marketing glossaries), METRICS.md';
  * group instead of a join of every change with every boundary.
  */
 export function mrrAt(s: Scope, mrr: string): string {
+  return `SELECT customer_id, i, sum(sub_mrr) AS mrr FROM (${s.spread(mrrSpans(s, mrr))}) x GROUP BY customer_id, i HAVING sum(sub_mrr) > 0`;
+}
+
+/**
+ * (customer_id, sub_mrr, lo, hi): each subscription's MRR holds at boundaries [lo, hi) — its
+ * latest change before each boundary, until the next change.
+ */
+export function mrrSpans(s: Scope, mrr: string): string {
   const d = s.d;
   const groups = `SELECT e.customer_id AS customer_id, e.subscription_id AS subscription_id, ${s.boundaryIndex('e.occurred_at')} AS lo, ${d.argMax(mrr, 'e.occurred_at')} AS sub_mrr
     FROM ${d.table('subscription_events')} e WHERE e.occurred_at < ${s.to} AND ${s.keep('e.customer_id')} GROUP BY customer_id, subscription_id, lo`;
   // Inner names differ from outer aliases: ClickHouse resolves an alias anywhere in the query.
-  const spans = `SELECT customer_id, sub_mrr, lo, next AS hi FROM (${d.withNext(groups, ['customer_id', 'subscription_id'], 'lo', ['sub_mrr'], String(s.boundaryCount))}) g`;
-  return `SELECT customer_id, i, sum(sub_mrr) AS mrr FROM (${s.spread(spans)}) x GROUP BY customer_id, i HAVING sum(sub_mrr) > 0`;
+  return `SELECT customer_id, sub_mrr, lo, next AS hi FROM (${d.withNext(groups, ['customer_id', 'subscription_id'], 'lo', ['sub_mrr'], String(s.boundaryCount))}) g`;
 }
 
 /**
