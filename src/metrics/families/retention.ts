@@ -39,15 +39,34 @@ export function mrrSpans(s: Scope, mrr: string): string {
  * end of its window.
  */
 export function activeAt(s: Scope): string {
-  const d = s.d;
   if (s.model === 'subscription') return `SELECT customer_id, i FROM (${mrrAt(s, 'e.mrr')}) m`;
+  return `SELECT customer_id, i FROM (${s.spread(orderSpans(s))}) x`;
+}
+
+/** Transactional activity: (customer_id, lo, hi), disjoint spans of the boundaries a customer is active at. */
+function orderSpans(s: Scope): string {
+  const d = s.d;
   const w = s.settings.activityWindowDays;
   // A group's window ends W days after its last order: the boundary index of that order, W days on.
   const groups = `SELECT o.customer_id AS customer_id, ${s.boundaryIndex('o.ordered_at')} AS lo, max(${s.boundaryIndex('o.ordered_at', w)}) AS reach
     FROM ${d.table('orders')} o WHERE o.status = 'completed' AND o.ordered_at < ${s.to} AND o.ordered_at >= ${d.addDays(s.from, -w)} AND ${s.keep('o.customer_id')}
     GROUP BY customer_id, lo`;
-  const spans = `SELECT customer_id, lo, least(next, reach) AS hi FROM (${d.withNext(groups, ['customer_id'], 'lo', ['reach'], String(s.boundaryCount))}) g`;
-  return `SELECT customer_id, i FROM (${s.spread(spans)}) x`;
+  return `SELECT customer_id, lo, least(next, reach) AS hi FROM (${d.withNext(groups, ['customer_id'], 'lo', ['reach'], String(s.boundaryCount))}) g`;
+}
+
+/**
+ * (customer_id, j, m0, m1): a customer's amount at boundaries j and j + 1, from spans (customer_id,
+ * lo, hi and the amount column `amount`) holding at boundaries [lo, hi). A span gives its amount to
+ * m0 at j in [lo, hi) and to m1 at j in [lo − 1, hi − 1): it is spread over [lo − 1, hi) once and
+ * summed per (customer, j) — no full outer join of the two readings. Amounts are never negative,
+ * so m0 > 0 exactly when something holds at j.
+ */
+export function boundaryPairs(s: Scope, spans: string, amount: string): string {
+  const shifted = `SELECT customer_id, amt, span_lo, span_hi, greatest(span_lo - 1, 0) AS lo, span_hi AS hi
+    FROM (SELECT customer_id, ${amount} AS amt, lo AS span_lo, hi AS span_hi FROM (${spans}) sp0) sp`;
+  return `SELECT customer_id, CAST(x.i AS BIGINT) AS j, sum(CASE WHEN x.i >= x.span_lo THEN x.amt ELSE 0 END) AS m0,
+      sum(CASE WHEN x.i <= x.span_hi - 2 THEN x.amt ELSE 0 END) AS m1
+    FROM (${s.spread(shifted)}) x GROUP BY customer_id, j`;
 }
 
 /**
@@ -71,13 +90,12 @@ export function firstActive(s: Scope): string {
 /** Per bucket and segment: s (active at start), retained (also at end), e (active at end), nw (first active inside). */
 export function movementSql(s: Scope): string {
   const d = s.d;
-  const active = activeAt(s);
-  // One join per SELECT, on shared columns: who is active at i meets who is active at i + 1.
-  const rows = `SELECT a.customer_id AS customer_id, a.i AS i, 1 AS at_start, CASE WHEN nx.present IS NULL THEN 0 ELSE 1 END AS kept, 0 AS at_end, 0 AS first_in
-      FROM (SELECT customer_id, CAST(i AS BIGINT) AS i, CAST(i + 1 AS BIGINT) AS j FROM (${active}) a0) a
-      ${d.join('left')} (SELECT customer_id, CAST(i AS BIGINT) AS j, 1 AS present FROM (${active}) n0) nx USING (customer_id, j)
-    UNION ALL
-    SELECT customer_id, CAST(ai - 1 AS BIGINT) AS i, 0 AS at_start, 0 AS kept, 1 AS at_end, 0 AS first_in FROM (SELECT customer_id, i AS ai FROM (${active}) a1) a2 WHERE ai >= 1
+  // Whether each customer is active at boundaries i and i + 1, in one pass over the activity spans.
+  const pairs =
+    s.model === 'subscription' ? boundaryPairs(s, mrrSpans(s, 'e.mrr'), 'sub_mrr') : boundaryPairs(s, orderSpans(s), '1');
+  const rows = `SELECT customer_id, j AS i, CASE WHEN m0 > 0 THEN 1 ELSE 0 END AS at_start, CASE WHEN m0 > 0 AND m1 > 0 THEN 1 ELSE 0 END AS kept,
+        CASE WHEN m1 > 0 THEN 1 ELSE 0 END AS at_end, 0 AS first_in
+      FROM (${pairs}) p WHERE m0 > 0 OR m1 > 0
     UNION ALL
     SELECT f.customer_id AS customer_id, CAST(${s.bucket('f.first_at')} AS BIGINT) AS i, 0 AS at_start, 0 AS kept, 0 AS at_end, 1 AS first_in
       FROM (${firstActive(s)}) f WHERE ${s.inPeriod('f.first_at')}`;

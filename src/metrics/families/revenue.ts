@@ -6,23 +6,15 @@
  */
 import { ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
-import { mrrSpans } from './retention.js';
+import { boundaryPairs, mrrSpans } from './retention.js';
 import type { MetricDef, Stats, Value } from '../types.js';
 
 
 /** Per bucket and segment: MRR at start and end, the five movements (losses negative), customers. */
 function movementsSql(s: Scope): string {
   const d = s.d;
-  // Each customer's MRR at boundaries j and j + 1 (0 where not paying) in one pass: a span holding
-  // at boundaries [lo, hi) gives its MRR to m0 at j in [lo, hi) and to m1 at j in [lo − 1, hi − 1),
-  // so each span is spread over [lo − 1, hi) once and summed per (customer, j) — no full outer
-  // join, and no second grouping of the per-boundary MRR. (MRR is never negative, so a customer
-  // paying nothing at both is a row of zeros, which no statistic counts.)
-  const spans = `SELECT customer_id, sub_mrr, span_lo, span_hi, greatest(span_lo - 1, 0) AS lo, span_hi AS hi
-    FROM (SELECT customer_id, sub_mrr, lo AS span_lo, hi AS span_hi FROM (${mrrSpans(s, 'CAST(e.mrr AS DOUBLE) * e._rate')}) sp0) sp`;
-  const pairs = `SELECT customer_id, CAST(x.i AS BIGINT) AS j, sum(CASE WHEN x.i >= x.span_lo THEN x.sub_mrr ELSE 0 END) AS m0,
-      sum(CASE WHEN x.i <= x.span_hi - 2 THEN x.sub_mrr ELSE 0 END) AS m1
-    FROM (${s.spread(spans)}) x GROUP BY customer_id, j`;
+  // Each customer's MRR at boundaries j and j + 1 (0 where not paying).
+  const pairs = boundaryPairs(s, mrrSpans(s, 'CAST(e.mrr AS DOUBLE) * e._rate'), 'sub_mrr');
   const firsts = `SELECT customer_id, min(occurred_at) AS first_paid FROM ${d.table('subscription_events')} e WHERE mrr > 0 GROUP BY customer_id`;
   const withFirst = `SELECT p.customer_id AS customer_id, p.j AS j, p.m0 AS m0, p.m1 AS m1, f.first_paid AS first_paid
     FROM (${pairs}) p ${d.join('left')} (${firsts}) f USING (customer_id)`;
