@@ -15,6 +15,14 @@ export function completedOrders(s: Scope): string {
 /** Per bucket, segment and customer: orders placed; and per customer over the period (a NULL bucket), in the same pass. */
 const perCustomer = (s: Scope) => s.d.groupWithPeriod('bucket', ['segment', 'customer_id'], 'count(*) AS orders', `(${completedOrders(s)}) o`);
 
+/**
+ * Ordering customers (n), their orders (ordered), and those with two or more (k): one query that
+ * purchase frequency and the repeat purchase rate share through the report cache. (Not `sum(orders)
+ * AS orders`: ClickHouse would read that alias inside countIf.)
+ */
+const customerOrders = (s: Scope) =>
+  `SELECT bucket, segment, count(*) AS n, sum(orders) AS ordered, ${s.d.countIf('orders >= 2')} AS k FROM (${perCustomer(s)}) c GROUP BY bucket, segment`;
+
 export const aov: MetricDef = {
   id: 'aov',
   statsAdditive: true,
@@ -51,10 +59,10 @@ export const purchaseFrequency: MetricDef = {
   direction: 'higher',
   tables: ['orders'],
   teams: ['sales'],
-  sql: (s) => `SELECT bucket, segment, count(*) AS customers, sum(orders) AS orders FROM (${perCustomer(s)}) c GROUP BY bucket, segment`,
+  sql: customerOrders,
   finish: (st) => {
-    const v = ratio(num(st, 'orders'), num(st, 'customers'));
-    return v === null ? { value: null, n: 0, note: 'No completed orders in the period.' } : { value: v, n: num(st, 'customers') };
+    const v = ratio(num(st, 'ordered'), num(st, 'n'));
+    return v === null ? { value: null, n: 0, note: 'No completed orders in the period.' } : { value: v, n: num(st, 'n') };
   },
 };
 
@@ -77,7 +85,7 @@ export const repeatPurchaseRate: MetricDef = {
     ],
     source: `${SOURCE} (strong consumer brands and retail run higher)`,
   },
-  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('orders >= 2')} AS k FROM (${perCustomer(s)}) c GROUP BY bucket, segment`,
+  sql: customerOrders,
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
 
