@@ -16,6 +16,8 @@ import { count, memoryWorkspace, tmp, writeFixture } from './helpers/workspace.j
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+/** The CLI killing itself at a fault point (src/warehouse/fault.ts). */
+const cliKilledAt = (fault: string, args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, RETAIN_FAULT: fault } });
 
 let wh: Warehouse;
 let dir: string;
@@ -121,9 +123,7 @@ describe('crash safety', () => {
   it('a process killed while creating the workspace leaves none; the next command creates it', async () => {
     const db = join(dir, 'creating.duckdb');
     const f = writeFixture(dir, 'o.csv', ORDERS);
-    const killed = spawnSync(process.execPath, [BIN, 'import', 'orders', f, '--db', db], {
-      env: { ...process.env, RETAIN_FAULT: 'kill-creating-workspace' },
-    });
+    const killed = cliKilledAt('kill-creating-workspace', ['import', 'orders', f, '--db', db]);
     expect(killed.signal).toBe('SIGKILL');
     expect(existsSync(db)).toBe(false);
     const leftover = readdirSync(dir).filter((x) => x.startsWith('creating.duckdb.creating-'));
@@ -174,9 +174,7 @@ describe('crash safety', () => {
   it('a process killed after writing everything but before COMMIT leaves nothing behind', async () => {
     const db = join(dir, 'fault.duckdb');
     const f = writeFixture(dir, 'o.csv', ORDERS);
-    const killed = spawnSync(process.execPath, [BIN, 'import', 'orders', f, '--db', db], {
-      env: { ...process.env, RETAIN_FAULT: 'kill-before-commit' },
-    });
+    const killed = cliKilledAt('kill-before-commit', ['import', 'orders', f, '--db', db]);
     expect(killed.signal).toBe('SIGKILL');
     const ws = await openWorkspace({ db });
     try {

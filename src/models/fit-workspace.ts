@@ -111,16 +111,15 @@ export function groupValueRows(v: ValueRows): FitRows {
   // Repeat customers with a spend, as columns: nearly every one has its own spend.
   const gg = { frequency: new Float64Array(v.length), monetary: new Float64Array(v.length), weight: new Float64Array(v.length) };
   let repeat = 0;
-  const { frequency: fs, recency: rs, T: Ts, weight: ws, monetary: ms } = v;
   let last: FitRows['bg'][number] | undefined;
   for (let i = 0; i < v.length; i++) {
-    const frequency = fs[i]!;
-    const recency = rs[i]!;
-    const T = Ts[i]!;
-    const weight = ws[i]!;
+    const frequency = v.frequency[i]!;
+    const recency = v.recency[i]!;
+    const T = v.T[i]!;
+    const weight = v.weight[i]!;
     if (last && last.frequency === frequency && last.recency === recency && last.T === T) last.weight += weight;
     else bgRows.push((last = { frequency, recency, T, weight, holdout: 0, holdoutSq: 0 }));
-    const monetary = ms[i]!;
+    const monetary = v.monetary[i]!;
     if (frequency > 0 && monetary > 0) {
       gg.frequency[repeat] = frequency;
       gg.monetary[repeat] = monetary;
@@ -140,21 +139,23 @@ export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: Ti
   const g = rows.gg.length ? gg.fitGammaGamma(rows.gg, { penalizer: o.penalizer }) : null;
   const check = rows.gg.length ? gg.independenceCheck(rows.gg) : null;
   const unitsPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];
-  // Observed mean spend of repeat days: the fallback when Gamma-Gamma has no answer for a customer.
-  const meanSpend = gg.meanRepeatSpend(rows.gg);
+  // Observed mean spend of repeat days: the fallback when Gamma-Gamma has no answer for a
+  // customer — computed only then (it reads every repeat customer once more).
+  let meanSpend: number | undefined;
+  const fallbackSpend = () => (meanSpend ??= gg.meanRepeatSpend(rows.gg));
   const spendOf = (x: number, monetary: number | null) => {
-    if (!g) return meanSpend;
+    if (!g) return fallbackSpend();
     try {
       return gg.expectedSpend(g, x, monetary ?? 0);
     } catch (e) {
       // q ≤ 1: the population mean spend is unbounded, so a customer without repeat spend has none.
-      if (e instanceof ModelError) return monetary ?? meanSpend;
+      if (e instanceof ModelError) return monetary ?? fallbackSpend();
       throw e;
     }
   };
   // CLV = spend · P(alive) · discounted purchases if alive; the last needs the hypergeometric
   // function and depends on (x, T) only, so it is cached: a million customers share far fewer.
-  // Keyed by horizon and discount, then x, then T: numbers, no string built per customer.
+  // Keyed by the terms (one short string), then x, then T: no string with x and T per customer.
   const factors = new Map<string, Map<number, Map<number, number>>>();
   const ifAlive = (x: number, T: number, horizonMonths: number, monthlyDiscount: number) => {
     const terms = `${horizonMonths}|${monthlyDiscount}`;

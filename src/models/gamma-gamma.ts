@@ -36,11 +36,24 @@ interface SpendData {
   readonly freqLogM: Float64Array;
 }
 
+/** Spend rows as columns: object rows copied once (weight 1 where it is absent), columns as they are. */
+function spendColumns(rows: SpendInput): SpendColumns {
+  if (!Array.isArray(rows)) return rows as SpendColumns;
+  const objects = rows as readonly SpendRow[];
+  const out = { length: objects.length, frequency: new Float64Array(objects.length), monetary: new Float64Array(objects.length), weight: new Float64Array(objects.length) };
+  for (let i = 0; i < objects.length; i++) {
+    out.frequency[i] = objects[i]!.frequency;
+    out.monetary[i] = objects[i]!.monetary;
+    out.weight[i] = objects[i]!.weight ?? 1;
+  }
+  return out;
+}
+
 /**
  * Repeat customers with positive spend; the rest carry no information for this model. One loop
  * into preallocated arrays: this runs on every repeat customer (a million) several times a fit.
  */
-function spendData(rows: SpendInput, scale = 1, stride = 1): SpendData {
+function spendData(rows: SpendColumns, scale = 1, stride = 1): SpendData {
   const size = Math.ceil(rows.length / stride);
   const x = new Float64Array(size);
   const m = new Float64Array(size);
@@ -48,14 +61,12 @@ function spendData(rows: SpendInput, scale = 1, stride = 1): SpendData {
   const index = new Map<number, number>();
   const weights: number[] = [];
   const logM: number[] = [];
-  const columns = 'monetary' in rows && rows.monetary instanceof Float64Array ? (rows as SpendColumns) : null;
-  const objects = columns ? null : (rows as readonly SpendRow[]);
   let n = 0;
   // Every stride-th row, with stride times its weight (a systematic sample when stride > 1).
   for (let i = 0; i < rows.length; i += stride) {
-    const frequency = columns ? columns.frequency[i]! : objects![i]!.frequency;
-    const monetary = columns ? columns.monetary[i]! : objects![i]!.monetary;
-    const wi = (columns ? columns.weight[i]! : (objects![i]!.weight ?? 1)) * stride;
+    const frequency = rows.frequency[i]!;
+    const monetary = rows.monetary[i]!;
+    const wi = rows.weight[i]! * stride;
     if (!(wi >= 0) || !Number.isFinite(wi)) throw new ModelError(`Gamma-Gamma: row ${i} has weight ${wi}; a weight counts customers and must be a finite number ≥ 0.`);
     if (!Number.isFinite(frequency) || !Number.isFinite(monetary)) throw new ModelError(`Gamma-Gamma: row ${i} has a non-finite frequency or spend; pass the mean repeat spend as a number.`);
     if (!(wi > 0 && frequency > 0 && monetary > 0)) continue;
@@ -127,7 +138,7 @@ function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradien
 
 /** The Gamma-Gamma log-likelihood of the repeat customers among the rows (unpenalised). */
 export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: SpendInput): number {
-  return evaluate(spendData(rows), g.p, g.q, g.gamma, false).ll;
+  return evaluate(spendData(spendColumns(rows)), g.p, g.q, g.gamma, false).ll;
 }
 
 const NAMES = ['p', 'q', 'gamma'] as const;
@@ -135,7 +146,8 @@ const NAMES = ['p', 'q', 'gamma'] as const;
 /** Fit (p, q, γ) by maximum likelihood on repeat customers (frequency > 0, monetary > 0). */
 export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaFit {
   const pen = penalizerOf(o, 'Gamma-Gamma');
-  const d = spendData(rows);
+  const columns = spendColumns(rows);
+  const d = spendData(columns);
   if (d.customers === 0) throw new ModelError('Gamma-Gamma: there are no repeat customers with a positive spend, and the spend model learns only from them. Use a longer calibration period, or fall back to the mean order value.');
   if (d.customers < 2) throw new ModelError('Gamma-Gamma: a single repeat customer cannot identify the spread of spend across customers. Fit on more repeat customers, or fall back to the mean order value.');
   let mean = 0;
@@ -159,10 +171,10 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
         gradient: [(-p * grad[0]) / data.customers + 2 * pen * p * p, (-q * grad[1]) / data.customers + 2 * pen * q * q, (-g * grad[2]) / data.customers + 2 * pen * gamma * gamma],
       };
     });
-  const { f, gradient } = objective(spendData(rows, 1 / mean));
+  const { f, gradient } = objective(spendData(columns, 1 / mean));
   // Above COARSE_ROWS customers the starts are explored on every k-th row (k times the weight) first.
   const k = Math.ceil(d.x.length / COARSE_ROWS);
-  const coarse = k > 1 ? objective(spendData(rows, 1 / mean, k)) : undefined;
+  const coarse = k > 1 ? objective(spendData(columns, 1 / mean, k)) : undefined;
   // Population mean spend pγ/(q−1) = 1 in scaled units at each start.
   const starts = [
     [0, Math.log(2), 0],
@@ -177,7 +189,7 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
 
 /** The weighted mean spend of the repeat customers with a positive spend; 0 without any. */
 export function meanRepeatSpend(rows: SpendInput): number {
-  const d = spendData(rows);
+  const d = spendData(spendColumns(rows));
   let total = 0;
   for (let i = 0; i < d.m.length; i++) total += d.w[i]! * d.m[i]!;
   return d.customers ? total / d.customers : 0;
@@ -205,7 +217,7 @@ export function expectedSpend(g: GammaGammaParams, frequency: number, monetary: 
  * either side the correlation is undefined and reported as 0.
  */
 export function independenceCheck(rows: SpendInput): { correlation: number; warn: boolean } {
-  const d = spendData(rows);
+  const d = spendData(spendColumns(rows));
   if (d.customers === 0) return { correlation: 0, warn: false };
   let mx = 0;
   let mm = 0;

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { openClickHouse } from './engines/clickhouse/driver.js';
 import { openDuckDB } from './engines/duckdb/driver.js';
 import { RetainError, UsageError } from './errors.js';
+import { faultPoint } from './fault.js';
 import type { Warehouse } from './warehouse.js';
 
 export const DEFAULT_DB = 'retain.duckdb';
@@ -105,8 +106,7 @@ async function createDuckDBFile(path: string, memoryLimit: string): Promise<void
     } finally {
       await wh.close();
     }
-    // Fault injection for the crash-safety test: die with the new workspace made but not in place.
-    if (process.env.RETAIN_FAULT === 'kill-creating-workspace') process.kill(process.pid, 'SIGKILL');
+    faultPoint('kill-creating-workspace');
     placeFile(tmp, path);
   } catch (e) {
     if (e instanceof RetainError) throw e;

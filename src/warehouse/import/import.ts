@@ -7,6 +7,7 @@
  * Invariant: read = accepted + duplicates + quarantined.
  */
 import { UsageError } from '../errors.js';
+import { faultPoint } from '../fault.js';
 import { getSettings } from '../schema/settings.js';
 import { storedColumns, tableDef, type TableDef } from '../schema/tables.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
@@ -88,8 +89,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
       const summary: ImportSummary = { table: t.name, file: opts.file, ...counts, seconds: 0 };
       summary.seconds = Math.round(performance.now() - started) / 1000;
       await logImport(wh, importId, summary, src.format);
-      // Fault injection for the crash-safety test: die at the worst moment, everything written, nothing committed.
-      if (process.env.RETAIN_FAULT === 'kill-before-commit') process.kill(process.pid, 'SIGKILL');
+      faultPoint('kill-before-commit');
       return summary;
     });
   } finally {

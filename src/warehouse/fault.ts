@@ -1,0 +1,13 @@
+/**
+ * Fault injection for the crash-safety tests: with RETAIN_FAULT naming one of these points, the
+ * process kills itself there (kill -9: no cleanup, no finally), the worst moment for its writes.
+ */
+export type FaultPoint =
+  /** An import has written everything and not committed. */
+  | 'kill-before-commit'
+  /** A new workspace file is made but not yet in place. */
+  | 'kill-creating-workspace';
+
+export function faultPoint(point: FaultPoint): void {
+  if (process.env.RETAIN_FAULT === point) process.kill(process.pid, 'SIGKILL');
+}
