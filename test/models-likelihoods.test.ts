@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bgnbdLogLikelihood, conditionalExpectedPurchases, expectedPurchases, probabilityAlive, probabilityAliveMatrix, type BgNbdParams } from '../src/models/bgnbd.js';
-import { expectedSpend, gammaGammaLogLikelihood } from '../src/models/gamma-gamma.js';
+import { expectedSpend, gammaGammaDerivatives, gammaGammaLogLikelihood } from '../src/models/gamma-gamma.js';
+import { numericGradient, numericHessian } from '../src/models/optimize.js';
 import * as pn from '../src/models/paretonbd.js';
 import { logBeta } from '../src/models/special.js';
 
@@ -189,6 +190,25 @@ describe('Gamma-Gamma likelihood (Fader & Hardie note, eq. 1a)', () => {
     const g = { p: 1.7, q: 2.4, gamma: 9 };
     const total = integrate01((u, v) => Math.exp(gammaGammaLogLikelihood(g, [{ frequency: 3, monetary: u / v }])) / (v * v));
     expect(total).toBeCloseTo(1, 9);
+  });
+
+  it('its analytic gradient and Hessian agree with finite differences of the likelihood', () => {
+    const rows = [
+      { frequency: 1, monetary: 12.5, weight: 4 },
+      { frequency: 2, monetary: 30, weight: 1 },
+      { frequency: 2, monetary: 7.25, weight: 2 },
+      { frequency: 7, monetary: 18, weight: 3 },
+    ];
+    const at = [2.3, 3.1, 14];
+    const ll = (v: readonly number[]) => gammaGammaLogLikelihood({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows);
+    const d = gammaGammaDerivatives({ p: at[0]!, q: at[1]!, gamma: at[2]! }, rows);
+    expect(rel(d.loglik, ll(at))).toBeLessThan(1e-14);
+    numericGradient(ll, at, ll(at)).forEach((v, i) => expect(rel(d.gradient[i]!, v)).toBeLessThan(1e-7));
+    const h = numericHessian(ll, at, 1e-3);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+      expect(Math.abs(d.hessian[i]![j]! - h[i]![j]!)).toBeLessThan(1e-5 * (1 + Math.abs(h[i]![j]!)));
+      expect(d.hessian[i]![j]).toBe(d.hessian[j]![i]);
+    }
   });
 
   it('expected spend is the posterior mean of p/ν, ν | m, x ~ Gamma(q + px, γ + x m)', () => {

@@ -1,6 +1,6 @@
 /** The minimiser on functions whose minima are known, including ones that misbehave. */
 import { describe, expect, it } from 'vitest';
-import { minimize, minimizeBfgs, minimizeNelderMead, numericGradient, numericHessian } from '../src/models/optimize.js';
+import { minimize, minimizeBfgs, minimizeNelderMead, minimizeNewton, numericGradient, numericHessian } from '../src/models/optimize.js';
 
 const rosenbrock = (x: readonly number[]) => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2;
 
@@ -44,6 +44,38 @@ describe('BFGS and Nelder–Mead', () => {
     const r = minimize(f, [[2], [-2]], 'double well');
     expect(r.x[0]).toBeLessThan(0);
     expect(r.value).toBeLessThan(-0.2);
+  });
+});
+
+describe('Newton', () => {
+  // Rosenbrock's exact derivatives.
+  const gradient = (x: readonly number[]) => [-400 * x[0]! * (x[1]! - x[0]! ** 2) - 2 * (1 - x[0]!), 200 * (x[1]! - x[0]! ** 2)];
+  const hessian = (x: readonly number[]) => [
+    [1200 * x[0]! ** 2 - 400 * x[1]! + 2, -400 * x[0]!],
+    [-400 * x[0]!, 200],
+  ];
+
+  it('converges quadratically near the minimum: a few steps, to the last digits', () => {
+    const r = minimizeNewton(rosenbrock, [1.1, 1.2], { gradient, hessian });
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThanOrEqual(8);
+    expect(Math.abs(r.x[0]! - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(r.x[1]! - 1)).toBeLessThan(1e-12);
+  });
+
+  it('shifts a Hessian that is not positive definite and still descends (the classic start)', () => {
+    // At (−1.2, 1) the Hessian is positive definite, but the path crosses regions where it is not.
+    expect(hessian([0, 1])[0]![0]).toBeLessThan(0);
+    const r = minimizeNewton(rosenbrock, [0, 1], { gradient, hessian, maxIterations: 200 });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 10);
+  });
+
+  it('polishes minimize\'s best BFGS end point when given the Hessian', () => {
+    const r = minimize(rosenbrock, [[-1.2, 1]], 'Rosenbrock', { gradient, hessian });
+    expect(Math.abs(r.x[0]! - 1)).toBeLessThan(1e-12);
+    const plain = minimize(rosenbrock, [[-1.2, 1]], 'Rosenbrock', { gradient });
+    expect(Math.abs(plain.x[0]! - 1)).toBeGreaterThan(Math.abs(r.x[0]! - 1));
   });
 });
 

@@ -1,7 +1,7 @@
 /** Special functions against values worked out here by other routes (factorials, closed forms). */
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../src/models/errors.js';
-import { digamma, hyp2f1, log1mExp, logAddExp, logBeta, logGamma, logHyp2f1, logHyp2f1Unit, logSubExp, logSumExp, signedLogHyp2f1 } from '../src/models/special.js';
+import { digamma, trigamma, hyp2f1, log1mExp, logAddExp, logBeta, logGamma, logHyp2f1, logHyp2f1Unit, logSubExp, logSumExp, signedLogHyp2f1 } from '../src/models/special.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
@@ -47,6 +47,22 @@ describe('logGamma and logBeta', () => {
       h += 1 / (n - 1);
       expect(digamma(n)).toBeCloseTo(-eulerGamma + h, 13);
     }
+  });
+
+  it('trigamma: ψ′(1) = π²/6, ψ′(n) = π²/6 − Σ 1/k², ψ′(1/2) = π²/2, and the derivative of digamma', () => {
+    expect(trigamma(1)).toBeCloseTo(Math.PI ** 2 / 6, 14);
+    expect(trigamma(0.5)).toBeCloseTo(Math.PI ** 2 / 2, 13);
+    let s = 0;
+    for (let n = 2; n <= 50; n++) {
+      s += 1 / (n - 1) ** 2;
+      expect(trigamma(n)).toBeCloseTo(Math.PI ** 2 / 6 - s, 13);
+    }
+    // Away from the integers: a central difference of ψ (error ~h² ψ‴/6).
+    for (const x of [0.01, 0.37, 3.3, 9.99, 10.01, 123.4, 5e4]) {
+      const h = 1e-4 * x;
+      expect(trigamma(x) / ((digamma(x + h) - digamma(x - h)) / (2 * h))).toBeCloseTo(1, 7);
+    }
+    expect(() => trigamma(0)).toThrow(RangeError);
   });
 
   it('rejects non-positive arguments rather than returning NaN', () => {

@@ -7,7 +7,7 @@
  */
 import { ModelError } from './errors.js';
 import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
-import { digamma, logGamma } from './special.js';
+import { digamma, logGamma, trigamma } from './special.js';
 import type { SpendColumns, SpendInput, SpendRow } from './summary.js';
 
 export interface GammaGammaParams {
@@ -102,14 +102,24 @@ function spendData(rows: SpendColumns, scale = 1, stride = 1): SpendData {
  *   ∂q = Σ w (ψ(px+q) − ψ(q) + log γ − log(γ + x m)),
  *   ∂γ = Σ w (q/γ − (px+q)/(γ + x m)).
  * Every term but log(γ + x m) depends on x alone or sums over log m, so it is taken per distinct
- * frequency; a row costs one log and one division.
+ * frequency; a row costs one log and one division. The Hessian comes in the same pass (for
+ * Newton's polish): the row terms are linear in p and q, so ∂pp, ∂pq, ∂qq are per frequency,
+ *   ∂pp = Σ W x² (ψ′(px+q) − ψ′(px)),  ∂pq = Σ W x ψ′(px+q),  ∂qq = Σ W ψ′(px+q) − N ψ′(q),
+ * and the rest cost a row three products:
+ *   ∂pγ = −Σ w x/(γ + x m),  ∂qγ = N/γ − Σ w/(γ + x m),  ∂γγ = −N q/γ² + Σ w (px+q)/(γ + x m)².
  */
-function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradient: boolean): { ll: number; g: [number, number, number] } {
+function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradient: boolean): { ll: number; g: [number, number, number]; h: number[][] } {
   const logGammaQ = Math.log(gamma);
   let ll = d.customers * (q * logGammaQ - logGamma(q));
   let gp = 0;
   let gq = withGradient ? d.customers * (logGammaQ - digamma(q)) : 0;
   let gg = (d.customers * q) / gamma;
+  let hpp = 0;
+  let hpq = 0;
+  let hqq = withGradient ? -d.customers * trigamma(q) : 0;
+  let hpg = 0;
+  let hqg = d.customers / gamma;
+  let hgg = (-d.customers * q) / (gamma * gamma);
   for (let k = 0; k < d.freqs.length; k++) {
     const x = d.freqs[k]!;
     const W = d.freqWeight[k]!;
@@ -120,6 +130,10 @@ function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradien
       const psi = digamma(px + q);
       gp += x * (W * (psi - digamma(px) + logX) + d.freqLogM[k]!);
       gq += W * psi;
+      const psi1 = trigamma(px + q);
+      hpp += W * x * x * (psi1 - trigamma(px));
+      hpq += W * x * psi1;
+      hqq += W * psi1;
     }
   }
   for (let i = 0; i < d.x.length; i++) {
@@ -128,17 +142,36 @@ function evaluate(d: SpendData, p: number, q: number, gamma: number, withGradien
     const px = p * x;
     const denominator = gamma + x * d.m[i]!;
     const lgm = Math.log(denominator);
+    const inverse = w / denominator;
+    const term = (px + q) * inverse;
     ll -= w * (px + q) * lgm;
     gp -= w * x * lgm;
     gq -= w * lgm;
-    gg -= (w * (px + q)) / denominator;
+    gg -= term;
+    hpg -= x * inverse;
+    hqg -= inverse;
+    hgg += term / denominator;
   }
-  return { ll, g: [gp, gq, gg] };
+  return {
+    ll,
+    g: [gp, gq, gg],
+    h: [
+      [hpp, hpq, hpg],
+      [hpq, hqq, hqg],
+      [hpg, hqg, hgg],
+    ],
+  };
 }
 
 /** The Gamma-Gamma log-likelihood of the repeat customers among the rows (unpenalised). */
 export function gammaGammaLogLikelihood(g: GammaGammaParams, rows: SpendInput): number {
   return evaluate(spendData(spendColumns(rows)), g.p, g.q, g.gamma, false).ll;
+}
+
+/** The log-likelihood with its gradient and Hessian in (p, q, γ) (for standard errors and tests). */
+export function gammaGammaDerivatives(g: GammaGammaParams, rows: SpendInput): { loglik: number; gradient: number[]; hessian: number[][] } {
+  const r = evaluate(spendData(spendColumns(rows)), g.p, g.q, g.gamma, true);
+  return { loglik: r.ll, gradient: r.g, hessian: r.h };
 }
 
 const NAMES = ['p', 'q', 'gamma'] as const;
@@ -163,15 +196,21 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
   // mean so the starting points suit any currency, and penalise in the data's currency (lifetimes).
   const objective = (data: SpendData) =>
     fromValueAndGradient((th) => {
-      const [p, q, g] = th.map(Math.exp) as [number, number, number];
-      const { ll, g: grad } = evaluate(data, p, q, g, true);
+      const phi = th.map(Math.exp) as [number, number, number];
+      const [p, q, g] = phi;
+      const { ll, g: grad, h } = evaluate(data, p, q, g, true);
       const gamma = g * mean;
+      // The penalty's φ_j², with γ in the data's currency.
+      const squares = [p * p, q * q, gamma * gamma];
+      const n = data.customers;
       return {
-        value: -ll / data.customers + pen * (p * p + q * q + gamma * gamma),
-        gradient: [(-p * grad[0]) / data.customers + 2 * pen * p * p, (-q * grad[1]) / data.customers + 2 * pen * q * q, (-g * grad[2]) / data.customers + 2 * pen * gamma * gamma],
+        value: -ll / n + pen * (squares[0]! + squares[1]! + squares[2]!),
+        gradient: phi.map((v, j) => (-v * grad[j]!) / n + 2 * pen * squares[j]!),
+        // In log-parameters: ∂²/∂θj∂θk = φj φk ∂²/∂φj∂φk + [j = k] φj ∂/∂φj.
+        hessian: phi.map((vj, j) => phi.map((vk, k) => (-(vj * vk * h[j]![k]!) - (j === k ? vj * grad[j]! : 0)) / n + (j === k ? 4 * pen * squares[j]! : 0))),
       };
     });
-  const { f, gradient } = objective(spendData(columns, 1 / mean));
+  const { f, gradient, hessian } = objective(spendData(columns, 1 / mean));
   // Above COARSE_ROWS customers the starts are explored on every k-th row (k times the weight) first.
   const k = Math.ceil(d.x.length / COARSE_ROWS);
   const coarse = k > 1 ? objective(spendData(columns, 1 / mean, k)) : undefined;
@@ -181,7 +220,7 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
     [Math.log(4), Math.log(4), Math.log(0.75)],
     [Math.log(0.5), Math.log(1.5), 0],
   ];
-  const res = minimize(f, starts, 'Gamma-Gamma', { gradient, names: NAMES, coarse });
+  const res = minimize(f, starts, 'Gamma-Gamma', { gradient, hessian, names: NAMES, coarse });
   const [p, q, g] = res.x.map(Math.exp) as [number, number, number];
   const params = { p, q, gamma: g * mean };
   return { ...params, loglik: evaluate(d, p, q, params.gamma, false).ll, iterations: res.iterations, converged: res.converged, customers: d.customers };

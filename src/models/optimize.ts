@@ -2,7 +2,8 @@
  * Unconstrained minimisation for the model fits: BFGS with a backtracking (Armijo) line search on
  * analytic gradients where the model has them (BG/NBD, Gamma-Gamma) and finite differences
  * otherwise (Pareto/NBD), from several starting points, with Nelder–Mead as the fallback when no
- * BFGS run converges. The fits minimise over log-parameters, so positivity is free.
+ * BFGS run converges; Newton's method with the exact Hessian polishes where a model has one
+ * (Gamma-Gamma). The fits minimise over log-parameters, so positivity is free.
  *
  * A non-finite objective value (overflow, a parameter out of range) counts as +∞: the line search
  * backs off from it instead of letting NaN into the iterate. Coordinates beyond ±`bound` count as
@@ -52,28 +53,33 @@ export interface MinimizeOptions {
   gradient?: (x: readonly number[]) => number[];
   /** BFGS's starting inverse Hessian (default: identity, scaled after the first step). */
   inverseHessian?: number[][];
+  /** The analytic Hessian, if known: `minimize` then polishes with Newton's method. */
+  hessian?: (x: readonly number[]) => number[][];
 }
 
 /**
- * An objective that yields its gradient in the same pass (the likelihoods share their costly
- * terms), split into the value and gradient functions the optimiser calls: BFGS asks for the
- * gradient at the point whose value it has just accepted, so the gradient of the last evaluation
- * is kept and handed out without a second pass.
+ * An objective that yields its gradient (and Hessian, if it has one) in the same pass (the
+ * likelihoods share their costly terms), split into the functions the optimiser calls: BFGS and
+ * Newton ask for the derivatives at the point whose value they have just accepted, so those of the
+ * last evaluation are kept and handed out without a second pass.
  */
-export function fromValueAndGradient(fg: (x: readonly number[]) => { value: number; gradient: number[] }): { f: Objective; gradient: (x: readonly number[]) => number[] } {
+export function fromValueAndGradient(fg: (x: readonly number[]) => { value: number; gradient: number[]; hessian?: number[][] }): {
+  f: Objective;
+  gradient: (x: readonly number[]) => number[];
+  hessian: (x: readonly number[]) => number[][];
+} {
   let lastX: readonly number[] | null = null;
-  let lastGradient: number[] = [];
+  let last: ReturnType<typeof fg> = { value: NaN, gradient: [] };
   const f: Objective = (x) => {
-    const r = fg(x);
+    last = fg(x);
     lastX = [...x];
-    lastGradient = r.gradient;
-    return r.value;
+    return last.value;
   };
-  const gradient = (x: readonly number[]) => {
+  const at = (x: readonly number[]) => {
     if (!lastX || lastX.some((v, i) => v !== x[i])) f(x);
-    return lastGradient;
+    return last;
   };
-  return { f, gradient };
+  return { f, gradient: (x) => at(x).gradient, hessian: (x) => at(x).hessian ?? [] };
 }
 
 /**
@@ -210,6 +216,90 @@ export function minimizeBfgs(f: Objective, x0: readonly number[], o: MinimizeOpt
   return { x, value: fx, iterations: maxIter, converged: maxAbs(g) <= gtol };
 }
 
+/**
+ * x solving A x = b for a symmetric positive definite A (Cholesky); null when A is not positive
+ * definite (or not finite).
+ */
+function choleskySolve(A: readonly (readonly number[])[], b: readonly number[]): number[] | null {
+  const n = b.length;
+  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = A[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(sum > 0)) return null;
+        L[i]![i] = Math.sqrt(sum);
+      } else L[i]![j] = sum / L[j]![j]!;
+    }
+  }
+  const y = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let sum = b[i]!;
+    for (let k = 0; k < i; k++) sum -= L[i]![k]! * y[k]!;
+    y[i] = sum / L[i]![i]!;
+  }
+  const x = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < n; k++) sum -= L[k]![i]! * x[k]!;
+    x[i] = sum / L[i]![i]!;
+  }
+  return x.every(Number.isFinite) ? x : null;
+}
+
+/**
+ * Newton's method with the exact gradient and Hessian from x0, with a backtracking line search;
+ * where the Hessian is not positive definite it is shifted towards the identity (Levenberg) until
+ * it is. Near a minimum it converges quadratically, so polishing a fit started close by takes a
+ * handful of evaluations where BFGS's secant updates need tens, and it lands on the minimum to the
+ * precision of the gradient rather than stopping wherever the tolerance is first met — a fit's
+ * parameters then do not depend on the path (e.g. on last-bit differences in the data's sums).
+ */
+export function minimizeNewton(f: Objective, x0: readonly number[], o: MinimizeOptions & { gradient: (x: readonly number[]) => number[]; hessian: (x: readonly number[]) => number[][] }): MinimizeResult {
+  const gtol = o.gradientTolerance ?? 1e-7;
+  const maxIter = o.maxIterations ?? 50;
+  const F = guarded(f, o.bound ?? 30);
+  let x = [...x0];
+  let fx = F(x);
+  if (!Number.isFinite(fx)) return { x, value: Infinity, iterations: 0, converged: false };
+  let g = o.gradient(x);
+  let tiny = 0;
+  for (let it = 1; it <= maxIter; it++) {
+    const H = o.hessian(x);
+    if (!g.every(Number.isFinite) || H.length !== x.length) return { x, value: fx, iterations: it - 1, converged: false };
+    let p: number[] | null = null;
+    for (let shift = 0; !p && shift < 1e12; shift = shift ? shift * 10 : 1e-8 * (1 + maxAbs(H.map((row, i) => row[i]!)))) {
+      p = choleskySolve(
+        H.map((row, i) => row.map((v, j) => (i === j ? v + shift : v))),
+        g.map((v) => -v),
+      );
+    }
+    if (!p) return { x, value: fx, iterations: it - 1, converged: false };
+    const slope = dot(g, p);
+    // Converged: the gradient is within tolerance and the step is at the last digits of x.
+    if (maxAbs(g) <= gtol && maxAbs(p) <= 1e-10 * (1 + maxAbs(x))) return { x, value: fx, iterations: it - 1, converged: true };
+    // A step whose predicted decrease (−g·p/2) is below the value's rounding is taken whole if the
+    // value does not rise, a few times at most; backtracking there would only chase rounding.
+    const belowRounding = -slope <= 1e-15 * (1 + Math.abs(fx));
+    if (belowRounding && ++tiny > 3) return { x, value: fx, iterations: it - 1, converged: maxAbs(g) <= gtol };
+    let t = 1;
+    let xn = x;
+    let fn = Infinity;
+    let accepted = false;
+    for (let k = 0; k < (belowRounding ? 1 : 40) && !accepted; k++, t *= 0.5) {
+      xn = x.map((v, i) => v + t * p![i]!);
+      fn = F(xn);
+      accepted = belowRounding ? fn <= fx : fn <= fx + 1e-4 * t * slope;
+    }
+    if (!accepted) return { x, value: fx, iterations: it, converged: maxAbs(g) <= gtol };
+    x = xn;
+    fx = fn;
+    g = o.gradient(x);
+  }
+  return { x, value: fx, iterations: maxIter, converged: maxAbs(g) <= gtol };
+}
+
 /** Nelder–Mead (adaptive coefficients, Gao & Han 2012) from x0 with an initial simplex of `step`. */
 export function minimizeNelderMead(f: Objective, x0: readonly number[], o: MinimizeOptions & { step?: number } = {}): MinimizeResult {
   const F = guarded(f, o.bound ?? 30);
@@ -261,8 +351,9 @@ export function minimizeNelderMead(f: Objective, x0: readonly number[], o: Minim
 class OutOfBudget extends Error {}
 
 /**
- * Minimise from several starting points and keep the best. BFGS runs first; if none converges,
- * Nelder–Mead restarts from the best point found and BFGS polishes its result. Throws a ModelError
+ * Minimise from several starting points and keep the best. BFGS runs first (then Newton from the
+ * best end point, where the Hessian is known); if none converges, Nelder–Mead restarts from the
+ * best point found and BFGS polishes its result. Throws a ModelError
  * naming `what` when the best point runs out towards the bound (a parameter the data do not
  * identify; see assertInterior), when nothing converges to a finite value, or when the objective
  * has been evaluated `maxEvaluations` times (default 5000; a healthy fit needs a few hundred) —
@@ -306,13 +397,27 @@ export function minimize(
       iterations += explored.reduce((s, r) => s + r.iterations, 0);
       const seed = explored.filter((r) => Number.isFinite(r.value)).sort((a, b) => Number(b.converged) - Number(a.converged) || a.value - b.value)[0];
       if (seed) {
-        // The sample's curvature is the full data's, scaled: its inverse Hessian starts the polish.
-        const r = minimizeBfgs(counted, seed.x, { ...o, inverseHessian: seed.inverseHessian });
+        // Newton where the Hessian is known; else BFGS, the sample's curvature (the full data's,
+        // scaled) its start.
+        const { gradient, hessian } = o;
+        const newton = gradient && hessian ? minimizeNewton(counted, seed.x, { ...o, gradient, hessian }) : undefined;
+        const r = newton?.converged ? newton : minimizeBfgs(counted, seed.x, { ...o, inverseHessian: seed.inverseHessian });
+        if (newton && r !== newton) iterations += newton.iterations;
         consider(r);
         polished = r.converged;
       }
     }
-    if (!polished) for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
+    if (!polished) {
+      for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
+      // Newton from the best end point, where the Hessian is known: to the minimum itself.
+      const found = best as MinimizeResult | null;
+      const { gradient, hessian } = o;
+      if (found?.converged && gradient && hessian) {
+        const newton = minimizeNewton(counted, found.x, { ...o, gradient, hessian });
+        if (newton.converged && newton.value <= found.value) best = newton;
+        iterations += newton.iterations;
+      }
+    }
     const current = best as MinimizeResult | null;
     // Out towards the bound already (unconverged and past e^±15): no other method will find an
     // interior minimum that BFGS missed.

@@ -45,6 +45,22 @@ export function digamma(x: number): number {
   return Math.log(x) - 0.5 / x - series + shift;
 }
 
+/**
+ * The trigamma function ψ′(x) = d²/dx² log Γ(x) for x > 0, for the exact Hessians Newton's method
+ * polishes a fit with: shifted to x ≥ 10 by ψ′(x) = ψ′(x+1) + 1/x², then the asymptotic series
+ * 1/x + 1/(2x²) + Σ B_2k / x^(2k+1) (error below 1e-18 there).
+ */
+export function trigamma(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x === Infinity ? 0 : x;
+  if (!(x > 0)) throw new RangeError(`trigamma needs x > 0, got ${x}`);
+  let shift = 0;
+  for (; x < 10; x++) shift += 1 / (x * x);
+  const w = 1 / (x * x);
+  // B_2k for k = 1…7, by Horner in 1/x².
+  const series = w * (1 / 6 + w * (-1 / 30 + w * (1 / 42 + w * (-1 / 30 + w * (5 / 66 + w * (-691 / 2730 + w * (7 / 6)))))));
+  return (1 + 0.5 / x + series) / x + shift;
+}
+
 /** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
 export function logBeta(a: number, b: number): number {
   return logGamma(a) + logGamma(b) - logGamma(a + b);
