@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeMetric, emptyTables, lastFullMonths } from '../src/metrics/compute.js';
 import { METRICS } from '../src/metrics/registry.js';
+import { ReportTables } from '../src/metrics/report-tables.js';
 import { TABLE_NAMES, tableDef } from '../src/warehouse/schema/tables.js';
 import { openWorkspace } from '../src/warehouse/open.js';
 
@@ -41,18 +42,20 @@ for (const n of sizes) {
   // One cache for the report, as `retain report` has: a family's shared statistics run once and
   // are charged to its first metric.
   const cache = new Map();
+  const tables = new ReportTables(wh);
   const t0 = performance.now();
   const only = process.env.BENCH_METRICS?.split(',');
   for (const m of METRICS.filter((x) => !only || only.includes(x.id))) {
     const s = performance.now();
     // With RETAIN_TRACE=1 the engine prints each statement: say whose they are.
     if (process.env.RETAIN_TRACE === '1') process.stderr.write(`[metric ${m.id}]\n`);
-    await computeMetric(wh, m, { from, to, grain: 'month', timezone: 'UTC', slice: { where: [] }, cache }, empty);
+    await computeMetric(wh, m, { from, to, grain: 'month', timezone: 'UTC', slice: { where: [] }, cache, tables }, empty);
     const seconds = (performance.now() - s) / 1000;
     const scan = m.tables.reduce((a, t) => a + (scans.get(t) ?? 0), 0);
     perMetric.push({ id: m.id, seconds: Number(seconds.toFixed(3)), scanSeconds: Number(scan.toFixed(4)), ratio: Number((seconds / Math.max(scan, 1e-4)).toFixed(1)) });
   }
   const total = (performance.now() - t0) / 1000;
+  await tables.drop();
   await wh.close();
   const slowest = [...perMetric].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
   results.push({ customers: n, seconds: Number(total.toFixed(2)), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), perMetric });

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binder } from '../src/models/queries.js';
 import { RFM_SEGMENTS, rfmCustomersSql, rfmSegmentsSql, segmentCase } from '../src/models/rfm.js';
-import type { Warehouse } from '../src/warehouse/warehouse.js';
+import { buildReport } from '../src/metrics/report.js';
+import type { Param, Warehouse } from '../src/warehouse/warehouse.js';
 import { load, metric } from './helpers/metrics.js';
 import { memoryWorkspace } from './helpers/workspace.js';
 
@@ -71,5 +72,36 @@ describe('RFM', () => {
     const none = await metric(wh, 'rfm', { from: '2022-01-01', to: '2022-02-01' });
     expect(none.value).toBeNull();
     expect(none.note).toMatch(/No customer had bought/);
+  });
+
+  it('in a report, RFM and predictive CLV read one purchase summary, made once and dropped at the end', async () => {
+    const statements: string[] = [];
+    // The real workspace, its statements recorded on the way.
+    const watched = new Proxy(wh, {
+      get(target, key) {
+        if (key === 'exec' || key === 'query' || key === 'queryNumbers') {
+          return (sql: string, params?: readonly Param[]) => (statements.push(sql), target[key](sql, params));
+        }
+        const v: unknown = Reflect.get(target, key);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const made = () => statements.filter((s) => s.startsWith('CREATE TEMP TABLE')).length;
+    const period = { from: '2024-06-01', to: '2024-07-01' };
+    const report = await buildReport(watched, { ...period, metrics: ['rfm', 'clv_predicted'] });
+    expect(made()).toBe(1);
+    const table = /CREATE TEMP TABLE "?(_report_\w+)/.exec(statements.find((s) => s.startsWith('CREATE TEMP TABLE'))!)![1]!;
+    // Read by both: RFM's segments and the fit's customer summaries.
+    expect(statements.filter((s) => !/^(CREATE|DROP)/.test(s) && s.includes(table))).toHaveLength(2);
+    const inReport = report.metrics.find((m) => m.id === 'rfm')!;
+    expect(inReport).toEqual(await metric(wh, 'rfm', period));
+    expect(inReport.value).toBeCloseTo((100 * 2) / 6, 12);
+    const left = await wh.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE starts_with(table_name, '_report_')`);
+    expect(Number(left[0]!.n)).toBe(0);
+    // --where: RFM ranks the kept customers among themselves, so the summary of all is not shared.
+    statements.length = 0;
+    const filtered = await buildReport(watched, { ...period, metrics: ['rfm'], where: ['country=DE'] });
+    expect(made()).toBe(0);
+    expect(filtered.metrics[0]!.value).toBeCloseTo(100 / 3, 12);
   });
 });

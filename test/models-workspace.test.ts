@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildReport } from '../src/metrics/report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerList } from '../src/metrics/customers.js';
 import * as bg from '../src/models/bgnbd.js';
@@ -135,6 +136,16 @@ describe.skipIf(!existsSync(sample))('models on a workspace (CDNOW sample)', () 
     expect(r.value! / expected).toBeCloseTo(1, 7);
     expect(r.parts!.total! / (expected * 2357)).toBeCloseTo(1, 7);
     expect(r.series).toEqual([]);
+    // In a report the fit reads the purchase summary the report made once (RFM reads it too): the same values.
+    const report = await buildReport(wh, { from: '1997-01-01', to: '1997-10-01', metrics: ['clv_predicted', 'rfm'] });
+    const [clv, rfm] = ['clv_predicted', 'rfm'].map((id) => report.metrics.find((m) => m.id === id)!);
+    expect(clv!.n).toBe(2357);
+    expect(clv!.value! / r.value!).toBeCloseTo(1, 7);
+    // RFM the same, but for the last bits of the engine's parallel sums in the revenue shares.
+    const alone = await metric(wh, 'rfm', { from: '1997-01-01', to: '1997-10-01' });
+    expect(rfm!.value).toBe(alone.value);
+    expect(Object.keys(rfm!.parts!)).toEqual(Object.keys(alone.parts!));
+    for (const [k, v] of Object.entries(alone.parts!)) expect(rfm!.parts![k]).toBeCloseTo(v!, 9);
     // Nobody had bought before 1997: no value, a note.
     const none = await metric(wh, 'clv_predicted', { from: '1996-01-01', to: '1996-06-01' });
     expect(none.value).toBeNull();

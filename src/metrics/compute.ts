@@ -8,6 +8,7 @@ import { getSettings } from '../warehouse/schema/settings.js';
 import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
+import type { ReportTables } from './report-tables.js';
 import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
 
 export interface ReportRequest {
@@ -28,6 +29,8 @@ export interface ReportRequest {
   cache?: Map<string, Promise<Row[]>>;
   /** With a breakdown: the segments lookup table the report built (else each metric builds its own). */
   segments?: string;
+  /** Tables the report computes once for several metrics (the purchase summary); dropped by its maker. */
+  tables?: ReportTables;
 }
 
 export interface MetricResult {
@@ -100,11 +103,11 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
-    const v = await m.fromModel(wh, modelScope(req.from, req.to));
+    const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables);
     let compare: MetricResult['compare'] = null;
     if (req.compare) {
       const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
-      const before = await m.fromModel(wh, modelScope(cf, ct));
+      const before = await m.fromModel(wh, modelScope(cf, ct), req.tables);
       compare = { from: cf, to: ct, value: before.value, change: v.value !== null && before.value !== null ? v.value - before.value : null, p: null, significant: null };
     }
     return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, note: v.note ?? m.convention ?? null };

@@ -9,6 +9,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
 import { METRICS } from './registry.js';
+import { ReportTables } from './report-tables.js';
 import { GRAINS, withSegments, type Grain, type Slice } from './scope.js';
 import { TEAMS, type MetricDef, type Team } from './types.js';
 
@@ -55,7 +56,8 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const activityWindowDays = o.activityWindow ? days(o.activityWindow) : undefined;
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map() };
+  const tables = new ReportTables(wh);
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {
@@ -64,9 +66,13 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
       onMetric?.(metrics.length, chosen.length);
     }
   };
-  // One segments lookup for the whole report.
-  if (slice.by) await withSegments(wh, slice.by, computeAll);
-  else await computeAll();
+  try {
+    // One segments lookup for the whole report.
+    if (slice.by) await withSegments(wh, slice.by, computeAll);
+    else await computeAll();
+  } finally {
+    await tables.drop();
+  }
   const report: Report = { from, to, grain, timezone, metrics };
   // Kept out of JSON.stringify: the JSON shape is {"from","to","grain","timezone","metrics"}.
   if (o.by) Object.defineProperty(report, 'by', { value: o.by, enumerable: false });

@@ -4,6 +4,7 @@
  * built through the dialect, and a small function that turns those statistics into the value,
  * its n, its 95 % interval and its parts.
  */
+import type { ReportTables } from './report-tables.js';
 import type { TableName } from '../warehouse/schema/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Scope } from './scope.js';
@@ -77,9 +78,9 @@ export interface MetricDef {
   /**
    * For a metric a model computes (predictive CLV): the period's value from the workspace, the
    * scope giving the period end and the customer filter. Its `sql` and `finish` are then unused;
-   * it has no series and no breakdown.
+   * it has no series and no breakdown. `tables`: the report's shared tables, when in a report.
    */
-  fromModel?(wh: Warehouse, s: Scope): Promise<Value>;
+  fromModel?(wh: Warehouse, s: Scope, tables?: ReportTables): Promise<Value>;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
   /**

@@ -6,7 +6,7 @@
  */
 import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma, signedLogHyp2f1 } from './special.js';
-import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
+import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseInput } from './summary.js';
 
 export interface BgNbdParams {
   readonly r: number;
@@ -94,14 +94,14 @@ function evaluate(d: PurchaseData, r: number, alpha: number, a: number, b: numbe
 }
 
 /** The BG/NBD log-likelihood of the rows, weighted and summed (unpenalised). */
-export function bgnbdLogLikelihood(p: BgNbdParams, rows: readonly PurchaseRow[]): number {
+export function bgnbdLogLikelihood(p: BgNbdParams, rows: PurchaseInput): number {
   return evaluate(purchaseArrays(rows, 'BG/NBD'), p.r, p.alpha, p.a, p.b, false).ll;
 }
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
 /** Fit (r, α, a, b) by maximum likelihood from several starting points. */
-export function fitBgNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): BgNbdFit {
+export function fitBgNbd(rows: PurchaseInput, o: FitOptions = {}): BgNbdFit {
   const pen = penalizerOf(o, 'BG/NBD');
   const d = preparePurchaseData(rows, 'BG/NBD');
   // Minimise the mean negative log-likelihood per customer plus the penalty (as lifetimes), over

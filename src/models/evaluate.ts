@@ -4,6 +4,7 @@
  * expectation per calibration frequency, the totals, and the cumulative tracking curve.
  * Works on the grouped rows the engine returns; no per-customer rows are needed.
  */
+import { toColumns, type Columns } from './summary.js';
 
 /** What evaluation needs of a fitted purchase model (BG/NBD or Pareto/NBD). */
 export interface PurchaseModel {
@@ -47,7 +48,7 @@ export interface HoldoutErrors {
 
 /** Predicted and observed holdout purchases per calibration frequency, and the error figures. */
 export function conditionalExpectations(
-  rows: readonly HoldoutRow[],
+  histories: readonly HoldoutRow[] | Columns<keyof HoldoutRow>,
   model: PurchaseModel,
   horizon: number,
   cap = 7,
@@ -57,7 +58,9 @@ export function conditionalExpectations(
   let actual = 0;
   let predicted = 0;
   let sse = 0;
-  for (const r of rows) {
+  const rows = toColumns(histories, ['frequency', 'recency', 'T', 'weight', 'holdout', 'holdoutSq']);
+  for (let i = 0; i < rows.length; i++) {
+    const r = { frequency: rows.frequency[i]!, recency: rows.recency[i]!, T: rows.T[i]!, weight: rows.weight[i]!, holdout: rows.holdout[i]!, holdoutSq: rows.holdoutSq[i]! };
     const p = model.conditional(horizon, r.frequency, r.recency, r.T);
     const key = Math.min(r.frequency, cap);
     const g = acc.get(key) ?? { n: 0, actual: 0, predicted: 0 };

@@ -11,7 +11,7 @@ import { ModelError } from './errors.js';
 import * as gg from './gamma-gamma.js';
 import * as pn from './paretonbd.js';
 import { fitPredictions, type Predictions } from './predictions.js';
-import type { SpendInput } from './summary.js';
+import type { Columns, SpendColumns } from './summary.js';
 import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type QueryBuilder, type SummaryRequest, type TimeUnit } from './queries.js';
 
 export interface FitOptions {
@@ -24,11 +24,16 @@ export interface FitOptions {
   pareto?: boolean;
   /** Holdout end (inclusive): the rows then carry holdout purchases. */
   holdoutEnd?: string;
+  /** A table holding the summary of every customer for this calibration end (SummaryRequest.table); not with a holdout. */
+  summaryTable?: string;
 }
 
+/** Distinct (frequency, recency, T) with their customers (weight), holdout purchase days summed and their squares summed. */
+export type HistoryColumns = Columns<'frequency' | 'recency' | 'T' | 'weight' | 'holdout' | 'holdoutSq'>;
+
 export interface FitRows {
-  readonly bg: { frequency: number; recency: number; T: number; weight: number; holdout: number; holdoutSq: number }[];
-  readonly gg: SpendInput;
+  readonly bg: HistoryColumns;
+  readonly gg: SpendColumns;
 }
 
 export interface TransactionalFit {
@@ -62,11 +67,13 @@ export function fitSummary(f: TransactionalFit): FitSummary {
 export async function loadFitRows(wh: Warehouse, r: SummaryRequest): Promise<FitRows> {
   const query = async (kind: 'bg' | 'gg') => {
     const q = binder();
-    return wh.query(fitInputSql(wh.dialect, q, r, kind), q.params);
+    return wh.queryNumbers(fitInputSql(wh.dialect, q, r, kind), q.params);
   };
+  const [bg, gg] = [await query('bg'), await query('gg')];
+  const c = bg.columns;
   return {
-    bg: (await query('bg')).map((x) => ({ frequency: Number(x.frequency), recency: Number(x.recency), T: Number(x.t), weight: Number(x.weight), holdout: Number(x.holdout_sum ?? 0), holdoutSq: Number(x.holdout_sq ?? 0) })),
-    gg: (await query('gg')).map((x) => ({ frequency: Number(x.frequency), monetary: Number(x.monetary), weight: Number(x.weight) })),
+    bg: { length: bg.length, frequency: c.frequency!, recency: c.recency!, T: c.t!, weight: c.weight!, holdout: c.holdout_sum!, holdoutSq: c.holdout_sq! },
+    gg: { length: gg.length, frequency: gg.columns.frequency!, monetary: gg.columns.monetary!, weight: gg.columns.weight! },
   };
 }
 
@@ -81,7 +88,7 @@ export async function fitTransactional(wh: Warehouse, o: FitOptions = {}): Promi
   // Without a holdout, one query serves the fit and the predictions: customers by identical
   // (frequency, recency, T, monetary), regrouped here for each model (a third faster than asking
   // the engine for the two groupings at a million customers).
-  const valueRows = await loadValueRows(wh, binder(), { calibrationEnd, timezone, timeUnit });
+  const valueRows = await loadValueRows(wh, binder(), { calibrationEnd, timezone, timeUnit, ...(o.summaryTable ? { table: o.summaryTable } : {}) });
   return { ...fitRows(groupValueRows(valueRows), opts), valueRows };
 }
 
@@ -107,18 +114,25 @@ export async function loadValueRows(wh: Warehouse, q: QueryBuilder, r: SummaryRe
  * customer with a spend (spends are nearly all distinct, so grouping them gains nothing).
  */
 export function groupValueRows(v: ValueRows): FitRows {
-  const bgRows: FitRows['bg'] = [];
-  // Repeat customers with a spend, as columns: nearly every one has its own spend.
-  const gg = { frequency: new Float64Array(v.length), monetary: new Float64Array(v.length), weight: new Float64Array(v.length) };
+  const column = () => new Float64Array(v.length);
+  const bg = { frequency: column(), recency: column(), T: column(), weight: column() };
+  // Repeat customers with a spend: nearly every one has its own spend.
+  const gg = { frequency: column(), monetary: column(), weight: column() };
+  let histories = 0;
   let repeat = 0;
-  let last: FitRows['bg'][number] | undefined;
   for (let i = 0; i < v.length; i++) {
     const frequency = v.frequency[i]!;
     const recency = v.recency[i]!;
     const T = v.T[i]!;
     const weight = v.weight[i]!;
-    if (last && last.frequency === frequency && last.recency === recency && last.T === T) last.weight += weight;
-    else bgRows.push((last = { frequency, recency, T, weight, holdout: 0, holdoutSq: 0 }));
+    const k = histories - 1;
+    if (k >= 0 && bg.frequency[k] === frequency && bg.recency[k] === recency && bg.T[k] === T) bg.weight[k] = bg.weight[k]! + weight;
+    else {
+      bg.frequency[histories] = frequency;
+      bg.recency[histories] = recency;
+      bg.T[histories] = T;
+      bg.weight[histories++] = weight;
+    }
     const monetary = v.monetary[i]!;
     if (frequency > 0 && monetary > 0) {
       gg.frequency[repeat] = frequency;
@@ -126,16 +140,21 @@ export function groupValueRows(v: ValueRows): FitRows {
       gg.weight[repeat++] = weight;
     }
   }
-  return { bg: bgRows, gg: { length: repeat, frequency: gg.frequency.subarray(0, repeat), monetary: gg.monetary.subarray(0, repeat), weight: gg.weight.subarray(0, repeat) } };
+  const cut = (a: Float64Array, n: number) => a.subarray(0, n);
+  // Without a holdout: no holdout purchases (zeros).
+  const zeros = new Float64Array(histories);
+  return {
+    bg: { length: histories, frequency: cut(bg.frequency, histories), recency: cut(bg.recency, histories), T: cut(bg.T, histories), weight: cut(bg.weight, histories), holdout: zeros, holdoutSq: zeros },
+    gg: { length: repeat, frequency: cut(gg.frequency, repeat), monetary: cut(gg.monetary, repeat), weight: cut(gg.weight, repeat) },
+  };
 }
 
 /** Fit the models on rows already loaded (evaluation reuses them). */
 export function fitRows(rows: FitRows, o: { calibrationEnd: string; timeUnit: TimeUnit; penalizer: number; pareto: boolean; started?: number }): TransactionalFit {
   const t0 = o.started ?? performance.now();
-  const customers = rows.bg.reduce((a, r) => a + r.weight, 0);
-  const summary = rows.bg.map((r) => ({ frequency: r.frequency, recency: r.recency, T: r.T, weight: r.weight }));
-  const b = bg.fitBgNbd(summary, { penalizer: o.penalizer });
-  const p = o.pareto ? pn.fitParetoNbd(summary, { penalizer: o.penalizer }) : null;
+  const customers = rows.bg.weight.reduce((a, w) => a + w, 0);
+  const b = bg.fitBgNbd(rows.bg, { penalizer: o.penalizer });
+  const p = o.pareto ? pn.fitParetoNbd(rows.bg, { penalizer: o.penalizer }) : null;
   const g = rows.gg.length ? gg.fitGammaGamma(rows.gg, { penalizer: o.penalizer }) : null;
   const check = rows.gg.length ? gg.independenceCheck(rows.gg) : null;
   const unitsPerMonth = 365.25 / 12 / UNIT_DAYS[o.timeUnit];

@@ -8,7 +8,7 @@
 import { ModelError } from './errors.js';
 import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { digamma, logGamma, trigamma } from './special.js';
-import type { SpendColumns, SpendInput, SpendRow } from './summary.js';
+import { toColumns, type SpendColumns, type SpendInput } from './summary.js';
 
 export interface GammaGammaParams {
   readonly p: number;
@@ -37,17 +37,7 @@ interface SpendData {
 }
 
 /** Spend rows as columns: object rows copied once (weight 1 where it is absent), columns as they are. */
-function spendColumns(rows: SpendInput): SpendColumns {
-  if (!Array.isArray(rows)) return rows as SpendColumns;
-  const objects = rows as readonly SpendRow[];
-  const out = { length: objects.length, frequency: new Float64Array(objects.length), monetary: new Float64Array(objects.length), weight: new Float64Array(objects.length) };
-  for (let i = 0; i < objects.length; i++) {
-    out.frequency[i] = objects[i]!.frequency;
-    out.monetary[i] = objects[i]!.monetary;
-    out.weight[i] = objects[i]!.weight ?? 1;
-  }
-  return out;
-}
+const spendColumns = (rows: SpendInput): SpendColumns => toColumns(rows, ['frequency', 'monetary', 'weight'], { weight: 1 });
 
 /**
  * Repeat customers with positive spend; the rest carry no information for this model. One loop

@@ -6,7 +6,7 @@
  */
 import { COARSE_ROWS, minimize, penalizerOf, type FitOptions } from './optimize.js';
 import { logAddExp, logGamma, logHyp2f1Unit, logSubExp } from './special.js';
-import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseRow } from './summary.js';
+import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseInput } from './summary.js';
 
 export interface ParetoNbdParams {
   readonly r: number;
@@ -97,14 +97,14 @@ function logLik(d: ParetoData, r: number, alpha: number, s: number, beta: number
 }
 
 /** The Pareto/NBD log-likelihood of the rows, weighted and summed (unpenalised). */
-export function paretoNbdLogLikelihood(p: ParetoNbdParams, rows: readonly PurchaseRow[]): number {
+export function paretoNbdLogLikelihood(p: ParetoNbdParams, rows: PurchaseInput): number {
   return logLik(withPairs(purchaseArrays(rows, 'Pareto/NBD')), p.r, p.alpha, p.s, p.beta);
 }
 
 const NAMES = ['r', 'alpha', 's', 'beta'] as const;
 
 /** Fit (r, α, s, β) by maximum likelihood from several starting points. */
-export function fitParetoNbd(rows: readonly PurchaseRow[], o: FitOptions = {}): ParetoNbdFit {
+export function fitParetoNbd(rows: PurchaseInput, o: FitOptions = {}): ParetoNbdFit {
   const pen = penalizerOf(o, 'Pareto/NBD');
   const base = preparePurchaseData(rows, 'Pareto/NBD');
   const d = withPairs(base);

@@ -7,6 +7,7 @@
 import * as bg from './bgnbd.js';
 import * as pn from './paretonbd.js';
 import { UNIT_DAYS, type TimeUnit } from './queries.js';
+import { toColumns, type Columns } from './summary.js';
 
 export interface NewCustomerExpectation {
   readonly months: number;
@@ -39,14 +40,15 @@ export function fitPredictions(
   b: bg.BgNbdParams,
   p: pn.ParetoNbdParams | null,
   timeUnit: TimeUnit,
-  rows: readonly { frequency: number; T: number; weight: number }[],
+  histories: readonly { frequency: number; T: number; weight: number }[] | Columns<'frequency' | 'T' | 'weight'>,
 ): Predictions {
+  const rows = toColumns(histories, ['frequency', 'T', 'weight']);
   const unitsPerMonth = 365.25 / 12 / UNIT_DAYS[timeUnit];
   const newCustomer = HORIZONS.map((months) => {
     const units = months * unitsPerMonth;
     return { months, units, bgnbd: bg.expectedPurchases(b, units), paretonbd: p ? pn.expectedPurchases(p, units) : null };
   });
-  const T = rows.reduce((m, r) => Math.max(m, r.T), 0);
+  const T = rows.T.reduce((m, t) => Math.max(m, t), 0);
   const maxFrequency = Math.min(60, Math.max(1, weightedPercentile(rows, 0.99)));
   const steps = Math.min(25, Math.max(1, Math.ceil(T)));
   const recencies = Array.from({ length: steps + 1 }, (_, i) => (i === steps ? T : Math.round(((i * T) / steps) * 100) / 100));
@@ -55,12 +57,13 @@ export function fitPredictions(
 }
 
 /** The smallest frequency at or below which a share q of the customers lie. */
-function weightedPercentile(rows: readonly { frequency: number; weight: number }[], q: number): number {
+function weightedPercentile(rows: Columns<'frequency' | 'weight'>, q: number): number {
   const byFrequency = new Map<number, number>();
   let total = 0;
-  for (const r of rows) {
-    byFrequency.set(r.frequency, (byFrequency.get(r.frequency) ?? 0) + r.weight);
-    total += r.weight;
+  for (let i = 0; i < rows.length; i++) {
+    const x = rows.frequency[i]!;
+    byFrequency.set(x, (byFrequency.get(x) ?? 0) + rows.weight[i]!);
+    total += rows.weight[i]!;
   }
   let seen = 0;
   for (const [x, w] of [...byFrequency].sort((a, c) => a[0] - c[0])) {

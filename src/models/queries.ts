@@ -23,6 +23,11 @@ export interface SummaryRequest {
   readonly holdoutEnd?: string;
   readonly timezone: string;
   readonly timeUnit: TimeUnit;
+  /**
+   * A table already holding custSql's rows for this request, of the customers the query builder
+   * would keep (a report makes one that RFM and predictive CLV both read): custSql reads it.
+   */
+  readonly table?: string;
 }
 
 /** Binds values and filters customers: a metric Scope serves, or `binder()` for no filter. */
@@ -74,6 +79,7 @@ export function perSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
 }
 
 export function custSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
+  if (r.table) return `SELECT * FROM ${d.ident(r.table)}`;
   const calEnd = dayNumber(r.calibrationEnd);
   const unit = UNIT_DAYS[r.timeUnit];
   return `SELECT customer_id, days_cal - 1 AS frequency, CAST(last_day - first_day AS DOUBLE) / ${unit} AS recency,

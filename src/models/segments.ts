@@ -22,13 +22,16 @@ export interface SegmentSummary {
   }[];
 }
 
-/** Segments as of a day (default: the last order day), of the customers `q` keeps (default: all). */
-export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: QueryBuilder }): Promise<SegmentSummary> {
+/**
+ * Segments as of a day (default: the last order day), of the customers `q` keeps (default: all);
+ * from `summaryTable` when one holds their purchase summary as of that day (SummaryRequest.table).
+ */
+export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: QueryBuilder; summaryTable?: string }): Promise<SegmentSummary> {
   const { timezone } = await getSettings(wh);
   const asOf = opts.asOf ?? (await lastOrderDate(wh, timezone));
   if (!asOf) throw new UsageError('no-data', 'No completed orders: RFM needs purchases.', 'Import orders first: retain import orders <file>.');
   const q = opts.q ?? binder();
-  const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, { calibrationEnd: asOf, timezone, timeUnit: 'day' }), q.params);
+  const rows = await wh.query(rfmSegmentsSql(wh.dialect, q, { calibrationEnd: asOf, timezone, timeUnit: 'day', ...(opts.summaryTable ? { table: opts.summaryTable } : {}) }), q.params);
   const byId = new Map(rows.map((r) => [String(r.segment), r]));
   const customers = rows.reduce((a, r) => a + Number(r.customers), 0);
   const revenue = rows.reduce((a, r) => a + Number(r.segment_revenue), 0);

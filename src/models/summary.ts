@@ -35,16 +35,38 @@ export interface SpendRow {
   readonly weight?: number;
 }
 
-/** The same, column by column (a million repeat customers without an object each). */
-export interface SpendColumns {
-  readonly length: number;
-  readonly frequency: Float64Array;
-  readonly monetary: Float64Array;
-  readonly weight: Float64Array;
+/**
+ * Rows of numbers column by column: how the engine hands a million customers over (no object
+ * per customer to build and collect), and what the fits' loops read.
+ */
+export type Columns<K extends string> = { readonly length: number } & { readonly [k in K]: Float64Array };
+
+/**
+ * Object rows copied into columns once (`defaults` for absent fields, e.g. weight 1); columns are
+ * returned as they are. So each model's data preparation reads one shape.
+ */
+export function toColumns<K extends string>(rows: readonly Partial<Record<K, number | null>>[] | Columns<K>, names: readonly K[], defaults: Partial<Record<K, number>> = {}): Columns<K> {
+  if (!Array.isArray(rows)) return rows as Columns<K>;
+  const objects = rows as readonly Partial<Record<K, number | null>>[];
+  const columns: Record<string, Float64Array> = {};
+  for (const name of names) {
+    const column = new Float64Array(objects.length);
+    const fallback = defaults[name] ?? NaN;
+    for (let i = 0; i < objects.length; i++) column[i] = objects[i]![name] ?? fallback;
+    columns[name] = column;
+  }
+  return { length: objects.length, ...columns } as Columns<K>;
 }
 
+/** The same, column by column (a million repeat customers without an object each). */
+export type SpendColumns = Columns<'frequency' | 'monetary' | 'weight'>;
 /** Spend rows as objects or as columns. */
 export type SpendInput = readonly SpendRow[] | SpendColumns;
+
+/** Purchase rows column by column. */
+export type PurchaseColumns = Columns<'frequency' | 'recency' | 'T' | 'weight'>;
+/** Purchase rows as objects or as columns. */
+export type PurchaseInput = readonly PurchaseRow[] | PurchaseColumns;
 
 /** Group summaries into distinct (frequency, recency, T) rows with summed weights. */
 export function groupSummaries(rows: readonly CustomerSummary[]): Required<PurchaseRow>[] {
@@ -105,7 +127,8 @@ export interface PurchaseData {
  * Rows into flat arrays (time × scale), each row checked; rows of weight 0 are dropped. One loop
  * into preallocated arrays: it runs on every distinct history (half a million) more than once a fit.
  */
-export function purchaseArrays(rows: readonly PurchaseRow[], model: string, scale = 1): PurchaseData {
+export function purchaseArrays(input: PurchaseInput, model: string, scale = 1): PurchaseData {
+  const rows = toColumns(input, ['frequency', 'recency', 'T', 'weight'], { weight: 1 });
   const x = new Float64Array(rows.length);
   const tx = new Float64Array(rows.length);
   const T = new Float64Array(rows.length);
@@ -126,22 +149,24 @@ export function purchaseArrays(rows: readonly PurchaseRow[], model: string, scal
   let totalT = 0;
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const wi = r.weight ?? 1;
+    const frequency = rows.frequency[i]!;
+    const recency = rows.recency[i]!;
+    const Ti = rows.T[i]!;
+    const wi = rows.weight[i]!;
     if (!(wi >= 0) || !Number.isFinite(wi)) throw new ModelError(`${model}: row ${i} has weight ${wi}; a weight counts customers and must be a finite number ≥ 0.`);
-    if (!Number.isInteger(r.frequency) || r.frequency < 0) throw new ModelError(`${model}: row ${i} has frequency ${r.frequency}; frequency counts repeat purchase days and must be a whole number ≥ 0.`);
-    if (!(r.T >= 0) || !Number.isFinite(r.T)) throw new ModelError(`${model}: row ${i} has T = ${r.T}; T is the time from the first purchase to the calibration end and must be finite and ≥ 0.`);
-    if (!(r.recency >= 0 && r.recency <= r.T)) throw new ModelError(`${model}: row ${i} has recency ${r.recency} outside [0, T = ${r.T}]; recency is the time from the first to the last purchase.`);
-    if (r.frequency === 0 && r.recency !== 0) throw new ModelError(`${model}: row ${i} has frequency 0 but recency ${r.recency}; a customer without repeat purchases has recency 0.`);
+    if (!Number.isInteger(frequency) || frequency < 0) throw new ModelError(`${model}: row ${i} has frequency ${frequency}; frequency counts repeat purchase days and must be a whole number ≥ 0.`);
+    if (!(Ti >= 0) || !Number.isFinite(Ti)) throw new ModelError(`${model}: row ${i} has T = ${Ti}; T is the time from the first purchase to the calibration end and must be finite and ≥ 0.`);
+    if (!(recency >= 0 && recency <= Ti)) throw new ModelError(`${model}: row ${i} has recency ${recency} outside [0, T = ${Ti}]; recency is the time from the first to the last purchase.`);
+    if (frequency === 0 && recency !== 0) throw new ModelError(`${model}: row ${i} has frequency 0 but recency ${recency}; a customer without repeat purchases has recency 0.`);
     if (wi === 0) continue;
-    x[n] = r.frequency;
-    tx[n] = r.recency * scale;
-    T[n] = r.T * scale;
+    x[n] = frequency;
+    tx[n] = recency * scale;
+    T[n] = Ti * scale;
     w[n] = wi;
-    let k = index.get(r.frequency);
+    let k = index.get(frequency);
     if (k === undefined) {
       k = index.size;
-      index.set(r.frequency, k);
+      index.set(frequency, k);
       freqWeights.push(0);
     }
     freqIndex[n] = k;
@@ -149,8 +174,8 @@ export function purchaseArrays(rows: readonly PurchaseRow[], model: string, scal
     txIndex[n] = timeOf(tx[n]!);
     TIndex[n] = timeOf(T[n]!);
     customers += wi;
-    repeats += r.frequency * wi;
-    totalT += r.T * scale * wi;
+    repeats += frequency * wi;
+    totalT += Ti * scale * wi;
     n++;
   }
   return {
@@ -174,7 +199,7 @@ export function purchaseArrays(rows: readonly PurchaseRow[], model: string, scal
  * The rows for a fit: checked, rescaled, and refused — saying why and what to do — when the
  * purchase models cannot be identified from them. `model` names the model in messages.
  */
-export function preparePurchaseData(rows: readonly PurchaseRow[], model: string): PurchaseData {
+export function preparePurchaseData(rows: PurchaseInput, model: string): PurchaseData {
   const raw = purchaseArrays(rows, model);
   if (raw.customers === 0) throw new ModelError(`${model}: there are no customers to fit. Import orders (or widen the filters) so that some customers have a first purchase before the calibration end.`);
   if (raw.customers < 2) throw new ModelError(`${model}: a single customer cannot identify the model's four parameters. Fit on a customer base (hundreds of customers or more).`);

@@ -43,6 +43,13 @@ export interface Dialect {
    * Join engine holds it in memory for joinGet().
    */
   lookupTable(name: string, select: string): string[];
+  /**
+   * The statement that keeps the rows of `select` in a temporary table `name` for the rest of the
+   * connection (or until `DROP TABLE`): what a report computes once and several metrics read.
+   * Absent where the engine has none that outlive a statement (ClickHouse 18.16 over HTTP has no
+   * session): each metric then computes its own.
+   */
+  temporaryTable?(name: string, select: string): string;
   /** The value of a lookup table for a key expression, NULL when the key is absent. */
   lookup(name: string, keyExpr: string): string;
   /**

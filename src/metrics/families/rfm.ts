@@ -1,5 +1,6 @@
 /** RFM segments as a metric: the share of buying customers in the best segments, every segment in parts. */
 import { dateOfDay, dayNumber } from '../../models/queries.js';
+import { getSettings } from '../../warehouse/schema/settings.js';
 import { RFM_SEGMENTS } from '../../models/rfm.js';
 import { rfmSegments } from '../../models/segments.js';
 import type { MetricDef } from '../types.js';
@@ -22,9 +23,11 @@ export const rfm: MetricDef = {
     'Scored on completed orders up to the day before the period ends, tied customers sharing a score; --where selects whose segments are counted. parts: each segment’s share of the buying customers (by id) and of their revenue (id_revenue). `retain customers --segment <id>` lists them.',
   sql: () => '',
   finish: () => ({ value: null, n: 0 }),
-  fromModel: async (wh, s) => {
+  fromModel: async (wh, s, tables) => {
     const asOf = dateOfDay(dayNumber(s.period.to) - 1);
-    const r = await rfmSegments(wh, { asOf, q: s });
+    const { timezone } = await getSettings(wh);
+    const summaryTable = await tables?.summary(s, { calibrationEnd: asOf, timezone, timeUnit: 'day' });
+    const r = await rfmSegments(wh, { asOf, q: s, ...(summaryTable ? { summaryTable } : {}) });
     if (!r.customers) return { value: null, n: 0, note: 'No customer had bought by the end of the period.' };
     const best = r.segments.filter((g) => BEST.includes(g.id)).reduce((a, g) => a + g.customers, 0);
     return {

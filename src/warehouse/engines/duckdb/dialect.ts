@@ -29,6 +29,7 @@ export const duckdbDialect: Dialect = {
     `SELECT ${bucket} AS bucket, ${keys.join(', ')}, ${aggs} FROM ${from} GROUP BY GROUPING SETS ((${bucket}, ${keys.join(', ')}), (${keys.join(', ')}))`,
   lookupTable: (name, select) => [`CREATE TEMP TABLE ${ident(name)} AS SELECT CAST(key AS VARCHAR) AS key, CAST(value AS VARCHAR) AS value FROM (${select}) l`],
   lookup: (name, key) => `(SELECT l.value FROM ${ident(name)} l WHERE l.key = ${key})`,
+  temporaryTable: (name, select) => `CREATE TEMP TABLE ${ident(name)} AS ${select}`,
   join: (kind) => (kind === 'inner' ? 'JOIN' : kind === 'left' ? 'LEFT JOIN' : 'CROSS JOIN'),
   table: (name) => ident(name),
   portableText: (kind, e) =>
