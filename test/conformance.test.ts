@@ -149,7 +149,9 @@ describe.skipIf(!URL)('conformance: DuckDB, one ClickHouse server, a two-shard c
         const ev = { calibrationEnd: '2025-06-30', holdoutEnd: '2025-12-31', pareto: false };
         const [ea, eb] = [await evaluateWorkspace(duck, ev), await evaluateWorkspace(e.wh, ev)];
         expectSame({ ...ea, fit: null }, { ...eb, fit: null }, `${model} ${e.name} evaluation`, TOLERANCE.clv_predicted);
-        expectSame({ ...ea.fit, seconds: 0 }, { ...eb.fit, seconds: 0 }, `${model} ${e.name} evaluation fit`, 1e-5);
+        // Iterations are the optimiser's path, not a result: the last steps of Newton's polish,
+        // below the value's rounding, are taken or not by the last bits of the engines' sums.
+        expectSame({ ...ea.fit, seconds: 0, iterations: 0 }, { ...eb.fit, seconds: 0, iterations: 0 }, `${model} ${e.name} evaluation fit`, 1e-5);
       }
     }
   }, 120_000);

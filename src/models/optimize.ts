@@ -264,7 +264,7 @@ export function minimizeNewton(f: Objective, x0: readonly number[], o: MinimizeO
   let fx = F(x);
   if (!Number.isFinite(fx)) return { x, value: Infinity, iterations: 0, converged: false };
   let g = o.gradient(x);
-  let tiny = 0;
+  let flat = 0;
   for (let it = 1; it <= maxIter; it++) {
     const H = o.hessian(x);
     if (!g.every(Number.isFinite) || H.length !== x.length) return { x, value: fx, iterations: it - 1, converged: false };
@@ -280,9 +280,9 @@ export function minimizeNewton(f: Objective, x0: readonly number[], o: MinimizeO
     // Converged: the gradient is within tolerance and the step is at the last digits of x.
     if (maxAbs(g) <= gtol && maxAbs(p) <= 1e-10 * (1 + maxAbs(x))) return { x, value: fx, iterations: it - 1, converged: true };
     // A step whose predicted decrease (−g·p/2) is below the value's rounding is taken whole if the
-    // value does not rise, a few times at most; backtracking there would only chase rounding.
-    const belowRounding = -slope <= 1e-15 * (1 + Math.abs(fx));
-    if (belowRounding && ++tiny > 3) return { x, value: fx, iterations: it - 1, converged: maxAbs(g) <= gtol };
+    // value does not rise; backtracking there would only chase rounding.
+    const rounding = 1e-15 * (1 + Math.abs(fx));
+    const belowRounding = -slope <= rounding;
     let t = 1;
     let xn = x;
     let fn = Infinity;
@@ -293,9 +293,13 @@ export function minimizeNewton(f: Objective, x0: readonly number[], o: MinimizeO
       accepted = belowRounding ? fn <= fx : fn <= fx + 1e-4 * t * slope;
     }
     if (!accepted) return { x, value: fx, iterations: it, converged: maxAbs(g) <= gtol };
+    // Steps that gain nothing beyond rounding (the gradient's own rounding can keep proposing
+    // them, and a step too short to change the value passes Armijo's test): a few, then stop.
+    flat = fx - fn <= rounding ? flat + 1 : 0;
     x = xn;
     fx = fn;
     g = o.gradient(x);
+    if (flat >= 3) return { x, value: fx, iterations: it, converged: maxAbs(g) <= gtol };
   }
   return { x, value: fx, iterations: maxIter, converged: maxAbs(g) <= gtol };
 }
