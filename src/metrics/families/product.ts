@@ -20,22 +20,21 @@ export const productAdoptionRate: MetricDef = {
   teams: ['product'],
   convention: `Active by the workspace model at the end of the period. The value counts any activity event as use; parts holds the adoption of the ${TOP_FEATURES} most used features.`,
   // Active customers at each bucket end (boundary i) meet the features they used in the bucket
-  // (i − 1), found by bucketing the period's events: no join of events with boundaries. One join
-  // per SELECT, on shared columns; segments joined as text ('' for none: NULLs never match).
+  // (i − 1), found by bucketing the period's events: no join of events with boundaries. The
+  // active set is computed and joined once: to each customer's features (kind 1) and, from the
+  // distinct (customer, bucket) pairs, one mark of any use (kind 2); no match (kind NULL) is no use.
   sql: (s) => {
     const d = s.d;
     const active = `SELECT a.customer_id AS customer_id, CAST(a.i AS BIGINT) AS i, ${s.segment('a.customer_id')} AS segment FROM (${activeAt(s)}) a WHERE a.i >= 1`;
     const events = (cols: string) => `SELECT DISTINCT ae.customer_id AS customer_id, CAST(${s.bucket('ae.occurred_at')} + 1 AS BIGINT) AS i${cols}
       FROM ${d.table('activity_events')} ae WHERE ${s.inPeriod('ae.occurred_at')} AND ${s.keep('ae.customer_id')}`;
-    const used = events(`, coalesce(ae.name, '') AS feature`);
-    // Any use straight from the events: distinct (customer, bucket) pairs, no feature to hash.
-    const anyUse = `SELECT a.i AS i, a.segment AS segment, CASE WHEN u.any_use IS NULL THEN 0 ELSE 1 END AS used_any
-      FROM (${active}) a ${d.join('left')} (${events(', 1 AS any_use')}) u USING (customer_id, i)`;
-    // Per feature only its users: the active base is the '' row's n of the same bucket and segment.
-    const byFeature = `SELECT a.i AS i, a.segment AS segment, u.feature AS feature FROM (${active}) a ${d.join('inner')} (${used}) u USING (customer_id, i)`;
-    return `SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, '' AS key, CAST(count(*) AS BIGINT) AS n, CAST(sum(used_any) AS BIGINT) AS k FROM (${anyUse}) x GROUP BY bucket, segment
-    UNION ALL
-    SELECT CAST(i - 1 AS BIGINT) AS bucket, segment, feature AS key, CAST(0 AS BIGINT) AS n, CAST(count(*) AS BIGINT) AS k FROM (${byFeature}) y GROUP BY bucket, segment, feature`;
+    const uses = `${events(`, coalesce(ae.name, '') AS feature, 1 AS kind`)}
+      UNION ALL ${events(`, '' AS feature, 2 AS kind`)}`;
+    // Key '' (every active customer): n counts each active customer once (its any-use mark or its
+    // miss), k those with a use; a feature's key: k its users, n 0 (the base is the '' row's n).
+    return `SELECT CAST(a.i - 1 AS BIGINT) AS bucket, a.segment AS segment, CASE WHEN u.kind = 1 THEN u.feature ELSE '' END AS key,
+        CAST(${d.countIf('u.kind IS NULL OR u.kind = 2')} AS BIGINT) AS n, CAST(count(u.kind) AS BIGINT) AS k
+      FROM (${active}) a ${d.join('left')} (${uses}) u USING (customer_id, i) GROUP BY bucket, segment, key`;
   },
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
