@@ -84,6 +84,10 @@ describe('finance', () => {
   it('return_rate: units returned by return date over units sold by order date', async () => {
     // Returned in January: r1 (1) and r2 (2, of a December order). Sold in January: o1 3, o2 1, o4 1; o3 was cancelled.
     expect(await metric(wh, 'return_rate', JAN)).toMatchObject({ value: (100 * 3) / 5, parts: { returned: 3, sold: 5 } });
+    // February: r3 came back, nothing was sold: no rate, and the two months together count both.
+    const both = await metric(wh, 'return_rate', { from: '2024-01-01', to: '2024-03-01' });
+    expect(both.series.map((x) => x.value)).toEqual([(100 * 3) / 5, null]);
+    expect(both).toMatchObject({ value: (100 * 4) / 5, parts: { returned: 4, sold: 5 } });
   });
 
   it('dso: receivables at the end over credit sales, times the days in the period', async () => {

@@ -47,6 +47,12 @@ export interface Scope {
   readonly boundaryCount: number;
   /** Each row of a query with columns `lo` and `hi` once per boundary index i in [lo, hi), as column `i`. */
   spread(rows: string): string;
+  /**
+   * SELECT bucket, keys, aggregates FROM `from` (which has a bucket column), grouped by bucket and
+   * keys and — with a grain — also by the keys alone over the whole period (a NULL bucket), in
+   * one pass. Without a grain the bucket is the period already: grouped once, not twice.
+   */
+  groupWithPeriod(keys: readonly string[], aggregates: string, from: string): string;
   /** The bucket label of an instant (for metrics measured at bucket ends). */
   readonly grain: Grain | null;
   /** The segment of a customer (NULL without --by). Pass a qualified column (`o.customer_id`). */
@@ -200,6 +206,8 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
     boundaryIndex,
     boundaryCount: labels.length,
     spread: (rows) => d.spreadRange(rows, labels.length),
+    groupWithPeriod: (keys, aggregates, from) =>
+      grain ? d.groupWithPeriod('bucket', keys, aggregates, from) : `SELECT bucket, ${keys.join(', ')}, ${aggregates} FROM ${from} GROUP BY bucket, ${keys.join(', ')}`,
     segment: (id) => {
       if (!by) return d.nullText;
       if (!input.segments) throw new Error('A breakdown needs its segments lookup table (withSegments).');

@@ -1,11 +1,10 @@
 /** Finance signals of retention: product return rate and days sales outstanding. */
 import { ratio, stat as num } from '../stats.js';
 import type { MetricDef } from '../types.js';
-
+import { orderLineStats } from './orders.js';
 
 export const returnRate: MetricDef = {
   id: 'return_rate',
-  statsAdditive: true,
   name: 'Product return rate',
   description: 'Units returned as a share of units sold.',
   formula: 'units returned (by return date) / units sold in completed orders (by order date), in the period · 100',
@@ -22,21 +21,22 @@ export const returnRate: MetricDef = {
     ],
     source: 'Source notes (Malay and Thai marketing glossaries), METRICS.md (B2C about 9 % in store and 20 % online)',
   },
-  // Joins of two subqueries on a shared key, one per SELECT: the SQL ClickHouse 18.16 also runs.
-  sql: (s) => {
-    const d = s.d;
-    const orders = `(SELECT order_id, customer_id, ordered_at, status FROM ${d.table('orders')} o WHERE ${s.keep('o.customer_id')})`;
-    return `SELECT bucket, segment, sum(returned) AS returned, sum(sold) AS sold FROM (
-      SELECT ${s.bucket('r.returned_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, CAST(r.quantity AS DOUBLE) AS returned, 0 AS sold
-        FROM (SELECT order_id, returned_at, quantity FROM ${d.table('returns')} r WHERE ${s.inPeriod('r.returned_at')}) r
-        ${d.join('inner')} ${orders} o USING (order_id)
-      UNION ALL
-      SELECT o.b AS bucket, o.seg AS segment, 0 AS returned, CAST(i.quantity AS DOUBLE) AS sold
-        FROM (SELECT order_id, quantity FROM ${d.table('order_items')} i) i
-        ${d.join('inner')} (SELECT order_id, ${s.bucket('x.ordered_at')} AS b, ${s.segment('x.customer_id')} AS seg FROM ${orders} x
-          WHERE x.status = 'completed' AND ${s.inPeriod('x.ordered_at')}) o USING (order_id)) u
-    GROUP BY bucket, segment`;
-  },
+  // Units sold come from the order-line statistics upsell and cross-sell read (the report runs
+  // that join of the order lines once); units returned from the returns, joined to their orders
+  // for the customer (any order, however old), per bucket and over the period in one pass. Joined
+  // to the sales rows: a bucket with returns and no sales has no rate either way.
+  periodInSeries: true,
+  sql: orderLineStats,
+  alsoSql: [
+    (s) =>
+      s.groupWithPeriod(
+        ['segment'],
+        'sum(units_back) AS returned',
+        `(SELECT ${s.bucket('r.returned_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, CAST(r.quantity AS DOUBLE) AS units_back
+          FROM (SELECT order_id, returned_at, quantity FROM ${s.d.table('returns')} r WHERE ${s.inPeriod('r.returned_at')}) r
+          ${s.d.join('inner')} (SELECT order_id, customer_id FROM ${s.d.table('orders')} o WHERE ${s.keep('o.customer_id')}) o USING (order_id)) rr`,
+      ),
+  ],
   finish: (st) => {
     const v = ratio(num(st, 'returned'), num(st, 'sold'));
     return v === null ? { value: null, n: 0, note: 'No units sold in the period.' } : { value: 100 * v, n: num(st, 'sold'), parts: { returned: num(st, 'returned'), sold: num(st, 'sold') } };

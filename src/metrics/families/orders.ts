@@ -13,7 +13,7 @@ export function completedOrders(s: Scope): string {
 }
 
 /** Per bucket, segment and customer: orders placed; and per customer over the period (a NULL bucket), in the same pass. */
-const perCustomer = (s: Scope) => s.d.groupWithPeriod('bucket', ['segment', 'customer_id'], 'count(*) AS orders', `(${completedOrders(s)}) o`);
+const perCustomer = (s: Scope) => s.groupWithPeriod(['segment', 'customer_id'], 'count(*) AS orders', `(${completedOrders(s)}) o`);
 
 /**
  * Ordering customers (n), their orders (ordered), and those with two or more (k): one query that
@@ -113,23 +113,27 @@ export const returningCustomerRate: MetricDef = {
 };
 
 /**
- * Customers' distinct product categories bought (0, 1 or 2 meaning two or more) in each bucket
- * and, in the same pass (a NULL bucket: the period), over the whole period — one join of the order
- * lines, not two. Only 0, 1 or ≥ 2 matter, and min/max tell them apart: a third cheaper than
- * counting the distinct categories of 13M order lines a year at a million customers.
+ * Customers' distinct product categories bought (0, 1 or 2 meaning two or more) and units bought,
+ * in each bucket and, in the same pass (a NULL bucket: the period), over the whole period — one
+ * join of the order lines, not two. Only 0, 1 or ≥ 2 categories matter, and min/max tell them
+ * apart: a third cheaper than counting the distinct categories of 13M order lines a year at a
+ * million customers.
  */
 const categories = (s: Scope) =>
-  s.d.groupWithPeriod(
-    'bucket',
+  s.groupWithPeriod(
     ['segment', 'customer_id'],
-    'CASE WHEN min(category) IS NULL THEN 0 WHEN min(category) = max(category) THEN 1 ELSE 2 END AS categories',
-    `(SELECT o.bucket AS bucket, o.segment AS segment, o.customer_id AS customer_id, i.category AS category FROM (${completedOrders(s)}) o
-      ${s.d.join('left')} (SELECT order_id, category FROM ${s.d.table('order_items')} i) i USING (order_id)) oi`,
+    'CASE WHEN min(category) IS NULL THEN 0 WHEN min(category) = max(category) THEN 1 ELSE 2 END AS categories, sum(line_units) AS units',
+    `(SELECT o.bucket AS bucket, o.segment AS segment, o.customer_id AS customer_id, i.category AS category, CAST(i.quantity AS DOUBLE) AS line_units FROM (${completedOrders(s)}) o
+      ${s.d.join('left')} (SELECT order_id, category, quantity FROM ${s.d.table('order_items')} i) i USING (order_id)) oi`,
   );
 
-/** Ordering customers (n), those with two or more categories (k, also multi) and with exactly one: shared by upsell and cross-sell. */
-const categoryStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,
-    ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single
+/**
+ * Per bucket (and the period, a NULL bucket): ordering customers (n), those with two or more
+ * categories (k, also multi) and with exactly one, and the units sold (sold). Upsell and
+ * cross-sell read the customers, the return rate the units: the order lines are joined once.
+ */
+export const orderLineStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,
+    ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single, sum(units) AS sold
   FROM (${categories(s)}) c GROUP BY bucket, segment`;
 
 export const upsellRatio: MetricDef = {
@@ -143,7 +147,7 @@ export const upsellRatio: MetricDef = {
   teams: ['sales'],
   periodInSeries: true,
   convention: 'Categories come from order lines of completed orders; lines without a category are not counted.',
-  sql: (s) => categoryStats(s),
+  sql: orderLineStats,
   finish: (st) => {
     const v = ratio(num(st, 'multi'), num(st, 'single'));
     return v === null ? { value: null, n: num(st, 'multi'), note: 'No customer bought from exactly one category in the period.' } : { value: v, n: num(st, 'multi') + num(st, 'single') };
@@ -161,7 +165,7 @@ export const crossSellRate: MetricDef = {
   teams: ['sales'],
   periodInSeries: true,
   test: kOfN,
-  sql: (s) => categoryStats(s),
+  sql: orderLineStats,
   finish: (st) => proportion(st, 'No completed orders in the period.'),
 };
 
