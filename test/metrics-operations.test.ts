@@ -10,7 +10,7 @@ const JAN = { from: '2024-01-01', to: '2024-02-01' };
 beforeAll(async () => {
   wh = await memoryWorkspace();
   await load(wh, {
-    customers: `customer_id,created_at\nc1,2023-06-01\nc2,2023-07-01\nc3,2024-01-15\nc4,2024-03-01\nc5,2023-01-01\nc6,2023-01-01`,
+    customers: `customer_id,created_at,country\nc1,2023-06-01,DE\nc2,2023-07-01,FR\nc3,2024-01-15,FR\nc4,2024-03-01,FR\nc5,2023-01-01,FR\nc6,2023-01-01,FR`,
     tickets: `ticket_id,customer_id,opened_at,first_response_at,resolved_at,handle_seconds,contacts,is_complaint
 t1,c1,2024-01-02T10:00:00Z,2024-01-02T10:30:00Z,2024-01-03,600,1,false
 t2,c2,2024-01-05T09:00:00Z,2024-01-05T11:00:00Z,2024-01-06,1200,2,true
@@ -88,6 +88,13 @@ describe('finance', () => {
     const both = await metric(wh, 'return_rate', { from: '2024-01-01', to: '2024-03-01' });
     expect(both.series.map((x) => x.value)).toEqual([(100 * 3) / 5, null]);
     expect(both).toMatchObject({ value: (100 * 4) / 5, parts: { returned: 4, sold: 5 } });
+    // By country: c1 (DE) returned 3 of the 4 units it bought in January, c2 (FR) none of 1; in
+    // February DE had a return and no sale: listed, without a rate.
+    const jan = await metric(wh, 'return_rate', { ...JAN, slice: { where: [], by: 'country' } });
+    expect(jan.segments!.map((g) => [g.segment, g.value])).toEqual([['DE', 75], ['FR', 0]]);
+    const feb = await metric(wh, 'return_rate', { from: '2024-02-01', to: '2024-03-01', slice: { where: [], by: 'country' } });
+    expect(feb.value).toBeNull();
+    expect(feb.segments!.map((g) => [g.segment, g.value])).toEqual([['DE', null]]);
   });
 
   it('dso: receivables at the end over credit sales, times the days in the period', async () => {

@@ -64,6 +64,10 @@ describe('order metrics', () => {
   it('upsell_ratio and cross_sell_rate from distinct categories', async () => {
     expect(await metric(wh, 'upsell_ratio', JAN)).toMatchObject({ value: 1, n: 2 }); // c1 two categories, c2 one
     expect(await metric(wh, 'cross_sell_rate', JAN)).toMatchObject({ value: 50, n: 2 });
+    // December: c1's only order (o0) has no lines — an ordering customer without a category.
+    const dec = { from: '2023-12-01', to: '2024-01-01' };
+    expect(await metric(wh, 'cross_sell_rate', dec)).toMatchObject({ value: 0, n: 1 });
+    expect((await metric(wh, 'upsell_ratio', dec)).value).toBeNull();
   });
 
   it('an empty denominator gives null with a note, never 0', async () => {

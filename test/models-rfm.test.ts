@@ -1,6 +1,6 @@
 /** RFM scores and segments by the engine; expected values by hand. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binder } from '../src/models/queries.js';
+import { binder, custSql, summaryKey } from '../src/models/queries.js';
 import { RFM_SEGMENTS, rfmCustomersSql, rfmSegmentsSql, segmentCase } from '../src/models/rfm.js';
 import { buildReport } from '../src/metrics/report.js';
 import type { Param, Warehouse } from '../src/warehouse/warehouse.js';
@@ -90,9 +90,9 @@ describe('RFM', () => {
     const period = { from: '2024-06-01', to: '2024-07-01' };
     const report = await buildReport(watched, { ...period, metrics: ['rfm', 'clv_predicted'] });
     expect(made()).toBe(1);
-    const table = /CREATE TEMP TABLE "?(_report_\w+)/.exec(statements.find((s) => s.startsWith('CREATE TEMP TABLE'))!)![1]!;
+    const shared = /CREATE TEMP TABLE "?(_report_\w+)/.exec(statements.find((s) => s.startsWith('CREATE TEMP TABLE'))!)![1]!;
     // Read by both: RFM's segments and the fit's customer summaries.
-    expect(statements.filter((s) => !/^(CREATE|DROP)/.test(s) && s.includes(table))).toHaveLength(2);
+    expect(statements.filter((s) => !/^(CREATE|DROP)/.test(s) && s.includes(shared))).toHaveLength(2);
     const inReport = report.metrics.find((m) => m.id === 'rfm')!;
     expect(inReport).toEqual(await metric(wh, 'rfm', period));
     expect(inReport.value).toBeCloseTo((100 * 2) / 6, 12);
@@ -103,5 +103,10 @@ describe('RFM', () => {
     const filtered = await buildReport(watched, { ...period, metrics: ['rfm'], where: ['country=DE'] });
     expect(made()).toBe(0);
     expect(filtered.metrics[0]!.value).toBeCloseTo(100 / 3, 12);
+    // A summary table serves only the request it was made for, unfiltered.
+    const table = { name: '_report_x', key: summaryKey(AS_OF) };
+    expect(custSql(wh.dialect, binder(), { ...AS_OF, table })).toBe('SELECT * FROM "_report_x"');
+    expect(() => custSql(wh.dialect, binder(), { ...AS_OF, calibrationEnd: '2024-05-31', table })).toThrow(/not what this query asks/);
+    expect(() => custSql(wh.dialect, { ...binder(), keep: (id) => `${id} = 'c1'` }, { ...AS_OF, table })).toThrow(/filtered: true/);
   });
 });

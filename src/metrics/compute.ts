@@ -97,7 +97,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
         }));
       }),
     );
-    return results.length === 1 ? results[0]! : joinStats(m.id, results);
+    return results.length === 1 ? results[0]! : joinStats(m.id, results, m.alsoJoin === 'full');
   };
   const unsliced = { where: req.slice.where };
   if (m.fromModel) {
@@ -224,7 +224,7 @@ type StatRow = { bucket: string; segment: string | null; key?: string; stats: St
  * The rows of the first query with the statistics of the others beside them, matched on bucket,
  * segment and key (a left join: a row only the others have is dropped).
  */
-function joinStats(id: string, [first, ...others]: readonly (readonly StatRow[])[]): StatRow[] {
+function joinStats(id: string, [first, ...others]: readonly (readonly StatRow[])[], full: boolean): StatRow[] {
   const at = (r: StatRow) => JSON.stringify([r.bucket, r.segment, r.key ?? null]);
   const joined = new Map((first ?? []).map((r) => [at(r), { ...r, stats: { ...r.stats } }]));
   for (const rows of others) {
@@ -235,6 +235,7 @@ function joinStats(id: string, [first, ...others]: readonly (readonly StatRow[])
           if (name in row.stats) throw new Error(`${id}: the statistic ${name} comes from two of its queries.`);
           (row.stats as Record<string, number | null>)[name] = v;
         }
+      else if (full) joined.set(at(r), { ...r, stats: { ...r.stats } });
     }
   }
   return [...joined.values()];

@@ -6,25 +6,25 @@
  * customers, each metric computes its own.
  */
 import { randomBytes } from 'node:crypto';
-import { binder, custSql, type SummaryRequest } from '../models/queries.js';
+import { binder, custSql, summaryKey, type SummaryRequest, type SummaryTable } from '../models/queries.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Scope } from './scope.js';
 
 export class ReportTables {
-  readonly #made = new Map<string, Promise<string>>();
+  readonly #made = new Map<string, Promise<SummaryTable>>();
 
   constructor(private readonly wh: Warehouse) {}
 
   /** A table of custSql's rows for `r`, every customer, made on the first ask; undefined where it cannot be shared. */
-  summary(s: Scope, r: SummaryRequest): Promise<string | undefined> {
+  summary(s: Scope, r: SummaryRequest): Promise<SummaryTable | undefined> {
     const d = this.wh.dialect;
     if (!d.temporaryTable || s.keep('o.customer_id') !== d.alwaysTrue) return Promise.resolve(undefined);
-    const key = JSON.stringify([r.calibrationEnd, r.holdoutEnd ?? null, r.timezone, r.timeUnit]);
+    const key = summaryKey(r);
     let made = this.#made.get(key);
     if (!made) {
       const name = `_report_${randomBytes(6).toString('hex')}`;
       const q = binder();
-      made = this.wh.exec(d.temporaryTable(name, custSql(d, q, { ...r, table: undefined })), q.params).then(() => name);
+      made = this.wh.exec(d.temporaryTable(name, custSql(d, q, { ...r, table: undefined })), q.params).then(() => ({ name, key }));
       this.#made.set(key, made);
     }
     return made;
@@ -35,8 +35,8 @@ export class ReportTables {
     const made = [...this.#made.values()];
     this.#made.clear();
     for (const table of made) {
-      const name = await table.catch(() => undefined);
-      if (name) await this.wh.exec(`DROP TABLE IF EXISTS ${this.wh.dialect.ident(name)}`).catch(() => undefined);
+      const t = await table.catch(() => undefined);
+      if (t) await this.wh.exec(`DROP TABLE IF EXISTS ${this.wh.dialect.ident(t.name)}`).catch(() => undefined);
     }
   }
 }

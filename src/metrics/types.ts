@@ -75,6 +75,8 @@ export interface MetricDef {
    * text with the same parameters and the report runs it once.
    */
   readonly alsoSql?: readonly ((s: Scope) => string)[];
+  /** 'full': rows of alsoSql that meet none of this query's are kept too, with their statistics alone. */
+  readonly alsoJoin?: 'full';
   /**
    * For a metric a model computes (predictive CLV): the period's value from the workspace, the
    * scope giving the period end and the customer filter. Its `sql` and `finish` are then unused;

@@ -12,7 +12,7 @@ import * as gg from './gamma-gamma.js';
 import * as pn from './paretonbd.js';
 import { fitPredictions, type Predictions } from './predictions.js';
 import type { Columns, SpendColumns } from './summary.js';
-import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type QueryBuilder, type SummaryRequest, type TimeUnit } from './queries.js';
+import { binder, customerValueSql, fitInputSql, lastOrderDate, UNIT_DAYS, type QueryBuilder, type SummaryRequest, type SummaryTable, type TimeUnit } from './queries.js';
 
 export interface FitOptions {
   /** Last day of the calibration period (inclusive); default: the last order day. */
@@ -25,7 +25,7 @@ export interface FitOptions {
   /** Holdout end (inclusive): the rows then carry holdout purchases. */
   holdoutEnd?: string;
   /** A table holding the summary of every customer for this calibration end (SummaryRequest.table); not with a holdout. */
-  summaryTable?: string;
+  summaryTable?: SummaryTable;
 }
 
 /** Distinct (frequency, recency, T) with their customers (weight), holdout purchase days summed and their squares summed. */

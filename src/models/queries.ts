@@ -24,11 +24,20 @@ export interface SummaryRequest {
   readonly timezone: string;
   readonly timeUnit: TimeUnit;
   /**
-   * A table already holding custSql's rows for this request, of the customers the query builder
-   * would keep (a report makes one that RFM and predictive CLV both read): custSql reads it.
+   * A table already holding custSql's rows for this request, of every customer (a report makes
+   * one that RFM and predictive CLV both read): custSql reads it.
    */
-  readonly table?: string;
+  readonly table?: SummaryTable;
 }
+
+/** A table of custSql's rows, with the request it was made for (summaryKey). */
+export interface SummaryTable {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** What a summary's rows depend on: a table made for one request serves only an equal one. */
+export const summaryKey = (r: SummaryRequest) => JSON.stringify([r.calibrationEnd, r.holdoutEnd ?? null, r.timezone, r.timeUnit]);
 
 /** Binds values and filters customers: a metric Scope serves, or `binder()` for no filter. */
 export interface QueryBuilder {
@@ -79,7 +88,14 @@ export function perSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
 }
 
 export function custSql(d: Dialect, q: QueryBuilder, r: SummaryRequest): string {
-  if (r.table) return `SELECT * FROM ${d.ident(r.table)}`;
+  if (r.table) {
+    // Rows made for another request, or of every customer where a filter keeps only some, would
+    // be wrong rows: a mistake in the caller, refused rather than read.
+    if (r.table.key !== summaryKey(r) || (q.keep && q.keep('o.customer_id') !== d.alwaysTrue)) {
+      throw new Error(`The summary table ${r.table.name} holds every customer for ${r.table.key}, not what this query asks (${summaryKey(r)}, filtered: ${Boolean(q.keep)}).`);
+    }
+    return `SELECT * FROM ${d.ident(r.table.name)}`;
+  }
   const calEnd = dayNumber(r.calibrationEnd);
   const unit = UNIT_DAYS[r.timeUnit];
   return `SELECT customer_id, days_cal - 1 AS frequency, CAST(last_day - first_day AS DOUBLE) / ${unit} AS recency,

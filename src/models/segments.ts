@@ -2,7 +2,7 @@
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { binder, lastOrderDate, type QueryBuilder } from './queries.js';
+import { binder, lastOrderDate, type QueryBuilder, type SummaryTable } from './queries.js';
 import { RFM_SEGMENTS, rfmSegmentsSql } from './rfm.js';
 
 export interface SegmentSummary {
@@ -26,7 +26,7 @@ export interface SegmentSummary {
  * Segments as of a day (default: the last order day), of the customers `q` keeps (default: all);
  * from `summaryTable` when one holds their purchase summary as of that day (SummaryRequest.table).
  */
-export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: QueryBuilder; summaryTable?: string }): Promise<SegmentSummary> {
+export async function rfmSegments(wh: Warehouse, opts: { asOf?: string; q?: QueryBuilder; summaryTable?: SummaryTable }): Promise<SegmentSummary> {
   const { timezone } = await getSettings(wh);
   const asOf = opts.asOf ?? (await lastOrderDate(wh, timezone));
   if (!asOf) throw new UsageError('no-data', 'No completed orders: RFM needs purchases.', 'Import orders first: retain import orders <file>.');

@@ -48,7 +48,7 @@ export function digamma(x: number): number {
 /**
  * The trigamma function ψ′(x) = d²/dx² log Γ(x) for x > 0, for the exact Hessians Newton's method
  * polishes a fit with: shifted to x ≥ 10 by ψ′(x) = ψ′(x+1) + 1/x², then the asymptotic series
- * 1/x + 1/(2x²) + Σ B_2k / x^(2k+1) (error below 1e-18 there).
+ * 1/x + 1/(2x²) + Σ B_2k / x^(2k+1) (relative error below 1e-15 there).
  */
 export function trigamma(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x === Infinity ? 0 : x;

@@ -23,8 +23,8 @@ export const returnRate: MetricDef = {
   },
   // Units sold come from the order-line statistics upsell and cross-sell read (the report runs
   // that join of the order lines once); units returned from the returns, joined to their orders
-  // for the customer (any order, however old), per bucket and over the period in one pass. Joined
-  // to the sales rows: a bucket with returns and no sales has no rate either way.
+  // for the customer (any order, however old), per bucket and over the period in one pass. A
+  // full join: a segment with returns and no sales is listed (without a rate), as before.
   periodInSeries: true,
   sql: orderLineStats,
   alsoSql: [
@@ -37,6 +37,7 @@ export const returnRate: MetricDef = {
           ${s.d.join('inner')} (SELECT order_id, customer_id FROM ${s.d.table('orders')} o WHERE ${s.keep('o.customer_id')}) o USING (order_id)) rr`,
       ),
   ],
+  alsoJoin: 'full',
   finish: (st) => {
     const v = ratio(num(st, 'returned'), num(st, 'sold'));
     return v === null ? { value: null, n: 0, note: 'No units sold in the period.' } : { value: 100 * v, n: num(st, 'sold'), parts: { returned: num(st, 'returned'), sold: num(st, 'sold') } };

@@ -113,7 +113,8 @@ export const returningCustomerRate: MetricDef = {
 };
 
 /**
- * Customers' distinct product categories bought (0, 1 or 2 meaning two or more) and units bought,
+ * Customers' distinct product categories bought (0, 1 or 2 meaning two or more) and units bought
+ * (an order without lines adds none: 0, not NULL, which ClickHouse will not cast to a number),
  * in each bucket and, in the same pass (a NULL bucket: the period), over the whole period — one
  * join of the order lines, not two. Only 0, 1 or ≥ 2 categories matter, and min/max tell them
  * apart: a third cheaper than counting the distinct categories of 13M order lines a year at a
@@ -123,7 +124,7 @@ const categories = (s: Scope) =>
   s.groupWithPeriod(
     ['segment', 'customer_id'],
     'CASE WHEN min(category) IS NULL THEN 0 WHEN min(category) = max(category) THEN 1 ELSE 2 END AS categories, sum(line_units) AS units',
-    `(SELECT o.bucket AS bucket, o.segment AS segment, o.customer_id AS customer_id, i.category AS category, CAST(i.quantity AS DOUBLE) AS line_units FROM (${completedOrders(s)}) o
+    `(SELECT o.bucket AS bucket, o.segment AS segment, o.customer_id AS customer_id, i.category AS category, CAST(coalesce(i.quantity, 0) AS DOUBLE) AS line_units FROM (${completedOrders(s)}) o
       ${s.d.join('left')} (SELECT order_id, category, quantity FROM ${s.d.table('order_items')} i) i USING (order_id)) oi`,
   );
 
