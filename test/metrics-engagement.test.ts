@@ -14,8 +14,10 @@ beforeAll(async () => {
     // v3 has no session ids: 09:00 and 09:20 are one session (C, 1200 s); after a 40-minute gap,
     // 10:00 and a search at 10:01 are another (D, 60 s, not a bounce: it has an interaction).
     // v4's session E starts on 31 January and runs past midnight into February (1200 s).
+    // A's page view at 10:02 has no path: a page view, but no page's.
     web_events: `event_id,visitor_id,customer_id,session_id,occurred_at,type,path
 w1,v1,c1,s1,2024-01-10T10:00:00Z,pageview,/
+w11,v1,c1,s1,2024-01-10T10:02:00Z,pageview,
 w2,v1,c1,s1,2024-01-10T10:05:00Z,add_to_cart,/p
 w3,v1,c1,s1,2024-01-10T10:10:00Z,pageview,/cart
 w4,v2,,s2,2024-01-11T11:00:00Z,pageview,/
@@ -44,7 +46,7 @@ afterAll(async () => wh.close());
 describe('web', () => {
   it('derives sessions at 30-minute gaps where no session id is given', async () => {
     expect(await metric(wh, 'sessions', JAN)).toMatchObject({ value: 5 });
-    expect(await metric(wh, 'page_views', JAN)).toMatchObject({ value: 7 }); // the page view of 1 February is not January's
+    expect(await metric(wh, 'page_views', JAN)).toMatchObject({ value: 8 }); // with A's pathless one; the page view of 1 February is not January's
   });
 
   it('average session duration counts a single-event session as 0', async () => {

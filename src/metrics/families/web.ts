@@ -7,7 +7,7 @@
 import { webSessions } from '../../warehouse/derived/web-sessions.js';
 import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef } from '../types.js';
+import type { MetricDef, Stats } from '../types.js';
 
 /** Sessions started in the period with bucket and segment. */
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*
@@ -21,6 +21,18 @@ const sessionStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d
   FROM (${inPeriod(s)}) x GROUP BY bucket, segment`;
 const NONE = 'No web sessions in the period.';
 
+/**
+ * Page views by bucket, segment and path (the key; views without a path are counted apart, as
+ * `unpathed`, under the key ''): page views add them all up, the exit rate divides each page's
+ * exits by its views. One query, which the report runs once for both.
+ */
+const pageViewStats = (s: Scope) => `SELECT ${s.bucket('w.occurred_at')} AS bucket, ${s.segment('w.customer_id')} AS segment, coalesce(w.path, '') AS key,
+    ${s.d.countIf('w.path IS NOT NULL')} AS views, ${s.d.countIf('w.path IS NULL')} AS unpathed
+  FROM ${s.d.table('web_events')} w WHERE w.type = 'pageview' AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment, key`;
+
+/** Every page view of the rows, with or without a path. */
+const allViews = (rows: readonly { stats: Stats }[]) => rows.reduce((a, r) => a + num(r.stats, 'views') + num(r.stats, 'unpathed'), 0);
+
 export const pageViews: MetricDef = {
   ...base,
   id: 'page_views',
@@ -30,9 +42,9 @@ export const pageViews: MetricDef = {
   unit: 'count',
   direction: 'higher',
   additive: true,
-  sql: (s) => `SELECT ${s.bucket('w.occurred_at')} AS bucket, ${s.segment('w.customer_id')} AS segment, ${s.d.countIf("w.type = 'pageview'")} AS n
-    FROM ${s.d.table('web_events')} w WHERE ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment`,
-  finish: (st) => ({ value: num(st, 'n'), n: num(st, 'n') }),
+  sql: pageViewStats,
+  finish: (st) => ({ value: allViews([{ stats: st }]), n: allViews([{ stats: st }]) }),
+  finishRows: (rows) => ({ value: allViews(rows), n: allViews(rows) }),
 };
 
 export const sessionCount: MetricDef = {
@@ -92,17 +104,19 @@ export const exitRate: MetricDef = {
   unit: 'percent',
   direction: 'lower',
   convention: `Exits count at the time of a session's last page view, page views at theirs, both in the period. parts holds the exit rate of the ${TOP_PAGES} most viewed pages, by path.`,
-  sql: (s) => `SELECT bucket, segment, path AS key, sum(exits) AS exits, sum(views) AS views FROM (
-      SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS path, CAST(count(*) AS BIGINT) AS exits, CAST(0 AS BIGINT) AS views
-        FROM ${webSessions(s.d)} q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY bucket, segment, path
-      UNION ALL
-      SELECT ${s.bucket('w.occurred_at')} AS bucket, ${s.segment('w.customer_id')} AS segment, w.path AS path, CAST(0 AS BIGINT) AS exits, CAST(count(*) AS BIGINT) AS views
-        FROM ${s.d.table('web_events')} w
-        WHERE w.type = 'pageview' AND w.path IS NOT NULL AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment, path) u
-    GROUP BY bucket, segment, path`,
+  // Views from the page-view statistics page_views reads; exits per page beside them, every page
+  // kept (a full join: a session's customer, and so its segment, may differ from its last page
+  // view's).
+  sql: pageViewStats,
+  alsoSql: [
+    (s) => `SELECT ${s.bucket('q.exit_at')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.exit_path AS key, CAST(count(*) AS BIGINT) AS exits
+      FROM ${webSessions(s.d)} q WHERE q.exit_path IS NOT NULL AND ${s.inPeriod('q.exit_at')} AND ${s.keep('q.customer_id')} GROUP BY bucket, segment, key`,
+  ],
+  alsoJoin: 'full',
   finish: () => ({ value: null, n: 0 }),
   finishRows: (rows) => {
-    const pages = sumByKey(rows, ['exits', 'views']);
+    // Without views or exits a key is no page (the '' of views without a path).
+    const pages = new Map([...sumByKey(rows, ['exits', 'views'])].filter(([, p]) => p.views > 0 || p.exits > 0));
     const all = [...pages.values()].reduce((a, p) => ({ exits: a.exits + p.exits, views: a.views + p.views }), { exits: 0, views: 0 });
     const v = ratio(all.exits, all.views);
     if (v === null) return { value: null, n: 0, note: 'No page views in the period.' };
