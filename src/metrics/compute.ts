@@ -222,7 +222,8 @@ type StatRow = { bucket: string; segment: string | null; key?: string; stats: St
 
 /**
  * The rows of the first query with the statistics of the others beside them, matched on bucket,
- * segment and key (a left join: a row only the others have is dropped).
+ * segment and key: a left join (a row only the others have is dropped), or with `full` a full one
+ * (such a row is kept, with its own statistics alone).
  */
 function joinStats(id: string, [first, ...others]: readonly (readonly StatRow[])[], full: boolean): StatRow[] {
   const at = (r: StatRow) => JSON.stringify([r.bucket, r.segment, r.key ?? null]);

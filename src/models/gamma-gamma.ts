@@ -173,9 +173,7 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
   const d = spendData(columns);
   if (d.customers === 0) throw new ModelError('Gamma-Gamma: there are no repeat customers with a positive spend, and the spend model learns only from them. Use a longer calibration period, or fall back to the mean order value.');
   if (d.customers < 2) throw new ModelError('Gamma-Gamma: a single repeat customer cannot identify the spread of spend across customers. Fit on more repeat customers, or fall back to the mean order value.');
-  let mean = 0;
-  for (let i = 0; i < d.m.length; i++) mean += d.w[i]! * d.m[i]!;
-  mean /= d.customers;
+  const mean = meanSpend(d);
   let variance = 0;
   for (let i = 0; i < d.m.length; i++) variance += d.w[i]! * (d.m[i]! - mean) ** 2;
   variance /= d.customers;
@@ -218,7 +216,11 @@ export function fitGammaGamma(rows: SpendInput, o: FitOptions = {}): GammaGammaF
 
 /** The weighted mean spend of the repeat customers with a positive spend; 0 without any. */
 export function meanRepeatSpend(rows: SpendInput): number {
-  const d = spendData(spendColumns(rows));
+  return meanSpend(spendData(spendColumns(rows)));
+}
+
+/** The weighted mean of the spends in d; 0 without customers. */
+function meanSpend(d: SpendData): number {
   let total = 0;
   for (let i = 0; i < d.m.length; i++) total += d.w[i]! * d.m[i]!;
   return d.customers ? total / d.customers : 0;

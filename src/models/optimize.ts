@@ -391,6 +391,9 @@ export function minimize(
     new ModelError(
       `${what}: the likelihood maximisation did not converge from any starting point. The data may not identify the model (too few customers or repeat purchases); add data, lengthen the calibration period, or fit with a small penalizer (e.g. 0.001).`,
     );
+  // Newton from a point, where the Hessian is known.
+  const { gradient, hessian } = o;
+  const newtonFrom = (x: readonly number[]) => (gradient && hessian ? minimizeNewton(counted, x, { ...o, gradient, hessian }) : undefined);
   try {
     // With a cheap approximation (a thinned sample of a large data set), the starts are explored on
     // it and only the best end point is polished on f; if that polish fails, every start runs on f.
@@ -403,8 +406,7 @@ export function minimize(
       if (seed) {
         // Newton where the Hessian is known; else BFGS, the sample's curvature (the full data's,
         // scaled) its start.
-        const { gradient, hessian } = o;
-        const newton = gradient && hessian ? minimizeNewton(counted, seed.x, { ...o, gradient, hessian }) : undefined;
+        const newton = newtonFrom(seed.x);
         const r = newton?.converged ? newton : minimizeBfgs(counted, seed.x, { ...o, inverseHessian: seed.inverseHessian });
         if (newton && r !== newton) iterations += newton.iterations;
         consider(r);
@@ -415,9 +417,8 @@ export function minimize(
       for (const x0 of starts) consider(minimizeBfgs(counted, x0, o));
       // Newton from the best end point, where the Hessian is known: to the minimum itself.
       const found = best as MinimizeResult | null;
-      const { gradient, hessian } = o;
-      if (found?.converged && gradient && hessian) {
-        const newton = minimizeNewton(counted, found.x, { ...o, gradient, hessian });
+      const newton = found?.converged ? newtonFrom(found.x) : undefined;
+      if (found && newton) {
         if (newton.converged && newton.value <= found.value) best = newton;
         iterations += newton.iterations;
       }

@@ -30,8 +30,11 @@ const pageViewStats = (s: Scope) => `SELECT ${s.bucket('w.occurred_at')} AS buck
     ${s.d.countIf('w.path IS NOT NULL')} AS views, ${s.d.countIf('w.path IS NULL')} AS unpathed
   FROM ${s.d.table('web_events')} w WHERE w.type = 'pageview' AND ${s.inPeriod('w.occurred_at')} AND ${s.keep('w.customer_id')} GROUP BY bucket, segment, key`;
 
-/** Every page view of the rows, with or without a path. */
-const allViews = (rows: readonly { stats: Stats }[]) => rows.reduce((a, r) => a + num(r.stats, 'views') + num(r.stats, 'unpathed'), 0);
+/** Every page view of the rows, with or without a path, as the page views' value. */
+function allViews(rows: readonly { stats: Stats }[]): { value: number; n: number } {
+  const n = rows.reduce((a, r) => a + num(r.stats, 'views') + num(r.stats, 'unpathed'), 0);
+  return { value: n, n };
+}
 
 export const pageViews: MetricDef = {
   ...base,
@@ -43,8 +46,8 @@ export const pageViews: MetricDef = {
   direction: 'higher',
   additive: true,
   sql: pageViewStats,
-  finish: (st) => ({ value: allViews([{ stats: st }]), n: allViews([{ stats: st }]) }),
-  finishRows: (rows) => ({ value: allViews(rows), n: allViews(rows) }),
+  finish: (st) => allViews([{ stats: st }]),
+  finishRows: allViews,
 };
 
 export const sessionCount: MetricDef = {
