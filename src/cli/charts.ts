@@ -111,9 +111,10 @@ export function rfmChart(parts: Record<string, number | null>, segments: readonl
 
 /** The cohort matrix: cohorts down, buckets since first activity across, share active as colour. */
 export function cohortHeatmap(parts: Record<string, number | null>): string {
-  const cells = Object.entries(parts).map(([key, v]) => {
+  // An unobserved cell (null) stays blank: it is not 0 %.
+  const cells = Object.entries(parts).flatMap(([key, v]) => {
     const [cohort, k] = key.split('+') as [string, string];
-    return { cohort: cohort.slice(0, 7), k: Number(k), v: v ?? 0 };
+    return v === null ? [] : [{ cohort: cohort.slice(0, 7), k: Number(k), v }];
   });
   const cohorts = [...new Set(cells.map((c) => c.cohort))].sort();
   const ks = Array.from({ length: Math.max(0, ...cells.map((c) => c.k)) }, (_, i) => i + 1);
