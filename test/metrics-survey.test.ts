@@ -80,7 +80,7 @@ r8,c6,nps,8,,2024-02-02`,
     expect(r.value).toBe(-50);
     const v = (p: number, d: number, n: number) => (p + d - (p - d) ** 2) / n;
     const z = (-0.5 - 0.5) / Math.sqrt(v(0.25, 0.75, 40) + v(0.75, 0.25, 40));
-    expect(r.compare).toMatchObject({ from: '2023-12-01', to: '2024-01-01', value: 50, change: -100, significant: true });
+    expect(r.compare).toMatchObject({ from: '2023-12-01', to: '2024-01-01', value: 50, change: -100, significant: true, verdict: 'worse' });
     expect(Math.abs(z)).toBeGreaterThan(1.96);
   });
 });

@@ -4,14 +4,21 @@ import type { Row } from '../warehouse/warehouse.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
+// Colour escapes (ESC [ … m): they take no room on the terminal.
+const ESCAPES = /\x1b\[[0-9;]*m/g;
+
 export function renderTable(columns: readonly string[], rows: readonly Row[]): string {
   const cells = rows.map((r) => columns.map((c) => cellText(r[c])));
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => row[i]!.length))));
+  // Widths count what the terminal shows: colour escapes take no room.
+  const shown = (v: string) => v.replace(ESCAPES, '').length;
+  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => shown(row[i]!)))));
   const line = (vals: string[]) => vals.map((v, i) => pad(v, widths[i]!)).join('  ').trimEnd();
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || typeof r[c] === 'number'));
   const pad = (v: string, w: number) => {
-    const s = v.length > w ? v.slice(0, w - 1) + '…' : v;
-    return s.padEnd(w);
+    const n = shown(v);
+    // A coloured cell is never cut (its escapes would be); plain text is, with an ellipsis.
+    if (n > w && n === v.length) return v.slice(0, w - 1) + '…';
+    return v + ' '.repeat(Math.max(0, w - n));
   };
   const body = cells.map((row) => row.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : pad(v, widths[i]!))).join('  ').trimEnd());
   return [line([...columns]), line(widths.map((w) => '─'.repeat(w))), ...body].join('\n');

@@ -9,7 +9,7 @@ import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
-import { formatValue } from './render-report.js';
+import { changeText, formatValue, toneOf } from './render-report.js';
 
 /** Text for HTML: the five characters that could open markup, as character references. */
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -19,10 +19,8 @@ function card(m: MetricResult, extra = ''): string {
   const bands = m.benchmark ? def?.benchmark?.bands : undefined;
   const hasTrend = m.series.some((s) => s.value !== null);
   const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0])} – ${formatValue(m.unit, m.ci95[1])}` : '';
-  const change =
-    m.compare && m.compare.change !== null
-      ? `<span class="change ${m.compare.change >= 0 ? 'up' : 'down'}">${m.compare.change >= 0 ? '+' : ''}${formatValue(m.unit === 'percent' ? 'ratio' : m.unit, m.compare.change)}${m.unit === 'percent' ? ' pt' : ''}${m.compare.significant ? ' ✱' : ''}</span>`
-      : '';
+  // Coloured by the verdict alone: a fall in churn is green, a rise in complaints red.
+  const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m).replace(' *', ' ✱'))}</span>` : '';
   return `<section class="card" id="${esc(m.id)}">
   <h3>${esc(m.name)}</h3>
   <div class="value">${esc(formatValue(m.unit, m.value))} ${change}</div>
@@ -83,7 +81,7 @@ export function renderReportHtml(r: Report): string {
   .card h3 { margin: 0; font-size: 14px; font-weight: 600; }
   .value { font-size: 26px; font-weight: 700; margin: 4px 0; }
   .change { font-size: 14px; font-weight: 600; margin-left: 6px; }
-  .change.up { color: #15803d; } .change.down { color: #b91c1c; }
+  .change.good { color: #15803d; } .change.bad { color: #b91c1c; } .change.muted { color: #6b7280; }
   .meta { display: flex; flex-wrap: wrap; gap: 6px 12px; font-size: 12px; color: var(--muted); }
   .band { background: #eef2ff; color: #3730a3; border-radius: 999px; padding: 0 8px; }
   figure { margin: 8px 0 0; }
@@ -95,7 +93,7 @@ export function renderReportHtml(r: Report): string {
 <body>
 <header>
   <h1>Retain report</h1>
-  <p>${esc(r.from)} to ${esc(r.to)} (exclusive), by ${esc(r.grain)}, time zone ${esc(r.timezone)}. Shaded bands are benchmark bands; ✱ marks a change significant at the 5 % level.</p>
+  <p>${esc(r.from)} to ${esc(r.to)} (exclusive), by ${esc(r.grain)}, time zone ${esc(r.timezone)}. Shaded bands are benchmark bands. Changes are better (green) or worse (red) by each metric’s direction, grey when unchanged or not significant; ✱ marks a change significant at the 5 % level.</p>
 </header>
 <main>
 ${sections}

@@ -1,5 +1,5 @@
 /** A report for people (terminal table, Markdown) and for spreadsheets (CSV). */
-import type { MetricResult } from '../metrics/compute.js';
+import type { Comparison, MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
@@ -33,29 +33,51 @@ export function formatValue(unit: string, v: number | null): string {
   }
 }
 
-function change(m: MetricResult): string {
-  if (!m.compare || m.compare.change === null) return '';
-  const sign = m.compare.change > 0 ? '+' : '';
-  const star = m.compare.significant ? ' *' : '';
-  return `${sign}${m.unit === 'percent' ? m.compare.change.toFixed(1) + ' pt' : formatValue(m.unit, m.compare.change)}${star}`;
+/**
+ * How a change is shown, from its verdict alone: good (better), bad (worse), or muted when it is
+ * unchanged or not significant. A change with no test (significant null) keeps its verdict's tone.
+ */
+export type Tone = 'good' | 'bad' | 'muted';
+
+export function toneOf(c: Comparison): Tone {
+  if (c.verdict === 'unchanged' || c.significant === false) return 'muted';
+  return c.verdict === 'better' ? 'good' : 'bad';
 }
 
-const row = (m: MetricResult) => ({
+/** "+2.1 pt worse *": the change, its verdict in words and the significance mark. */
+export function changeText(m: MetricResult): string {
+  if (!m.compare || m.compare.change === null) return '';
+  const c = m.compare;
+  const sign = c.change! > 0 ? '+' : '';
+  const amount = m.unit === 'percent' ? `${c.change!.toFixed(1)} pt` : formatValue(m.unit, c.change);
+  const word = c.verdict === 'unchanged' ? 'unchanged' : `${c.verdict}${c.significant ? ' *' : ''}`;
+  return `${sign}${amount} ${word}`;
+}
+
+const ANSI: Record<Tone, string> = { good: '\x1b[32m', bad: '\x1b[31m', muted: '\x1b[90m' };
+const MARK: Record<Tone, string> = { good: '🟢', bad: '🔴', muted: '⚪' };
+
+function change(m: MetricResult, colour: boolean): string {
+  const text = changeText(m);
+  return text && colour ? `${ANSI[toneOf(m.compare!)]}${text}\x1b[0m` : text;
+}
+
+const row = (m: MetricResult, colour = false) => ({
   metric: m.name,
   value: formatValue(m.unit, m.value),
-  change: change(m),
+  change: change(m, colour),
   band: m.benchmark?.band ?? '',
   n: m.n,
   trend: sparkline(m.series.map((s) => s.value)),
 });
 
-/** Grouped by each metric's first owning team. */
-export function renderReportTable(r: Report): string {
+/** Grouped by each metric's first owning team; changes coloured by verdict when `colour` (a terminal). */
+export function renderReportTable(r: Report, o: { colour?: boolean } = {}): string {
   const out = [`Retain report ${r.from} … ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}`];
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
-    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map(row)));
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map((m) => row(m, o.colour))));
   }
   const broken = r.metrics.filter((m) => m.segments?.length);
   if (broken.length) {
@@ -72,11 +94,11 @@ export function renderReportTable(r: Report): string {
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
   if (notes.length) out.push('', 'NO VALUE', ...notes);
-  if (r.metrics.some((m) => m.compare?.significant)) out.push('', '* significant at the 5 % level');
+  if (r.metrics.some((m) => m.compare)) out.push('', 'better / worse: read through each metric’s direction; * significant at the 5 % level');
   return out.join('\n');
 }
 
-const CSV_COLUMNS = ['id', 'name', 'unit', 'value', 'n', 'ci95_low', 'ci95_high', 'band', 'change', 'p', 'note'];
+const CSV_COLUMNS = ['id', 'name', 'unit', 'value', 'n', 'ci95_low', 'ci95_high', 'band', 'change', 'verdict', 'p', 'significant', 'note'];
 
 export function renderReportCsv(r: Report): string {
   return toCsv(
@@ -91,7 +113,9 @@ export function renderReportCsv(r: Report): string {
       ci95_high: m.ci95?.[1] ?? null,
       band: m.benchmark?.band ?? null,
       change: m.compare?.change ?? null,
+      verdict: m.compare?.verdict ?? null,
       p: m.compare?.p ?? null,
+      significant: m.compare?.significant ?? null,
       note: m.note,
     })),
   );
@@ -102,7 +126,8 @@ export function renderReportMarkdown(r: Report): string {
   lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
   for (const m of r.metrics) {
     const x = row(m);
-    lines.push(`| ${x.metric} | ${x.value} | ${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+    const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
+    lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
   }
   const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
   if (notes.length) lines.push('', '## Notes', '', ...notes);

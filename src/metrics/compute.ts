@@ -36,6 +36,29 @@ export interface ReportRequest {
   tables?: ReportTables;
 }
 
+/**
+ * A change against an earlier period. The verdict reads the change through the metric's direction
+ * (a rise in complaints is worse); `significant` is null where the metric has no test.
+ */
+export interface Comparison {
+  from: string;
+  to: string;
+  value: number | null;
+  change: number | null;
+  p: number | null;
+  significant: boolean | null;
+  verdict: Verdict | null;
+}
+
+export type Verdict = 'better' | 'worse' | 'unchanged';
+
+export function comparison(m: Pick<MetricDef, 'direction'>, period: [string, string], now: number | null, before: number | null, p: number | null): Comparison {
+  const change = now !== null && before !== null ? now - before : null;
+  // Differences of equal values computed two ways may differ in the last bits: that is no change.
+  const verdict = change === null ? null : Math.abs(change) <= 1e-9 * (1 + Math.abs(before ?? 0)) ? 'unchanged' : (change > 0) === (m.direction === 'higher') ? 'better' : 'worse';
+  return { from: period[0], to: period[1], value: before, change, p, significant: p === null ? null : p < 0.05, verdict };
+}
+
 export interface MetricResult {
   id: string;
   name: string;
@@ -46,7 +69,7 @@ export interface MetricResult {
   parts: Record<string, number | null> | null;
   benchmark: { band: string | null; source: string } | null;
   series: { start: string; value: number | null; n: number }[];
-  compare: { from: string; to: string; value: number | null; change: number | null; p: number | null; significant: boolean | null } | null;
+  compare: Comparison | null;
   segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null }[];
   note: string | null;
 }
@@ -111,7 +134,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     if (req.compare) {
       const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
       const before = await m.fromModel(wh, modelScope(cf, ct), req.tables);
-      compare = { from: cf, to: ct, value: before.value, change: v.value !== null && before.value !== null ? v.value - before.value : null, p: null, significant: null };
+      compare = comparison(m, [cf, ct], v.value, before.value, null);
     }
     return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, note: v.note ?? m.convention ?? null };
   }
@@ -153,9 +176,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     const priorRows = await run(cf, ct, m.periodFromSeries ? req.grain : null, unsliced);
     const [prior] = priorRows;
     const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
-    const change = value.value !== null && before.value !== null ? value.value - before.value : null;
-    const p = significance(m, period?.stats ?? {}, prior?.stats ?? {});
-    compare = { from: cf, to: ct, value: before.value, change, p, significant: p === null ? null : p < 0.05 };
+    compare = comparison(m, [cf, ct], value.value, before.value, significance(m, period?.stats ?? {}, prior?.stats ?? {}));
   }
   return {
     ...base,

@@ -55,7 +55,7 @@ Examples:
               ? renderReportMarkdown(report)
               : o.format === 'html'
                 ? renderReportHtml(report)
-                : renderReportTable(report) + '\n';
+                : renderReportTable(report, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n';
       await emit(text, o.out, 'report');
     });
   return dbOption(cmd);
