@@ -4,7 +4,7 @@ import type { Row } from '../warehouse/warehouse.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
-// Colour escapes (ESC [ … m): they take no room on the terminal.
+/** Colour escapes (ESC [ … m). */
 const ESCAPES = /\x1b\[[0-9;]*m/g;
 
 export function renderTable(columns: readonly string[], rows: readonly Row[]): string {

@@ -20,7 +20,7 @@ function card(m: MetricResult, extra = ''): string {
   const hasTrend = m.series.some((s) => s.value !== null);
   const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0])} – ${formatValue(m.unit, m.ci95[1])}` : '';
   // Coloured by the verdict alone: a fall in churn is green, a rise in complaints red.
-  const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m).replace(' *', ' ✱'))}</span>` : '';
+  const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m, '✱'))}</span>` : '';
   return `<section class="card" id="${esc(m.id)}">
   <h3>${esc(m.name)}</h3>
   <div class="value">${esc(formatValue(m.unit, m.value))} ${change}</div>

@@ -44,13 +44,13 @@ export function toneOf(c: Comparison): Tone {
   return c.verdict === 'better' ? 'good' : 'bad';
 }
 
-/** "+2.1 pt worse *": the change, its verdict in words and the significance mark. */
-export function changeText(m: MetricResult): string {
-  if (!m.compare || m.compare.change === null) return '';
+/** "+2.1 pt worse *": the change, its verdict in words and `mark` when significant. */
+export function changeText(m: MetricResult, mark = '*'): string {
   const c = m.compare;
-  const sign = c.change! > 0 ? '+' : '';
-  const amount = m.unit === 'percent' ? `${c.change!.toFixed(1)} pt` : formatValue(m.unit, c.change);
-  const word = c.verdict === 'unchanged' ? 'unchanged' : `${c.verdict}${c.significant ? ' *' : ''}`;
+  if (!c || c.change === null) return '';
+  const sign = c.change > 0 ? '+' : '';
+  const amount = m.unit === 'percent' ? `${c.change.toFixed(1)} pt` : formatValue(m.unit, c.change);
+  const word = c.verdict === 'unchanged' ? 'unchanged' : `${c.verdict}${c.significant ? ` ${mark}` : ''}`;
   return `${sign}${amount} ${word}`;
 }
 

@@ -59,6 +59,11 @@ export function comparison(m: Pick<MetricDef, 'direction'>, period: [string, str
   return { from: period[0], to: period[1], value: before, change, p, significant: p === null ? null : p < 0.05, verdict };
 }
 
+/** The earlier period a change is measured against: the one just before, or a year earlier. */
+function comparedPeriod(from: string, to: string, compare: 'previous' | 'year'): [string, string] {
+  return compare === 'year' ? [shiftYears(from, -1), shiftYears(to, -1)] : previousPeriod(from, to);
+}
+
 export interface MetricResult {
   id: string;
   name: string;
@@ -132,7 +137,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables);
     let compare: MetricResult['compare'] = null;
     if (req.compare) {
-      const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
+      const [cf, ct] = comparedPeriod(req.from, req.to, req.compare);
       const before = await m.fromModel(wh, modelScope(cf, ct), req.tables);
       compare = comparison(m, [cf, ct], v.value, before.value, null);
     }
@@ -172,7 +177,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   }
   let compare: MetricResult['compare'] = null;
   if (req.compare) {
-    const [cf, ct] = req.compare === 'year' ? [shiftYears(req.from, -1), shiftYears(req.to, -1)] : previousPeriod(req.from, req.to);
+    const [cf, ct] = comparedPeriod(req.from, req.to, req.compare);
     const priorRows = await run(cf, ct, m.periodFromSeries ? req.grain : null, unsliced);
     const [prior] = priorRows;
     const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
