@@ -2,7 +2,7 @@
 // builds it). bin/retain.js runs dist when it is at least as new as every source file, and the
 // test setup rebuilds it when it is not, so tests run the code users run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +38,12 @@ export function buildDist() {
     process.stderr.write('retain: TypeScript is not installed, so dist/ is not built; the CLI runs from the source (slower to start).\n');
     return 0;
   }
+  const started = new Date();
   const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (r.status !== 0) return r.status ?? 1;
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  // Dated when the build started: a file saved while tsc ran may not be in dist.
+  writeFileSync(STAMP, `${started.toISOString()}\n`);
+  utimesSync(STAMP, started, started);
   return 0;
 }
 

@@ -14,7 +14,9 @@ export function statusCommand(): Command {
         const counts = await wh.query(union);
         const q = await quarantineCounts(wh);
         return { workspace: wh.location, tables: counts.map((r) => ({ table: String(r.table_name), rows: Number(r.n), quarantined: q[String(r.table_name)] ?? 0 })) };
-      });
+        // Read-only: status shows a workspace and creates none, and skips the schema upkeep a
+        // writer does on open (a tenth of a second, a fifth of what it takes to start).
+      }, true);
       if (o.format === 'json') return printJson(result);
       process.stdout.write(`workspace ${result.workspace}\n`);
       printRows(['table', 'rows', 'quarantined'], result.tables, 'table');
