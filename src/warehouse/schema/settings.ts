@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
 import { TABLES } from './tables.js';
 
@@ -85,7 +86,7 @@ export async function copySettings(from: Warehouse, to: Warehouse): Promise<void
 
 export function assertKnownSetting(key: string): asserts key is SettingKey {
   if (!(SETTING_KEYS as string[]).includes(key)) {
-    throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `Settings: ${SETTING_KEYS.join(', ')}.`);
+    throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `${didYouMean(key, SETTING_KEYS)}Settings: ${SETTING_KEYS.join(', ')}.`);
   }
 }
 
