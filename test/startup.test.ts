@@ -72,6 +72,7 @@ describe('the command line', () => {
     const cases: [string[], string][] = [
       [['imprt', 'customers', file], "error: unknown command 'imprt'\n(Did you mean import?)"],
       [['model', 'fti'], "error: unknown command 'fti'\n(Did you mean fit?)"],
+      [['status', '--db', db, '--formt', 'json'], "error: unknown option '--formt'\n(Did you mean --format?)"],
       [['import', 'custmers', file, '--db', db], 'retain: Unknown table custmers.\n  Did you mean customers? See retain import --help for the tables.'],
       [['import', 'customers', file, '--db', db, '--map', 'email=emial'], 'retain: --map email=emial: customers has no field emial.\n  Did you mean email? Fields of customers:'],
       [['import', 'customers', file, '--db', db, '--map', 'Email=email'], `retain: --map Email=email: ${file} has no column Email.\n  Did you mean email? Its columns: customer_id, email, created_at.`],
