@@ -15,7 +15,8 @@ import type { Warehouse } from './warehouse.js';
 export const DEFAULT_DB = 'retain.duckdb';
 
 // Each engine's driver is loaded when a workspace of that engine opens: the DuckDB binding costs a
-// command about 0.2 s to load and the ClickHouse client 0.05 s, and a command uses one or neither.
+// command 0.13–0.2 s to load and the ClickHouse client 0.05–0.07 s (a quiet machine), and a command
+// uses one engine or none (--help, metrics).
 const openDuckDB: typeof import('./engines/duckdb/driver.js').openDuckDB = async (...a) => (await import('./engines/duckdb/driver.js')).openDuckDB(...a);
 const openClickHouse: typeof import('./engines/clickhouse/driver.js').openClickHouse = async (...a) => (await import('./engines/clickhouse/driver.js')).openClickHouse(...a);
 
