@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'bench/results/', 'bench/.data/', 'docs/', 'tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'bench/results/', 'bench/.data/', 'docs/', 'tmp/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/commands.js';
 import { progressBar } from '../src/cli/progress.js';
 import { importFile } from '../src/warehouse/import/import.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
@@ -61,9 +61,8 @@ describe('for people', () => {
     expect(out).toEqual([]);
   });
 
-  it('every command has --help with examples', () => {
-    const program = buildProgram();
-    const commands = program.commands;
+  it('every command has --help with examples', async () => {
+    const commands = await Promise.all(COMMANDS.map(async (c) => (await c.load())()));
     expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'metrics', 'model', 'quarantine', 'report', 'sql', 'status', 'whatif']);
     // Every command a user runs: the top-level ones and, for a group (model), each of its own.
     const paths = commands.flatMap((c) => [[c.name()], ...(c.name() === 'model' ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);

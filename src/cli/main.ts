@@ -2,22 +2,32 @@
  * The `retain` command line. Each command lives in commands/; this file wires them up and turns
  * errors into messages and exit codes: 0 done, 1 failed (or --strict found rejects), 2 usage.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { RetainError, UsageError } from '../warehouse/errors.js';
-import { configCommand } from './commands/config.js';
-import { customersCommand } from './commands/customers.js';
-import { demoCommand } from './commands/demo.js';
-import { importCommand } from './commands/import.js';
-import { metricsCommand } from './commands/metrics.js';
-import { modelCommand } from './commands/model.js';
-import { quarantineCommand } from './commands/quarantine.js';
-import { reportCommand } from './commands/report.js';
-import { sqlCommand } from './commands/sql.js';
-import { statusCommand } from './commands/status.js';
-import { whatifCommand } from './commands/whatif.js';
+import { COMMANDS } from './commands.js';
 
-export function buildProgram(): Command {
+/** The version in package.json, two folders up from this file in src/ and in dist/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The command a command line runs: its first word (the program itself takes no option with a
+ * value), or the one `retain help NAME` asks about.
+ */
+function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with every command listed and `wanted`'s definition loaded (options, arguments,
+ * help and action); the others are their name and description from the table until run.
+ */
+export async function buildProgram(wanted?: string): Promise<Command> {
   const program = new Command('retain')
+    .version(version(), '-V, --version', 'the version of retain')
     .description('Customer loyalty, retention and customer-experience analytics on your own data.')
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride()
@@ -35,15 +45,15 @@ Examples:
   $ retain report --compare previous
   $ retain sql "SELECT count(*) FROM orders" --format json`,
     );
-  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, customersCommand, whatifCommand]) {
-    program.addCommand(make().exitOverride());
+  for (const c of COMMANDS) {
+    program.addCommand((c.name === wanted ? (await c.load())() : new Command(c.name).description(c.description)).exitOverride());
   }
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const program = buildProgram();
+    const program = await buildProgram(commandOf(argv));
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
   } catch (e) {

@@ -8,18 +8,21 @@
  * The workspace's own "metrics" win over the industry's, which win over the built-in bands.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { UsageError } from '../warehouse/errors.js';
 import type { Benchmark } from './types.js';
 
-const band = z.object({ label: z.string().min(1), min: z.number().optional(), max: z.number().optional() }).strict();
-const benchmark = z.object({ bands: z.array(band).min(1), source: z.string().min(1), facts: z.array(z.string()).optional() }).strict();
-const file = z
-  .object({
-    industries: z.record(z.string(), z.record(z.string(), benchmark)).optional(),
-    metrics: z.record(z.string(), benchmark).optional(),
-  })
-  .strict();
+/** The file's shape; built with zod loaded on demand, since few reports name a benchmarks file. */
+function fileSchema(z: typeof Z) {
+  const band = z.object({ label: z.string().min(1), min: z.number().optional(), max: z.number().optional() }).strict();
+  const benchmark = z.object({ bands: z.array(band).min(1), source: z.string().min(1), facts: z.array(z.string()).optional() }).strict();
+  return z
+    .object({
+      industries: z.record(z.string(), z.record(z.string(), benchmark)).optional(),
+      metrics: z.record(z.string(), benchmark).optional(),
+    })
+    .strict();
+}
 
 export type BenchmarkOverrides = Readonly<Record<string, Benchmark>>;
 
@@ -30,7 +33,7 @@ export async function loadBenchmarks(path: string, industry: string, knownMetric
   } catch (e) {
     throw new UsageError('bad-benchmarks', `Cannot read benchmarks from ${path}: ${(e as Error).message}`, 'Give a JSON file as described in docs/metrics.md.');
   }
-  const r = file.safeParse(parsed);
+  const r = fileSchema((await import('zod')).z).safeParse(parsed);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new UsageError('bad-benchmarks', `${path}: ${issue.path.join('.')}: ${issue.message}`, 'Each benchmark is {"bands": [{"label", "min"?, "max"?}], "source"}.');

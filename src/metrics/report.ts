@@ -5,6 +5,7 @@
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
+import { didYouMean } from '../warehouse/suggest.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
@@ -82,7 +83,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
 function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
   for (const id of ids) {
     if (!METRICS.some((m) => m.id === id)) {
-      throw new UsageError('unknown-metric', `Unknown metric ${id}.`, 'retain metrics lists them.');
+      throw new UsageError('unknown-metric', `Unknown metric ${id}.`, `${didYouMean(id, METRICS.map((m) => m.id))}retain metrics lists them.`);
     }
   }
   for (const t of teams) {

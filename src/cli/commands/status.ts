@@ -14,7 +14,9 @@ export function statusCommand(): Command {
         const counts = await wh.query(union);
         const q = await quarantineCounts(wh);
         return { workspace: wh.location, tables: counts.map((r) => ({ table: String(r.table_name), rows: Number(r.n), quarantined: q[String(r.table_name)] ?? 0 })) };
-      });
+        // Read-only: status shows a workspace and creates none, and skips the schema upkeep a
+        // writer does on open (measured on a busy machine: 0.15 s to open for writing, 0.05–0.13 s read-only).
+      }, true);
       if (o.format === 'json') return printJson(result);
       process.stdout.write(`workspace ${result.workspace}\n`);
       printRows(['table', 'rows', 'quarantined'], result.tables, 'table');

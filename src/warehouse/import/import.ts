@@ -9,7 +9,8 @@
 import { UsageError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { getSettings } from '../schema/settings.js';
-import { storedColumns, tableDef, type TableDef } from '../schema/tables.js';
+import { storedColumns, TABLE_NAMES, tableDef, type TableDef } from '../schema/tables.js';
+import { didYouMean } from '../suggest.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
 import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
@@ -225,6 +226,6 @@ export function tableDefOrUsage(name: string): TableDef {
   try {
     return tableDef(name);
   } catch {
-    throw new UsageError('unknown-table', `Unknown table ${name}.`, 'See retain import --help for the tables.');
+    throw new UsageError('unknown-table', `Unknown table ${name}.`, `${didYouMean(name, TABLE_NAMES)}See retain import --help for the tables.`);
   }
 }

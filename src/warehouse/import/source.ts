@@ -6,6 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { TableDef } from '../schema/tables.js';
 import type { FileSource } from '../warehouse.js';
 
@@ -142,10 +143,10 @@ export function mapColumns(t: TableDef, columns: readonly string[], map: Map<str
   const fieldNames = t.fields.map((f) => f.name);
   for (const [src, dst] of map) {
     if (!fieldNames.includes(dst)) {
-      throw new UsageError('bad-map', `--map ${src}=${dst}: ${t.name} has no field ${dst}.`, `Fields of ${t.name}: ${fieldNames.join(', ')}.`);
+      throw new UsageError('bad-map', `--map ${src}=${dst}: ${t.name} has no field ${dst}.`, `${didYouMean(dst, fieldNames)}Fields of ${t.name}: ${fieldNames.join(', ')}.`);
     }
     if (columns.length && !columns.includes(src)) {
-      throw new UsageError('bad-map', `--map ${src}=${dst}: ${file} has no column ${src}.`, `Its columns: ${columns.join(', ')}.`);
+      throw new UsageError('bad-map', `--map ${src}=${dst}: ${file} has no column ${src}.`, `${didYouMean(src, columns)}Its columns: ${columns.join(', ')}.`);
     }
   }
   const norm = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');

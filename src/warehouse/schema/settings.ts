@@ -2,16 +2,24 @@
  * Workspace settings (DATA_MODEL.md): stored in the workspace, shown and changed with
  * `retain config`, echoed in every report header. Declared once here with their validation.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
 import { TABLES } from './tables.js';
 
-const duration = z.string().regex(/^\d+d$/, 'a number of days such as 365d');
+// zod is loaded when a setting is validated (retain config set), not by every command that reads
+// the settings: it costs a command about 0.07 s to load on a quiet machine, 0.3 s on a busy one.
+type Z = typeof Zod.z;
+let zod: Z | undefined;
+const loadZod = (): Z => (zod ??= (createRequire(import.meta.url)('zod') as typeof Zod).z);
+
+const duration = (z: Z) => z.string().regex(/^\d+d$/, 'a number of days such as 365d');
 
 export const SETTINGS = {
   currency: {
-    schema: z
+    schema: (z: Z) => z
       .string()
       .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as USD')
       .transform((s) => s.toUpperCase()),
@@ -19,21 +27,21 @@ export const SETTINGS = {
     description: 'Reporting currency (set before importing money).',
   },
   timezone: {
-    schema: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+    schema: (z: Z) => z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
     default: 'UTC',
     description: 'Time zone for period and bucket boundaries.',
   },
-  model: { schema: z.enum(['auto', 'subscription', 'transactional']), default: 'auto', description: 'Active-customer model.' },
+  model: { schema: (z: Z) => z.enum(['auto', 'subscription', 'transactional']), default: 'auto', description: 'Active-customer model.' },
   activity_window: { schema: duration, default: '365d', description: 'Transactional activity window.' },
   gross_margin: {
-    schema: z.coerce.number().gt(0).lte(1).transform(String),
+    schema: (z: Z) => z.coerce.number().gt(0).lte(1).transform(String),
     default: '1.0',
     description: 'Gross margin (0–1] applied to CLV and profit.',
   },
-  point_value: { schema: z.coerce.number().nonnegative().transform(String), default: '', description: 'Money per loyalty point.' },
-  industry: { schema: z.string().min(1), default: '', description: 'Industry, selects benchmark bands.' },
+  point_value: { schema: (z: Z) => z.coerce.number().nonnegative().transform(String), default: '', description: 'Money per loyalty point.' },
+  industry: { schema: (z: Z) => z.string().min(1), default: '', description: 'Industry, selects benchmark bands.' },
   engagement_weights: {
-    schema: z.string().refine((s) => {
+    schema: (z: Z) => z.string().refine((s) => {
       try {
         const o = JSON.parse(s) as unknown;
         return typeof o === 'object' && o !== null && Object.values(o).every((w) => typeof w === 'number' && w >= 1 && w <= 10);
@@ -78,13 +86,13 @@ export async function copySettings(from: Warehouse, to: Warehouse): Promise<void
 
 export function assertKnownSetting(key: string): asserts key is SettingKey {
   if (!(SETTING_KEYS as string[]).includes(key)) {
-    throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `Settings: ${SETTING_KEYS.join(', ')}.`);
+    throw new UsageError('unknown-setting', `Unknown setting ${key}.`, `${didYouMean(key, SETTING_KEYS)}Settings: ${SETTING_KEYS.join(', ')}.`);
   }
 }
 
 export function validateSetting(key: string, value: string): string {
   assertKnownSetting(key);
-  const r = SETTINGS[key].schema.safeParse(value);
+  const r = SETTINGS[key].schema(loadZod()).safeParse(value);
   if (!r.success) throw new UsageError('bad-setting', `${key} must be ${r.error.issues[0]?.message ?? 'valid'}; got "${value}".`);
   return String(r.data);
 }
