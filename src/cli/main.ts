@@ -8,6 +8,7 @@ import { configCommand } from './commands/config.js';
 import { customersCommand } from './commands/customers.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
+import { importsCommand } from './commands/imports.js';
 import { metricsCommand } from './commands/metrics.js';
 import { modelCommand } from './commands/model.js';
 import { quarantineCommand } from './commands/quarantine.js';
@@ -35,7 +36,7 @@ Examples:
   $ retain report --compare previous
   $ retain sql "SELECT count(*) FROM orders" --format json`,
     );
-  for (const make of [importCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, customersCommand, whatifCommand]) {
+  for (const make of [importCommand, importsCommand, reportCommand, metricsCommand, quarantineCommand, sqlCommand, demoCommand, configCommand, statusCommand, modelCommand, customersCommand, whatifCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;
