@@ -147,5 +147,22 @@ describe.skipIf(!URL)('import into ClickHouse', () => {
       expect(refused?.code).toBe('undo-not-supported');
       expect(refused?.hint).toMatch(/--mode upsert/);
     }
+    // o7 changes customer: a cluster keeps rows on their customer's shard, so it refuses, writing nothing.
+    const moved = writeFixture(dir, 'orders5.csv', 'order_id,customer_id,ordered_at,amount,currency,status\no7,c2,2024-03-02T10:00:00Z,4,USD,completed\n');
+    const move = { table: 'orders', file: moved, mode: 'upsert' as const };
+    expect(await importInto(duck, move)).toMatchObject({ accepted: 0, updated: 1 });
+    for (const e of engines) {
+      if (e.name !== 'cluster') {
+        expect(await importInto(e.wh, move)).toMatchObject({ accepted: 0, updated: 1 });
+        expect(await rowsOf(e.wh), e.name).toEqual(await rowsOf(duck));
+        continue;
+      }
+      const before = await rowsOf(e.wh);
+      const refused = await importInto(e.wh, move).then(() => null, (x: unknown) => x as UsageError);
+      expect(refused).toBeInstanceOf(UsageError);
+      expect(refused?.code).toBe('upsert-moves-shard');
+      expect(refused?.message).toMatch(/e\.g\. o7 \(c1 → c2\)/);
+      expect(await rowsOf(e.wh)).toEqual(before);
+    }
   }, 60_000);
 });

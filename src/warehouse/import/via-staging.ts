@@ -15,6 +15,7 @@
  * older one (reads take the table FINAL). Undo is not offered there (imports-log.ts says why).
  * Invariant, as everywhere: read = accepted + updated + duplicates + quarantined.
  */
+import { UsageError } from '../errors.js';
 import { copySettings } from '../schema/settings.js';
 import { storedColumns, TABLES, tableDef, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
@@ -53,6 +54,7 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   await staging.exec(`CREATE TEMP TABLE _primed_quarantine AS SELECT * FROM _quarantine`);
 
   const done = await work();
+  if (mode === 'upsert' && target.sharded) await refuseShardMoves(staging, t);
 
   // The rows to write: what the staging table holds beyond what was primed, sent through a
   // file (a file of tens of millions of rows never sits in memory). An upsert sends new keys and
@@ -82,6 +84,29 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   const summary: ImportSummary = { ...done, importId, seconds: Math.round(performance.now() - started) / 1000 };
   await logImport(target, importId, summary, format, mode);
   return summary;
+}
+
+/**
+ * An upsert on a sharded target cannot change a row's customer (where the table is not keyed by
+ * it): the new row would go to the new customer's shard and the old one stay on its own, both
+ * read. Refused before anything is written, naming the first such rows.
+ */
+async function refuseShardMoves(staging: Warehouse, t: TableDef): Promise<void> {
+  if (!t.fields.some((f) => f.name === 'customer_id') || t.key.includes('customer_id')) return;
+  const d = staging.dialect;
+  const key = t.key.map((k) => d.ident(k));
+  const moved = await staging.query(
+    `SELECT ${d.concat(key.flatMap((k, i) => (i ? [d.str('|'), `n.${k}`] : [`n.${k}`])))} AS k, p.customer_id AS was, n.customer_id AS now
+     FROM ${d.ident(t.name)} n JOIN _primed p ON ${key.map((k) => `p.${k} = n.${k}`).join(' AND ')}
+     WHERE p.customer_id IS DISTINCT FROM n.customer_id ORDER BY k LIMIT 3`,
+  );
+  if (!moved.length) return;
+  const examples = moved.map((m) => `${String(m.k)} (${String(m.was ?? 'no customer')} → ${String(m.now ?? 'no customer')})`).join(', ');
+  throw new UsageError(
+    'upsert-moves-shard',
+    `The upsert into ${t.name} would change the customer of stored rows, e.g. ${examples}; this sharded workspace keeps each row on its customer's shard, so the old row would stay beside the new.`,
+    'Nothing was written. Leave those rows out of the file (or keep their customer), or correct them in an unsharded workspace.',
+  );
 }
 
 /** Import a file into a target that does not check files itself, through the staging workspace. */

@@ -50,6 +50,7 @@ function converter(type: string): (v: unknown) => unknown {
 class ClickHouseWarehouse implements Warehouse {
   readonly dialect = clickhouseDialect;
   readonly location: string;
+  readonly sharded: boolean;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -58,6 +59,7 @@ class ClickHouseWarehouse implements Warehouse {
     private readonly readOnly: boolean,
   ) {
     this.location = `${url.replace(/\/$/, '')}/${layout.database}`;
+    this.sharded = Boolean(layout.cluster);
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
