@@ -13,8 +13,10 @@ import { faultPoint } from '../fault.js';
 import { IMPORT_ID, replacedTable, storedColumns, tableDef } from '../schema/tables.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { Row, Warehouse } from '../warehouse.js';
+import type { StoreCounts } from './import.js';
 
-export interface LoggedImport {
+/** An import as logged: its counts as its summary gave them, and when it ran and was undone. */
+export interface LoggedImport extends StoreCounts {
   id: number;
   /** When it ran (UTC, `YYYY-MM-DD HH:MM:SS`). */
   at: string;
@@ -23,12 +25,6 @@ export interface LoggedImport {
   format: string;
   /** insert or upsert; null for an import logged before imports could be undone. */
   mode: string | null;
-  read: number;
-  accepted: number;
-  updated: number;
-  duplicates: number;
-  quarantined: number;
-  orphans: number;
   /** When it was undone (UTC), or null. */
   undoneAt: string | null;
 }
