@@ -65,6 +65,8 @@ export type StoreCounts = Pick<ImportSummary, 'read' | 'accepted' | 'updated' | 
 export const CHECKED = '_chk';
 /** The checked records, numbered, before FX. */
 export const NUMBERED = '_chk_n';
+/** The rows an upsert stores, while it stores them. */
+const UPSERTING = '_upserting';
 
 export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -165,12 +167,20 @@ export async function storeChecked(
       : `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _row ${upsert ? 'DESC' : ''}) AS _n
          FROM (${good}) g) r WHERE _n = 1`;
   const same = keys.map((k) => `t.${k} = c.${k}`).join(' AND ');
-  const identical = stored.map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`).join(' AND ');
+  // Keys compare by equality (a hash join), the other columns NULL-safely.
+  const identical = [same, ...stored.filter((c) => !keys.includes(c)).map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`)].join(' AND ');
   // Into an empty table (a first load), nothing can be a duplicate of an existing row.
   const firstLoad = await isEmpty(wh, t.name);
-  const toStore = firstLoad
+  let toStore = firstLoad
     ? firstOfKey
     : `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${upsert ? identical : same})`;
+  // An upsert reads the rows to store five times and comparing every column is dear: once, into
+  // a temp table, dropped once they are stored.
+  const upserting = upsert && !firstLoad;
+  if (upserting) {
+    await wh.exec(`CREATE TEMP TABLE ${UPSERTING} AS ${toStore}`);
+    toStore = `SELECT * FROM ${UPSERTING}`;
+  }
 
   // Count what will be stored, the stored rows it replaces, and its orphans (rows referencing a
   // customer or order the workspace does not know), before storing it.
@@ -184,7 +194,7 @@ export async function storeChecked(
     );
   }
   const orphan = orphanConds.length ? orphanConds.join(' OR ') : 'FALSE';
-  const replaces = upsert && !firstLoad ? `EXISTS (SELECT 1 FROM ${tbl} t WHERE ${same})` : 'FALSE';
+  const replaces = upserting ? `EXISTS (SELECT 1 FROM ${tbl} t WHERE ${same})` : 'FALSE';
   const [a] = await wh.query(`SELECT count(*) AS stored, coalesce(sum(CASE WHEN ${replaces} THEN 1 ELSE 0 END), 0) AS updated,
     coalesce(sum(CASE WHEN ${orphan} THEN 1 ELSE 0 END), 0) AS orphans FROM (${toStore}) c`);
   const [q] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
@@ -210,6 +220,7 @@ export async function storeChecked(
   }
   await wh.exec(`INSERT INTO ${tbl} (${stamped}) SELECT ${stored.join(', ')}, ${importId} FROM (${toStore}) c`);
   if (sessions) await refreshWebSessions(wh, firstLoad);
+  if (upserting) await wh.exec(`DROP TABLE ${UPSERTING}`);
 
   // Quarantine the rejected rows, once: a re-import finds them there already.
   await wh.exec(`INSERT INTO _quarantine
