@@ -1,10 +1,12 @@
 /**
- * Import into ClickHouse: the same file gives the same accounting (read = accepted + duplicates +
- * quarantined, orphans), the same rows and the same quarantine as into DuckDB, on one server and
+ * Import into ClickHouse: the same file gives the same accounting (read = accepted + updated +
+ * duplicates + quarantined, orphans), the same rows and the same quarantine as into DuckDB, on one server and
  * on the two-shard cluster; importing it again adds nothing. Needs RETAIN_TEST_CLICKHOUSE (and the
  * cluster variables); .ci/run starts them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/warehouse/errors.js';
+import { listImports, undoImport } from '../src/warehouse/import/imports-log.js';
 import { liveQuarantine, listQuarantine } from '../src/warehouse/import/quarantine.js';
 import { importInto, retryInto } from '../src/warehouse/import/via-staging.js';
 import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
@@ -42,6 +44,12 @@ const posts = writeFixture(dir, 'posts.csv', 'post_id,channel,posted_at,impressi
 // (its record leaves the quarantine: the row replaces it).
 const jpy = writeFixture(dir, 'fx2.csv', 'currency,date,rate\nJPY,2024-01-01,0.007\n');
 const fixedO2 = writeFixture(dir, 'orders3.csv', 'order_id,customer_id,ordered_at,amount,currency,status\no2,c2,2024-02-02T10:00:00Z,3,USD,completed\n');
+// A correction of the orders: o6's amount was wrong, o7 was missing.
+const correction = writeFixture(
+  dir,
+  'orders4.csv',
+  'order_id,customer_id,ordered_at,amount,currency,status\no1,c1,2024-02-01T10:00:00Z,10.5,USD,completed\no6,c2,2024-03-01T10:00:00Z,9,USD,completed\no7,c1,2024-03-02T10:00:00Z,4,USD,completed\n',
+);
 const morePosts = writeFixture(dir, 'posts2.csv', 'post_id,channel,posted_at,impressions,likes\np1,x,2024-01-05,100,9\np2,x,2024-01-06,50,1\n');
 
 describe.skipIf(!URL)('import into ClickHouse', () => {
@@ -116,9 +124,45 @@ describe.skipIf(!URL)('import into ClickHouse', () => {
       expect(await postsOf(e.wh), e.name).toEqual([{ post_id: 'p1', likes: 9 }, { post_id: 'p2', likes: 1 }]);
       expect(await postsOf(duck)).toEqual(await postsOf(e.wh));
       expect(await quarantineOf(e.wh), e.name).toEqual(await quarantineOf(duck));
-      const log = await e.wh.query('SELECT count() AS n, sum(read) AS r, sum(accepted) + sum(duplicates) + sum(quarantined) AS parts FROM _imports');
+      const log = await e.wh.query('SELECT count() AS n, sum(read) AS r, sum(accepted) + sum(updated) + sum(duplicates) + sum(quarantined) AS parts FROM _imports');
       expect(Number(log[0]!.n)).toBe(expected.filter((x) => x !== null).length);
       expect(Number(log[0]!.r)).toBe(Number(log[0]!.parts));
+    }
+  }, 60_000);
+
+  it('upserts as DuckDB does (the newer row replaces by key), and refuses undo with what to do instead', async () => {
+    // o6 changes (8 → 9: updated), o1 is identical (a duplicate), o7 is new.
+    const step = { table: 'orders', file: correction, mode: 'upsert' as const };
+    const expected = await importInto(duck, step);
+    expect(expected).toMatchObject({ read: 3, accepted: 1, updated: 1, duplicates: 1, quarantined: 0 });
+    const rowsOf = (wh: Warehouse) => wh.query(`SELECT order_id, customer_id, CAST(amount AS DOUBLE) AS amount FROM ${wh.dialect.table('orders')} o ORDER BY order_id`);
+    for (const e of engines) {
+      expect({ ...(await importInto(e.wh, step)), seconds: 0 }, e.name).toEqual({ ...expected, seconds: 0 });
+      expect(await rowsOf(e.wh), e.name).toEqual(await rowsOf(duck));
+      expect((await rowsOf(e.wh)).find((r) => r.order_id === 'o6'), e.name).toEqual({ order_id: 'o6', customer_id: 'c2', amount: 9 });
+      const last = (await listImports(e.wh)).at(-1);
+      expect(last, e.name).toMatchObject({ id: expected.importId, mode: 'upsert', updated: 1, undoneAt: null });
+      const refused = await undoImport(e.wh, expected.importId).then(() => null, (x: unknown) => x as UsageError);
+      expect(refused, e.name).toBeInstanceOf(UsageError);
+      expect(refused?.code).toBe('undo-not-supported');
+      expect(refused?.hint).toMatch(/--mode upsert/);
+    }
+    // o7 changes customer: a cluster keeps rows on their customer's shard, so it refuses, writing nothing.
+    const moved = writeFixture(dir, 'orders5.csv', 'order_id,customer_id,ordered_at,amount,currency,status\no7,c2,2024-03-02T10:00:00Z,4,USD,completed\n');
+    const move = { table: 'orders', file: moved, mode: 'upsert' as const };
+    expect(await importInto(duck, move)).toMatchObject({ accepted: 0, updated: 1 });
+    for (const e of engines) {
+      if (e.name !== 'cluster') {
+        expect(await importInto(e.wh, move)).toMatchObject({ accepted: 0, updated: 1 });
+        expect(await rowsOf(e.wh), e.name).toEqual(await rowsOf(duck));
+        continue;
+      }
+      const before = await rowsOf(e.wh);
+      const refused = await importInto(e.wh, move).then(() => null, (x: unknown) => x as UsageError);
+      expect(refused).toBeInstanceOf(UsageError);
+      expect(refused?.code).toBe('upsert-moves-shard');
+      expect(refused?.message).toMatch(/e\.g\. o7 \(c1 → c2\)/);
+      expect(await rowsOf(e.wh)).toEqual(before);
     }
   }, 60_000);
 });

@@ -63,7 +63,7 @@ describe('for people', () => {
 
   it('every command has --help with examples', async () => {
     const commands = await Promise.all(COMMANDS.map(async (c) => (await c.load())()));
-    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'metrics', 'model', 'quarantine', 'report', 'sql', 'status', 'whatif']);
+    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'imports', 'metrics', 'model', 'quarantine', 'report', 'sql', 'status', 'whatif']);
     // Every command a user runs: the top-level ones and, for a group (model), each of its own.
     const paths = commands.flatMap((c) => [[c.name()], ...(c.name() === 'model' ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);
     expect(paths.filter((p) => p[0] === 'model').map((p) => p.join(' '))).toEqual(['model', 'model fit', 'model evaluate', 'model rfm', 'model nps-growth']);

@@ -50,11 +50,11 @@ describe('idempotence', () => {
     expect(await count(wh, `SELECT count(*) FROM _quarantine`)).toBe(0);
   });
 
-  it('social posts keep the latest snapshot (a changed re-import replaces, an identical one is a duplicate)', async () => {
+  it('social posts keep the latest snapshot: always upsert (a changed row is updated, an identical one a duplicate)', async () => {
     const h = 'post_id,channel,posted_at,likes\n';
     await importFile(wh, { table: 'social_posts', file: writeFixture(dir, 'a.csv', `${h}p1,x,2024-01-01,3\np2,x,2024-01-01,1\n`) });
     const s = await importFile(wh, { table: 'social_posts', file: writeFixture(dir, 'b.csv', `${h}p1,x,2024-01-01,8\np2,x,2024-01-01,1\n`) });
-    expect(s).toMatchObject({ read: 2, accepted: 1, duplicates: 1 });
+    expect(s).toMatchObject({ read: 2, accepted: 0, updated: 1, duplicates: 1 });
     expect(await wh.query(`SELECT post_id, likes FROM social_posts ORDER BY post_id`)).toEqual([
       { post_id: 'p1', likes: 8 },
       { post_id: 'p2', likes: 1 },
@@ -196,7 +196,7 @@ describe('CLI contract', () => {
     const ok = cli(['import', 'orders', f, '--db', db, '--format', 'json']);
     expect(ok.status).toBe(0);
     const parsed = JSON.parse(ok.stdout) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['table', 'file', 'read', 'accepted', 'duplicates', 'quarantined', 'orphans', 'seconds']);
+    expect(Object.keys(parsed)).toEqual(['importId', 'table', 'file', 'read', 'accepted', 'updated', 'duplicates', 'quarantined', 'orphans', 'seconds']);
     expect(cli(['import', 'orders', f, '--db', db, '--strict']).status).toBe(1);
     const clean = writeFixture(dir, 'clean.csv', 'order_id,customer_id,ordered_at,amount\n9,c,2024-01-01,1\n');
     expect(cli(['import', 'orders', clean, '--db', db, '--strict']).status).toBe(0);
@@ -218,7 +218,7 @@ describe('property: random and malformed rows', () => {
   );
   const csvCell = (s: string) => (/[",\n\r;]/.test(s) || s.startsWith(' ') ? `"${s.replaceAll('"', '""')}"` : s);
 
-  it('read = accepted + duplicates + quarantined, and nothing throws', async () => {
+  it('read = accepted + updated + duplicates + quarantined, and nothing throws', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(cell, { minLength: 3, maxLength: 8 }), { minLength: 1, maxLength: 30 }), async (rows) => {
         const w = await memoryWorkspace();
@@ -226,7 +226,7 @@ describe('property: random and malformed rows', () => {
           const body = rows.map((r) => r.map(csvCell).join(',')).join('\n');
           const f = writeFixture(dir, 'p.csv', `order_id,customer_id,ordered_at,amount,currency,status\n${body}\n`);
           const s = await importFile(w, { table: 'orders', file: f });
-          expect(s.read).toBe(s.accepted + s.duplicates + s.quarantined);
+          expect(s.read).toBe(s.accepted + s.updated + s.duplicates + s.quarantined);
           expect(await count(w, 'SELECT count(*) FROM orders')).toBe(s.accepted);
           expect(await count(w, 'SELECT count(*) FROM _quarantine')).toBeLessThanOrEqual(s.quarantined);
           const again = await importFile(w, { table: 'orders', file: f });

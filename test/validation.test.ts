@@ -1,6 +1,6 @@
 /**
  * Every validation rule of DATA_MODEL.md, each on a real file: the row number and the reason are
- * asserted, and so is the accounting (read = accepted + duplicates + quarantined).
+ * asserted, and so is the accounting (read = accepted + updated + duplicates + quarantined).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../src/warehouse/import/import.js';
@@ -17,7 +17,7 @@ afterEach(async () => wh.close());
 
 const load = async (table: string, name: string, content: string, extra: { map?: string[] } = {}) => {
   const s = await importFile(wh, { table, file: writeFixture(dir, name, content), ...extra });
-  expect(s.read).toBe(s.accepted + s.duplicates + s.quarantined);
+  expect(s.read).toBe(s.accepted + s.updated + s.duplicates + s.quarantined);
   return s;
 };
 

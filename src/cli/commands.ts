@@ -19,6 +19,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/import.js')).importCommand,
   },
   {
+    name: 'imports',
+    description: 'List past imports (with their counts and whether undone); undo one.',
+    load: async () => (await import('./commands/imports.js')).importsCommand,
+  },
+  {
     name: 'report',
     description: 'Compute the metrics over a period: value, interval, n, benchmark band, trend, and optionally a comparison.',
     load: async () => (await import('./commands/report.js')).reportCommand,

@@ -5,6 +5,10 @@
 export type FaultPoint =
   /** An import has written everything and not committed. */
   | 'kill-before-commit'
+  /** An upsert has taken the rows it replaces out of the table and not yet stored their successors. */
+  | 'kill-mid-upsert'
+  /** An undo has removed and restored its rows and not committed. */
+  | 'kill-undo-before-commit'
   /** A new workspace file is made but not yet in place. */
   | 'kill-creating-workspace';
 

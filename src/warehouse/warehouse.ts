@@ -85,6 +85,11 @@ export interface Warehouse {
   writeCsv(sql: string, path: string): Promise<void>;
   /** Append the rows of a CSV file written by writeCsv (of any engine) to a table's columns, in order. */
   readCsv(table: string, columns: readonly string[], path: string): Promise<void>;
+  /**
+   * Rows spread over shards by their customer (a ClickHouse cluster; see its ddl.ts): a row whose
+   * customer changes would land on another shard, beside the row it should replace.
+   */
+  readonly sharded?: boolean;
   /** Only reads are allowed through this (the `retain sql` surface). */
   queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { openWorkspace } from '../../src/warehouse/open.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 
@@ -15,6 +16,17 @@ export function writeFixture(dir: string, name: string, content: string): string
 
 export async function memoryWorkspace(): Promise<Warehouse> {
   return openWorkspace({ db: ':memory:' });
+}
+
+/** For each test of a file: a fresh in-memory workspace and temp folder (read them inside the tests). */
+export function eachWorkspace(): { wh: Warehouse; dir: string } {
+  const ctx = {} as { wh: Warehouse; dir: string };
+  beforeEach(async () => {
+    ctx.wh = await memoryWorkspace();
+    ctx.dir = tmp();
+  });
+  afterEach(async () => ctx.wh.close());
+  return ctx;
 }
 
 export async function count(wh: Warehouse, sql: string): Promise<number> {

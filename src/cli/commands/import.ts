@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { ImportSummary } from '../../warehouse/import/import.js';
+import type { ImportMode, ImportSummary } from '../../warehouse/import/import.js';
 import { importInto } from '../../warehouse/import/via-staging.js';
 import { INPUT_FORMATS, type InputFormat } from '../../warehouse/import/source.js';
 import { TABLE_NAMES } from '../../warehouse/schema/tables.js';
@@ -14,18 +14,25 @@ export function importCommand(): Command {
     .option('--map <source=canonical>', 'a source column holding a canonical field (repeatable)', collect, [])
     .addOption(new Option('--input-format <format>', 'file format when the extension does not tell').choices([...INPUT_FORMATS]))
     .option('--delimiter <char>', 'CSV delimiter (default: detected from the header: , ; tab or |)')
+    .addOption(new Option('--mode <mode>', 'insert: a stored key makes a row a duplicate; upsert: a changed row replaces the stored one').choices(['insert', 'upsert']).default('insert'))
     .option('--strict', 'exit with code 1 when any row was quarantined')
     .addHelpText(
       'after',
       `
 Rows that fail validation go to the quarantine with their row number and every reason; rows whose
-key already exists are skipped as duplicates. read = accepted + duplicates + quarantined, always.
+key already exists are skipped as duplicates. With --mode upsert a row whose key exists and whose
+values differ replaces the stored row instead (updated; an identical row is still a duplicate), and
+of rows repeating a key within the file the last one wins (in insert mode, the first). Tables kept
+as the latest snapshot (social_posts) are always imported so.
+read = accepted + updated + duplicates + quarantined, always. Every import can be undone:
+retain imports lists them, retain imports undo ID takes one back.
 Orphans are accepted rows that reference a customer or order the workspace does not know yet.
 
 Examples:
   $ retain import customers customers.csv
   $ retain import orders orders.csv --format json
   $ retain import orders export.csv --map "Order Number=order_id" --map "Total=amount"
+  $ retain import orders corrected.csv --mode upsert
   $ retain import survey_responses answers.jsonl --strict`,
     )
     .action(async (table: string, file: string, o: ImportOpts) => {
@@ -37,6 +44,7 @@ Examples:
           map: o.map,
           format: o.inputFormat,
           delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+          mode: o.mode,
           onProgress: (phase, p) => bar.update(`${table}: ${phase}`, p.percent),
         }),
       ).finally(() => bar.done());
@@ -52,6 +60,7 @@ interface ImportOpts {
   map: string[];
   inputFormat?: InputFormat;
   delimiter?: string;
+  mode: ImportMode;
   strict?: boolean;
   format: 'table' | 'json';
 }
@@ -59,9 +68,10 @@ interface ImportOpts {
 export function renderSummary(s: ImportSummary): string {
   const n = (x: number) => x.toLocaleString('en-US').padStart(12);
   const lines = [
-    `${s.table} ← ${s.file}  (${s.seconds.toFixed(2)} s)`,
+    `${s.table} ← ${s.file}  (import ${s.importId}, ${s.seconds.toFixed(2)} s)`,
     `  read        ${n(s.read)}`,
     `  accepted    ${n(s.accepted)}`,
+    `  updated     ${n(s.updated)}${s.updated ? `   stored rows replaced (undo: retain imports undo ${s.importId})` : ''}`,
     `  duplicates  ${n(s.duplicates)}${s.duplicates ? '   keys already in the workspace or repeated in the file' : ''}`,
     `  quarantined ${n(s.quarantined)}${s.quarantined ? `   see: retain quarantine list --table ${s.table}` : ''}`,
   ];

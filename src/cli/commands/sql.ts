@@ -10,7 +10,8 @@ export function sqlCommand(): Command {
       'after',
       `
 Tables: the canonical tables (customers, orders, …) plus _imports and _quarantine.
-Money columns are in the row's currency; _rate converts to the reporting currency.
+Money columns are in the row's currency; _rate converts to the reporting currency. _import_id is
+the import that stored the row (see retain imports).
 
 Examples:
   $ retain sql "SELECT status, count(*) FROM orders GROUP BY ALL"

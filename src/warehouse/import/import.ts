@@ -4,12 +4,17 @@
  * one transaction — the good new rows go into the table, the rejected ones into the quarantine
  * (verbatim, with their reasons) and the import into the log. A crash before COMMIT leaves
  * nothing; running the same import again then does the whole file.
- * Invariant: read = accepted + duplicates + quarantined.
+ * Invariant: read = accepted + updated + duplicates + quarantined.
+ *
+ * Insert mode (the default) skips a row whose key is stored as a duplicate; upsert mode lets a
+ * changed row replace the stored one (updated), keeping the old row in the table's replaced-rows
+ * table so that the import can be undone (imports-log.ts). A "latest snapshot wins" table
+ * (`upsert` in tables.ts) is always imported in upsert mode.
  */
 import { UsageError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { getSettings } from '../schema/settings.js';
-import { storedColumns, TABLE_NAMES, tableDef, type TableDef } from '../schema/tables.js';
+import { IMPORT_ID, replacedTable, storedColumns, TABLE_NAMES, tableDef, type TableDef } from '../schema/tables.js';
 import { didYouMean } from '../suggest.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
@@ -17,10 +22,15 @@ import { describeSource, mapColumns, parseMap, type InputFormat } from './source
 import { checkQuery, foreignCurrency, fxQuery } from './validate-sql.js';
 
 export interface ImportSummary {
+  /** The import's number in the log (`retain imports`; `retain imports undo ID`). */
+  importId: number;
   table: string;
   file: string;
   read: number;
+  /** New keys stored. */
   accepted: number;
+  /** Stored rows replaced by a changed row of the same key (upsert mode only). */
+  updated: number;
   duplicates: number;
   quarantined: number;
   orphans: number;
@@ -34,6 +44,8 @@ export interface ImportOptions {
   delimiter?: string;
   /** `source_column=canonical_field` pairs. */
   map?: readonly string[];
+  /** insert (default): a stored key makes a row a duplicate; upsert: a changed row replaces the stored one. */
+  mode?: ImportMode;
   onProgress?: (phase: 'reading' | 'writing', p: QueryProgress) => void;
   /**
    * Keep the derived tables (web sessions) up to date; default true. False in a staging
@@ -42,10 +54,20 @@ export interface ImportOptions {
   derived?: boolean;
 }
 
+export type ImportMode = 'insert' | 'upsert';
+
+/** How rows of table t are stored: a latest-snapshot table always replaces changed rows. */
+export const importMode = (t: TableDef, mode: ImportMode | undefined): ImportMode => (t.upsert ? 'upsert' : (mode ?? 'insert'));
+
+/** What storing the checked rows counted. */
+export type StoreCounts = Pick<ImportSummary, 'read' | 'accepted' | 'updated' | 'duplicates' | 'quarantined' | 'orphans'>;
+
 /** The view of checked records, numbered by `_row`, with FX rates (over NUMBERED). */
 export const CHECKED = '_chk';
 /** The checked records, numbered, before FX. */
 export const NUMBERED = '_chk_n';
+/** The rows an upsert stores, while it stores them. */
+const UPSERTING = '_upserting';
 
 export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -84,12 +106,13 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
     );
     await addFx(wh, t, currency);
     phase = 'writing';
+    const mode = importMode(t, opts.mode);
     return await wh.transaction(async () => {
       const importId = await nextImportId(wh);
-      const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed }, opts.derived ?? true);
-      const summary: ImportSummary = { table: t.name, file: opts.file, ...counts, seconds: 0 };
+      const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed }, opts.derived ?? true, mode);
+      const summary: ImportSummary = { importId, table: t.name, file: opts.file, ...counts, seconds: 0 };
       summary.seconds = Math.round(performance.now() - started) / 1000;
-      await logImport(wh, importId, summary, src.format);
+      await logImport(wh, importId, summary, src.format, mode);
       faultPoint('kill-before-commit');
       return summary;
     });
@@ -114,8 +137,9 @@ export async function dropChecked(wh: Warehouse): Promise<void> {
 
 /**
  * The writes shared by import and quarantine retry, from the checked rows in CHECKED: insert the
- * good new ones, quarantine the bad ones (and the malformed records), resolve quarantined rows
- * whose key has now arrived, and count.
+ * good new ones (stamped with the import's id; in upsert mode replacing changed ones, kept aside
+ * for undo), quarantine the bad ones (and the malformed records), resolve quarantined rows whose
+ * key has now arrived, and count.
  */
 export async function storeChecked(
   wh: Warehouse,
@@ -123,15 +147,17 @@ export async function storeChecked(
   importId: number,
   malformed: { file: string; records: readonly MalformedRecord[] } = { file: '', records: [] },
   derived = true,
-): Promise<Omit<ImportSummary, 'table' | 'file' | 'seconds'>> {
+  mode: ImportMode = importMode(t, undefined),
+): Promise<StoreCounts> {
   const d = wh.dialect;
   const stored = storedColumns(t).map((c) => d.ident(c));
   const keys = t.key.map((k) => d.ident(k));
   const tbl = d.ident(t.name);
   const good = `SELECT * FROM ${CHECKED} WHERE _reasons IS NULL`;
 
-  // The rows to store: good, first of their key in the file, key not yet in the table. A
-  // "latest snapshot wins" table keeps the last of its key and replaces rows that changed.
+  // The rows to store: good, first of their key in the file, key not yet in the table. In upsert
+  // mode the last of its key in the file wins, and replaces a stored row that differs from it.
+  const upsert = mode === 'upsert';
   // Ranking rows within a key is costly and most files repeat no key, which a count tells cheaply.
   // Distinct 64-bit hashes of the key are cheaper to count than the keys; a collision can only
   // make this say "repeats" when there are none, which takes the slower exact path, never the reverse.
@@ -139,18 +165,26 @@ export async function storeChecked(
   const firstOfKey =
     Number(u?.n ?? 0) === Number(u?.k ?? 0)
       ? good
-      : `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _row ${t.upsert ? 'DESC' : ''}) AS _n
+      : `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY _row ${upsert ? 'DESC' : ''}) AS _n
          FROM (${good}) g) r WHERE _n = 1`;
   const same = keys.map((k) => `t.${k} = c.${k}`).join(' AND ');
-  const identical = stored.map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`).join(' AND ');
+  // Keys compare by equality (a hash join), the other columns NULL-safely.
+  const identical = [same, ...stored.filter((c) => !keys.includes(c)).map((c) => `t.${c} IS NOT DISTINCT FROM c.${c}`)].join(' AND ');
   // Into an empty table (a first load), nothing can be a duplicate of an existing row.
   const firstLoad = await isEmpty(wh, t.name);
-  const toStore = firstLoad
+  let toStore = firstLoad
     ? firstOfKey
-    : `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${t.upsert ? identical : same})`;
+    : `SELECT * FROM (${firstOfKey}) c WHERE NOT EXISTS (SELECT 1 FROM ${tbl} t WHERE ${upsert ? identical : same})`;
+  // An upsert reads the rows to store five times and comparing every column is dear: once, into
+  // a temp table, dropped once they are stored.
+  const upserting = upsert && !firstLoad;
+  if (upserting) {
+    await wh.exec(`CREATE TEMP TABLE ${UPSERTING} AS ${toStore}`);
+    toStore = `SELECT * FROM ${UPSERTING}`;
+  }
 
-  // Count what will be stored, and its orphans (rows referencing a customer or order the
-  // workspace does not know), before storing it.
+  // Count what will be stored, the stored rows it replaces, and its orphans (rows referencing a
+  // customer or order the workspace does not know), before storing it.
   const orphanConds: string[] = [];
   for (const r of t.references) {
     const f = `c.${d.ident(r.field)}`;
@@ -161,7 +195,9 @@ export async function storeChecked(
     );
   }
   const orphan = orphanConds.length ? orphanConds.join(' OR ') : 'FALSE';
-  const [a] = await wh.query(`SELECT count(*) AS accepted, coalesce(sum(CASE WHEN ${orphan} THEN 1 ELSE 0 END), 0) AS orphans FROM (${toStore}) c`);
+  const replaces = upserting ? `EXISTS (SELECT 1 FROM ${tbl} t WHERE ${same})` : 'FALSE';
+  const [a] = await wh.query(`SELECT count(*) AS stored, coalesce(sum(CASE WHEN ${replaces} THEN 1 ELSE 0 END), 0) AS updated,
+    coalesce(sum(CASE WHEN ${orphan} THEN 1 ELSE 0 END), 0) AS orphans FROM (${toStore}) c`);
   const [q] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
 
   // A quarantined row whose key is now accepted is resolved.
@@ -170,11 +206,22 @@ export async function storeChecked(
     const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `CAST(${d.ident(k)} AS VARCHAR)`] : [`CAST(${d.ident(k)} AS VARCHAR)`])));
     await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (SELECT ${keyText} FROM (${toStore}) s)`);
   }
-  if (t.upsert) await wh.exec(`DELETE FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`);
+  const updated = Number(a?.updated ?? 0);
+  const replaced = `FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`;
   const sessions = derived && t.name === 'web_events';
-  if (sessions) await noteTouchedSessions(wh, firstLoad ? null : toStore);
-  await wh.exec(`INSERT INTO ${tbl} (${stored.join(', ')}) SELECT ${stored.join(', ')} FROM (${toStore}) c`);
+  // The sessions a replaced event left need deriving again as much as those the new rows join.
+  const touching = updated > 0 ? `SELECT session_id, visitor_id FROM (${toStore}) c UNION ALL SELECT t.session_id, t.visitor_id ${replaced}` : toStore;
+  if (sessions) await noteTouchedSessions(wh, firstLoad ? null : touching);
+  const stamped = [...stored, d.ident(IMPORT_ID)].join(', ');
+  if (updated > 0) {
+    // The replaced rows, kept for undo, then taken out.
+    await wh.exec(`INSERT INTO ${d.ident(replacedTable(t))} (${stamped}, _replaced_by) SELECT ${stored.map((c) => `t.${c}`).join(', ')}, t.${d.ident(IMPORT_ID)}, ${importId} ${replaced}`);
+    await wh.exec(`DELETE ${replaced}`);
+    faultPoint('kill-mid-upsert');
+  }
+  await wh.exec(`INSERT INTO ${tbl} (${stamped}) SELECT ${stored.join(', ')}, ${importId} FROM (${toStore}) c`);
   if (sessions) await refreshWebSessions(wh, firstLoad);
+  if (upserting) await wh.exec(`DROP TABLE ${UPSERTING}`);
 
   // Quarantine the rejected rows, once: a re-import finds them there already.
   await wh.exec(`INSERT INTO _quarantine
@@ -191,9 +238,9 @@ export async function storeChecked(
   }
   const [r] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED}`);
   const read = Number(r?.n ?? 0) + malformed.records.length;
-  const accepted = Number(a?.accepted ?? 0);
+  const accepted = Number(a?.stored ?? 0) - updated;
   const quarantined = Number(q?.n ?? 0) + malformed.records.length;
-  return { read, accepted, duplicates: read - accepted - quarantined, quarantined, orphans: Number(a?.orphans ?? 0) };
+  return { read, accepted, updated, duplicates: read - accepted - updated - quarantined, quarantined, orphans: Number(a?.orphans ?? 0) };
 }
 
 async function isEmpty(wh: Warehouse, table: string): Promise<boolean> {
@@ -201,8 +248,10 @@ async function isEmpty(wh: Warehouse, table: string): Promise<boolean> {
   return Number(r?.n ?? 0) === 0;
 }
 
-export async function logImport(wh: Warehouse, importId: number, s: ImportSummary, format: string): Promise<void> {
-  await wh.exec(`INSERT INTO _imports VALUES ($1, $2, $3, $4, ${wh.dialect.nowUtc()}, $5, $6, $7, $8, $9, $10)`, [
+/** Log an import (the columns named: a workspace upgraded on open has the newer ones last). */
+export async function logImport(wh: Warehouse, importId: number, s: StoreCounts & Pick<ImportSummary, 'table' | 'file' | 'seconds'>, format: string, mode: ImportMode): Promise<void> {
+  const cols = ['import_id', 'table_name', 'file', 'format', 'started_at', 'seconds', 'read', 'accepted', 'duplicates', 'quarantined', 'orphans', 'mode', 'updated'];
+  await wh.exec(`INSERT INTO _imports (${cols.map((c) => wh.dialect.ident(c)).join(', ')}) VALUES ($1, $2, $3, $4, ${wh.dialect.nowUtc()}, $5, $6, $7, $8, $9, $10, $11, $12)`, [
     importId,
     s.table,
     s.file,
@@ -213,6 +262,8 @@ export async function logImport(wh: Warehouse, importId: number, s: ImportSummar
     s.duplicates,
     s.quarantined,
     s.orphans,
+    mode,
+    s.updated,
   ]);
 }
 

@@ -7,7 +7,7 @@ import { getSettings } from '../schema/settings.js';
 import { TABLES } from '../schema/tables.js';
 import type { Dialect } from '../dialect.js';
 import type { Row, Warehouse } from '../warehouse.js';
-import { addFx, dropChecked, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
+import { addFx, dropChecked, importMode, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
 import { checkQuery } from './validate-sql.js';
 
 /**
@@ -101,9 +101,10 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
     const summary = await wh.transaction(async () => {
       await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
       const importId = await nextImportId(wh);
-      const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true);
-      const s: ImportSummary = { table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
-      await logImport(wh, importId, s, 'retry');
+      const mode = importMode(t, undefined);
+      const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true, mode);
+      const s: ImportSummary = { importId, table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
+      await logImport(wh, importId, s, 'retry', mode);
       return s;
     });
     await dropChecked(wh);

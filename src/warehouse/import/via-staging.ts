@@ -11,12 +11,15 @@
  * log entry last, so a crash leaves the import unlogged; running it again finds the rows already
  * there (duplicates) and the table's ReplacingMergeTree key keeps each row once. Nor has it locks:
  * one writer at a time per workspace (two imports at once would take the same import id).
- * Invariant, as everywhere: read = accepted + duplicates + quarantined.
+ * An upsert there is a newer row of the same key, which the ReplacingMergeTree keeps over the
+ * older one (reads take the table FINAL). Undo is not offered there (imports-log.ts says why).
+ * Invariant, as everywhere: read = accepted + updated + duplicates + quarantined.
  */
+import { UsageError } from '../errors.js';
 import { copySettings } from '../schema/settings.js';
 import { storedColumns, TABLES, tableDef, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
-import { importFile, logImport, nextImportId, tableDefOrUsage, type ImportOptions, type ImportSummary } from './import.js';
+import { importFile, importMode, logImport, nextImportId, tableDefOrUsage, type ImportMode, type ImportOptions, type ImportSummary } from './import.js';
 import { liveQuarantine, quarantineCounts, RESOLVED, retryQuarantine } from './quarantine.js';
 import { columnsOf, transferRows, type Column } from './transfer.js';
 
@@ -32,16 +35,16 @@ const QUARANTINE: readonly Column[] = [
 /**
  * Run `work` — an import or a quarantine retry of table t — in the staging workspace primed from
  * the target, then write its outcome to the target: settings, FX rates, the table's rows (whole
- * for a latest-snapshot table, else keys), the referenced keys and the table's open quarantine
+ * in upsert mode, to tell changed rows from identical ones; else keys), the referenced keys and the table's open quarantine
  * in; the new rows, the quarantine's changes and the log entry out, in that order.
  */
-async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef, format: string, work: () => Promise<ImportSummary>): Promise<ImportSummary> {
+async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef, format: string, mode: ImportMode, work: () => Promise<ImportSummary>): Promise<ImportSummary> {
   const started = performance.now();
   const d = staging.dialect;
   await copySettings(target, staging);
   const fx = tableDef('fx_rates');
   if (t.fx) await transferRows(target, staging, fx.name, columnsOf(fx, ['currency', 'date', 'rate']));
-  await transferRows(target, staging, t.name, columnsOf(t, t.upsert ? storedColumns(t) : t.key));
+  await transferRows(target, staging, t.name, columnsOf(t, mode === 'upsert' ? storedColumns(t) : t.key));
   await staging.exec(`CREATE TEMP TABLE _primed AS SELECT * FROM ${d.ident(t.name)}`);
   for (const ref of t.references) {
     const r = tableDef(ref.table);
@@ -51,16 +54,17 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   await staging.exec(`CREATE TEMP TABLE _primed_quarantine AS SELECT * FROM _quarantine`);
 
   const done = await work();
+  if (mode === 'upsert' && target.sharded) await refuseShardMoves(staging, t);
 
   // The rows to write: what the staging table holds beyond what was primed, sent through a
-  // file (a file of tens of millions of rows never sits in memory). A latest-snapshot table
-  // sends new keys and changed rows; any other, the rows whose key was not there (its primed
+  // file (a file of tens of millions of rows never sits in memory). An upsert sends new keys and
+  // changed rows; any other, the rows whose key was not there (its primed
   // rows hold only their keys).
   const primed = Number((await staging.query('SELECT count(*) AS n FROM _primed'))[0]?.n ?? 0);
   const sameKey = t.key.map((k) => `p.${d.ident(k)} = n.${d.ident(k)}`).join(' AND ');
   const fresh = primed === 0
     ? undefined
-    : t.upsert
+    : mode === 'upsert'
       ? `(SELECT * FROM ${d.ident(t.name)} EXCEPT SELECT * FROM _primed)`
       : `(SELECT * FROM ${d.ident(t.name)} n WHERE NOT EXISTS (SELECT 1 FROM _primed p WHERE ${sameKey}))`;
   await transferRows(staging, target, t.name, columnsOf(t, storedColumns(t)), fresh);
@@ -77,14 +81,38 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   // One write, so the records a corrected row replaced close with the ones it opened.
   await transferRows(staging, target, '_quarantine', QUARANTINE, `(${changed} UNION ALL ${gone})`);
 
-  const summary: ImportSummary = { ...done, seconds: Math.round(performance.now() - started) / 1000 };
-  await logImport(target, importId, summary, format);
+  const summary: ImportSummary = { ...done, importId, seconds: Math.round(performance.now() - started) / 1000 };
+  await logImport(target, importId, summary, format, mode);
   return summary;
+}
+
+/**
+ * An upsert on a sharded target cannot change a row's customer (where the table is not keyed by
+ * it): the new row would go to the new customer's shard and the old one stay on its own, both
+ * read. Refused before anything is written, naming the first such rows.
+ */
+async function refuseShardMoves(staging: Warehouse, t: TableDef): Promise<void> {
+  if (!t.fields.some((f) => f.name === 'customer_id') || t.key.includes('customer_id')) return;
+  const d = staging.dialect;
+  const key = t.key.map((k) => d.ident(k));
+  const moved = await staging.query(
+    `SELECT ${d.concat(key.flatMap((k, i) => (i ? [d.str('|'), `n.${k}`] : [`n.${k}`])))} AS k, p.customer_id AS was, n.customer_id AS now
+     FROM ${d.ident(t.name)} n JOIN _primed p ON ${key.map((k) => `p.${k} = n.${k}`).join(' AND ')}
+     WHERE p.customer_id IS DISTINCT FROM n.customer_id ORDER BY k LIMIT 3`,
+  );
+  if (!moved.length) return;
+  const examples = moved.map((m) => `${String(m.k)} (${String(m.was ?? 'no customer')} → ${String(m.now ?? 'no customer')})`).join(', ');
+  throw new UsageError(
+    'upsert-moves-shard',
+    `The upsert into ${t.name} would change the customer of stored rows, e.g. ${examples}; this sharded workspace keeps each row on its customer's shard, so the old row would stay beside the new.`,
+    'Nothing was written. Leave those rows out of the file (or keep their customer), or correct them in an unsharded workspace.',
+  );
 }
 
 /** Import a file into a target that does not check files itself, through the staging workspace. */
 export async function importViaStaging(target: Warehouse, staging: Warehouse, opts: ImportOptions): Promise<ImportSummary> {
-  return throughStaging(target, staging, tableDefOrUsage(opts.table), opts.format ?? '', () => importFile(staging, { ...opts, derived: false }));
+  const t = tableDefOrUsage(opts.table);
+  return throughStaging(target, staging, t, opts.format ?? '', importMode(t, opts.mode), () => importFile(staging, { ...opts, derived: false }));
 }
 
 /** Import a file into the workspace: checked by the engine itself, or in a staging workspace for one that does not check files. */
@@ -107,7 +135,7 @@ export async function retryInto(wh: Warehouse, table?: string): Promise<ImportSu
     if (!counts[t.name]) continue;
     const staging = await wh.staging();
     try {
-      const done = await throughStaging(wh, staging, t, 'retry', async () => {
+      const done = await throughStaging(wh, staging, t, 'retry', importMode(t, undefined), async () => {
         const [s] = await retryQuarantine(staging, t.name, { derived: false });
         if (!s) throw new Error(`The staging workspace found no quarantined ${t.name} to retry.`);
         return s;

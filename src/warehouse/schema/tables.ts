@@ -330,6 +330,14 @@ export const TABLE_NAMES: readonly TableName[] = TABLE_DECLS.map((t) => t.name);
 /** The columns a table stores: its fields, and `_rate` (the FX rate applied at import) for a table with money. */
 export const storedColumns = (t: TableDef): string[] => [...t.fields.map((f) => f.name), ...(t.fx ? ['_rate'] : [])];
 
+/**
+ * Beside its stored columns each table has `_import_id`, the import that stored the row (what
+ * undo removes), and a table of the rows upserts replaced (what undo restores). Neither is data:
+ * queries list stored columns, never `*`.
+ */
+export const IMPORT_ID = '_import_id';
+export const replacedTable = (t: TableDef): string => `_replaced_${t.name}`;
+
 export function tableDef(name: string): TableDef {
   const t = TABLES.find((x) => x.name === name);
   if (!t) throw new Error(`unknown table ${name}`);

@@ -37,13 +37,24 @@ export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster
 }
 
 /**
+ * Columns the import log gained after its first release: mode (insert or upsert; '' before), the
+ * rows an upsert replaced, and when the import was undone (always NULL here: undo needs deletes in
+ * a transaction, which ClickHouse has not).
+ */
+const IMPORTS_ADDED = ['mode String', 'updated Int64', "undone_at Nullable(DateTime('UTC'))"];
+
+/** For a workspace made before them: the import log's columns missing from `present` (its column names). */
+export const importsUpgradeSql = (l: ClickHouseLayout, present: ReadonlySet<string>): string[] =>
+  IMPORTS_ADDED.filter((c) => !present.has(c.split(' ')[0]!)).map((c) => `ALTER TABLE ${d.ident(l.database)}._imports ADD COLUMN ${c}`);
+
+/**
  * Settings are appended, never updated (18.16 cannot delete rows): TinyLog reads back in
  * insertion order and the latest value of a key wins.
  */
 export const bookkeepingSql = (l: ClickHouseLayout) => [
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`,
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._imports (import_id Int64, table_name String, file String, format String, started_at DateTime('UTC'),
-     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64) ENGINE = MergeTree ORDER BY import_id`,
+     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64, ${IMPORTS_ADDED.join(', ')}) ENGINE = MergeTree ORDER BY import_id`,
   // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
      raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,

@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { RetainError, UsageError } from '../../errors.js';
 import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
-import { schemaSql, type ClickHouseLayout } from './ddl.js';
+import { importsUpgradeSql, schemaSql, type ClickHouseLayout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { bindParams } from './literal.js';
 
@@ -50,6 +50,7 @@ function converter(type: string): (v: unknown) => unknown {
 class ClickHouseWarehouse implements Warehouse {
   readonly dialect = clickhouseDialect;
   readonly location: string;
+  readonly sharded: boolean;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -58,6 +59,7 @@ class ClickHouseWarehouse implements Warehouse {
     private readonly readOnly: boolean,
   ) {
     this.location = `${url.replace(/\/$/, '')}/${layout.database}`;
+    this.sharded = Boolean(layout.cluster);
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
@@ -171,6 +173,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
         }
       }
       for (const s of ddl.entry) await admin.command({ query: s });
+      for (const s of importsUpgradeSql(layout, await importsColumns(admin, layout.database))) await admin.command({ query: s });
       await dropStaleLookups(admin, layout.database);
     }
   } catch (e) {
@@ -180,6 +183,13 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
     await admin.close();
   }
   return new ClickHouseWarehouse(clientFor(o.url, layout.database), layout, o.url, o.readOnly ?? false);
+}
+
+/** The import log's column names (a workspace made by an older release lacks some). */
+async function importsColumns(admin: ClickHouseClient, database: string): Promise<Set<string>> {
+  const d = clickhouseDialect;
+  const r = await admin.query({ query: `SELECT name FROM system.columns WHERE database = ${d.str(database)} AND table = '_imports'`, format: 'JSONEachRow' });
+  return new Set((await r.json<{ name: string }>()).map((c) => c.name));
 }
 
 /**

@@ -1,20 +1,32 @@
 /** DuckDB DDL for the canonical tables (from the schema) and the workspace's bookkeeping tables. */
 import { webSessionsSql } from '../../derived/web-sessions.js';
-import { TABLES, type TableDef } from '../../schema/tables.js';
+import { replacedTable, TABLES, type TableDef } from '../../schema/tables.js';
 import { duckdbDialect as d } from './dialect.js';
 
-/** Column `_rate`: the FX rate applied at import (reporting currency per unit; 1 for the reporting currency). */
+/** The table's stored columns and their types (`_rate`: the FX rate applied at import, reporting currency per unit). */
+const columnsSql = (t: TableDef) => [...t.fields.map((f) => `${d.ident(f.name)} ${d.columnType(f.kind)}`), ...(t.fx ? ['_rate DOUBLE'] : [])];
+
+/** Column `_import_id`: the import that stored the row (NULL for rows stored before imports were stamped), what undo removes. */
 export function createTableSql(t: TableDef): string {
-  const cols = t.fields.map((f) => `${d.ident(f.name)} ${d.columnType(f.kind)}`);
-  if (t.fx) cols.push(`_rate DOUBLE`);
-  return `CREATE TABLE IF NOT EXISTS ${d.ident(t.name)} (${cols.join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(t.name)} (${[...columnsSql(t), '_import_id BIGINT'].join(', ')})`;
+}
+
+/**
+ * The rows an upsert replaced, kept so that undoing it can put them back exactly (same types, so
+ * no value passes through text): the old row with the import that stored it, and `_replaced_by`,
+ * the import that replaced it.
+ */
+export function createReplacedSql(t: TableDef): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(replacedTable(t))} (${[...columnsSql(t), '_import_id BIGINT', '_replaced_by BIGINT'].join(', ')})`;
 }
 
 export const BOOKKEEPING_SQL = [
   `CREATE TABLE IF NOT EXISTS _settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  // mode: insert or upsert (NULL: logged before imports could be undone); undone_at: when undone.
   `CREATE TABLE IF NOT EXISTS _imports (
      import_id BIGINT, table_name VARCHAR, file VARCHAR, format VARCHAR, started_at TIMESTAMPTZ,
-     seconds DOUBLE, "read" BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT, orphans BIGINT)`,
+     seconds DOUBLE, "read" BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT, orphans BIGINT,
+     mode VARCHAR, updated BIGINT, undone_at TIMESTAMPTZ)`,
   // One row per rejected record, kept verbatim (raw: the record as a JSON object of its source
   // columns). row_hash dedupes: re-importing a file does not quarantine its bad rows twice.
   `CREATE TABLE IF NOT EXISTS _quarantine (
@@ -22,6 +34,12 @@ export const BOOKKEEPING_SQL = [
      raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ)`,
 ];
 
+/** A workspace made before a column existed gets it (NULL in its old rows) when opened. */
+const UPGRADE_SQL = [
+  ...TABLES.map((t) => `ALTER TABLE ${d.ident(t.name)} ADD COLUMN IF NOT EXISTS _import_id BIGINT`),
+  ...['mode VARCHAR', 'updated BIGINT', 'undone_at TIMESTAMPTZ'].map((c) => `ALTER TABLE _imports ADD COLUMN IF NOT EXISTS ${c}`),
+];
+
 export function schemaSql(): string[] {
-  return [...TABLES.map(createTableSql), ...BOOKKEEPING_SQL, webSessionsSql(d)];
+  return [...TABLES.map(createTableSql), ...TABLES.map(createReplacedSql), ...BOOKKEEPING_SQL, ...UPGRADE_SQL, webSessionsSql(d)];
 }
