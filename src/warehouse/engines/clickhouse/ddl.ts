@@ -46,8 +46,19 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
      seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64) ENGINE = MergeTree ORDER BY import_id`,
   // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
-     raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
+     raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC'), line Nullable(Int64)) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
 ];
+
+/**
+ * Columns added to the bookkeeping tables since they were first made, last in each: a workspace
+ * made before gets them on open (18.16 has no ADD COLUMN IF NOT EXISTS, so the driver asks
+ * system.columns first).
+ */
+export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [{ table: '_quarantine', column: 'line', type: 'Nullable(Int64)' }];
+
+export function addColumnSql(l: ClickHouseLayout, c: (typeof ADDED_COLUMNS)[number]): string {
+  return `ALTER TABLE ${d.ident(l.database)}.${d.ident(c.table)} ADD COLUMN ${d.ident(c.column)} ${c.type}`;
+}
 
 /** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */
 export function schemaSql(l: ClickHouseLayout): { shard: string[]; entry: string[] } {

@@ -12,7 +12,7 @@ import { RetainError, UsageError } from '../../errors.js';
 import type { FileSource, MalformedRecord, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
-import { csvPlan, jsonlPlan, numberedView, parquetPlan, type LoadPlan } from './load.js';
+import { csvPlan, jsonlPlan, lineNumbersSql, numberedSelect, numberedView, parquetPlan, type LoadPlan } from './load.js';
 
 /** RETAIN_TRACE=1 prints every statement with its duration to stderr. */
 const TRACE = process.env.RETAIN_TRACE === '1';
@@ -149,6 +149,7 @@ class DuckDBWarehouse implements Warehouse {
       recordError: p.recordError,
       hasRowColumn: p.hasRowColumn,
       rawExpr: p.rawExpr,
+      keep: p.keep,
     });
     const raw = `${into}_raw`;
     const materialise = async (p: LoadPlan) => {
@@ -170,19 +171,35 @@ class DuckDBWarehouse implements Warehouse {
     const rejected = hasRejects
       ? await this.query(`SELECT line, csv_line, error_type, error_message FROM ${d.ident(rejects)} ORDER BY line`)
       : [];
-    await this.exec(numberedView(raw, into, plan, rejected.length ? rejects : null));
-    const malformed = rejected.map((r) => ({
-      row: Number(r.line) - plan.headerLines,
-      raw: String(r.csv_line ?? ''),
-      reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
-    }));
+    const numbered = numberedSelect(raw, plan, rejected.length ? rejects : null);
+    // Line numbers take a pass of their own over a CSV file: only when a record may be quarantined.
+    const lines = `${into}_lines`;
+    const needLines =
+      plan.lineExpr === null &&
+      (rejected.length > 0 || Number((await this.query(`SELECT count(*) AS n FROM ${d.ident(raw)} WHERE _raw IS NOT NULL`))[0]?.n ?? 0) > 0);
+    if (needLines) await this.exec(lineNumbersSql(src, numbered, plan, rejected.length ? rejects : null, lines));
+    await this.exec(numberedView(numbered, into, plan, needLines ? lines : null));
+    const lineOf = needLines && rejected.length
+      ? new Map((await this.query(`SELECT _row, _line FROM ${d.ident(lines)} WHERE _row IN (SELECT line - ${plan.headerLines} FROM ${d.ident(rejects)})`)).map((r) => [Number(r._row), Number(r._line)]))
+      : new Map<number, number>();
+    const malformed = rejected.map((r) => {
+      const row = Number(r.line) - plan.headerLines;
+      return {
+        row,
+        // A JSON line's number is its line.
+        line: needLines ? (lineOf.get(row) ?? null) : plan.hasRowColumn ? row : null,
+        raw: String(r.csv_line ?? ''),
+        reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
+      };
+    });
     return { staged: staged(plan), malformed };
   }
 
   async dropLoad(into: string): Promise<void> {
     const d = duckdbDialect;
     await this.exec(`DROP VIEW IF EXISTS ${d.ident(into)}; DROP TABLE IF EXISTS ${d.ident(into + '_raw')};
-      DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')}`);
+      DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')};
+      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_file')}`);
   }
 
   watchProgress(onProgress: (p: QueryProgress) => void): () => void {
