@@ -145,7 +145,9 @@ export function lineNumbersSql(src: FileSource, numbered: string, plan: LoadPlan
   const file = d.ident(`${lines}_file`);
   const rejected = rejects ? `UNION ALL SELECT line - ${plan.headerLines}, 0, TRUE FROM ${d.ident(rejects)}` : '';
   return `CREATE TEMP TABLE ${file} AS SELECT j IS NOT NULL AS filled FROM read_csv(${d.str(src.path)},
-      auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '', columns = {'j': 'VARCHAR'}, strict_mode = false);
+      auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '', columns = {'j': 'VARCHAR'}, strict_mode = false,
+      -- Every byte is a Latin-1 character, so no line fails to decode; line breaks are the same bytes in UTF-8.
+      encoding = 'latin-1');
     CREATE TEMP TABLE ${d.ident(lines)} AS
       WITH w AS (SELECT _row, wanted, ${plan.headerLines} + _row + coalesce(sum(_span) OVER (ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS n
         FROM (SELECT _row, _span, _raw IS NOT NULL AS wanted FROM (${numbered}) v WHERE _span > 0 OR _raw IS NOT NULL ${rejected}) r),
