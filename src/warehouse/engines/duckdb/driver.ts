@@ -199,7 +199,8 @@ class DuckDBWarehouse implements Warehouse {
     const d = duckdbDialect;
     await this.exec(`DROP VIEW IF EXISTS ${d.ident(into)}; DROP TABLE IF EXISTS ${d.ident(into + '_raw')};
       DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')};
-      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_file')}`);
+      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_file')};
+      DROP TABLE IF EXISTS ${d.ident(into + '_lines_rej')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_rej_scan')}`);
   }
 
   watchProgress(onProgress: (p: QueryProgress) => void): () => void {

@@ -143,17 +143,23 @@ export function numberedSelect(raw: string, plan: LoadPlan, rejects: string | nu
  */
 export function lineNumbersSql(src: FileSource, numbered: string, plan: LoadPlan, rejects: string | null, lines: string): string {
   const file = d.ident(`${lines}_file`);
+  const fileRejects = `${lines}_rej`;
   const rejected = rejects ? `UNION ALL SELECT line - ${plan.headerLines}, 0, TRUE FROM ${d.ident(rejects)}` : '';
+  // A line that is not UTF-8 is the reader's reject here too (missing from the table): without
+  // quotes its reject line is its line in the file, and the lines after it move down as in
+  // numberedSelect.
+  const slots = `(SELECT line - (row_number() OVER (ORDER BY line) - 1) AS slot FROM ${d.ident(fileRejects)})`;
   return `CREATE TEMP TABLE ${file} AS SELECT j IS NOT NULL AS filled FROM read_csv(${d.str(src.path)},
       auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '', columns = {'j': 'VARCHAR'}, strict_mode = false,
-      -- Every byte is a Latin-1 character, so no line fails to decode; line breaks are the same bytes in UTF-8.
-      encoding = 'latin-1');
+      ${rejectOptions(fileRejects)});
     CREATE TEMP TABLE ${d.ident(lines)} AS
       WITH w AS (SELECT _row, wanted, ${plan.headerLines} + _row + coalesce(sum(_span) OVER (ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS n
         FROM (SELECT _row, _span, _raw IS NOT NULL AS wanted FROM (${numbered}) v WHERE _span > 0 OR _raw IS NOT NULL ${rejected}) r),
-      f AS (SELECT rowid + 1 AS line, row_number() OVER (ORDER BY rowid) AS n FROM ${file} WHERE filled)
+      l AS (SELECT rowid + 1 + (SELECT count(*) FROM ${slots} s WHERE s.slot <= f.rowid + 1) AS line FROM ${file} f WHERE filled
+        UNION ALL SELECT line FROM ${d.ident(fileRejects)}),
+      f AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM l)
       SELECT w._row, f.line AS _line FROM w JOIN f ON f.n = w.n WHERE w.wanted;
-    DROP TABLE ${file}`;
+    DROP TABLE ${file}; DROP TABLE ${d.ident(fileRejects)}; DROP TABLE ${d.ident(fileRejects + '_scan')}`;
 }
 
 /** The numbered view `view` with `_line`: from `lines` (lineNumbersSql), the plan's own expression, or none. */
