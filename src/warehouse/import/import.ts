@@ -179,7 +179,7 @@ export async function storeChecked(
       [t.name, raw, m.row, JSON.stringify([m.reason]), importId, malformed.file, m.line],
     );
   }
-  await resolveQuarantine(wh, t, t.upsert ? [toStore] : [`SELECT * FROM ${tbl}`, good]);
+  await resolveQuarantine(wh, t, t.upsert ? [toStore] : firstLoad ? [good] : [`SELECT * FROM ${tbl}`, good]);
   if (t.upsert) await wh.exec(`DELETE FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`);
   const sessions = derived && t.name === 'web_events';
   if (sessions) await noteTouchedSessions(wh, firstLoad ? null : toStore);

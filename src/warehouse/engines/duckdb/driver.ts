@@ -12,7 +12,7 @@ import { RetainError, UsageError } from '../../errors.js';
 import type { FileSource, MalformedRecord, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
-import { csvPlan, jsonlPlan, lineNumbersSql, numberedSelect, numberedView, parquetPlan, type LoadPlan } from './load.js';
+import { addLinesSql, csvPlan, jsonlPlan, linePassSql, lineNumbersSql, numberedSelect, numberedView, parquetPlan, type LoadPlan } from './load.js';
 
 /** RETAIN_TRACE=1 prints every statement with its duration to stderr. */
 const TRACE = process.env.RETAIN_TRACE === '1';
@@ -177,8 +177,15 @@ class DuckDBWarehouse implements Warehouse {
     const needLines =
       plan.lineExpr === null &&
       (rejected.length > 0 || Number((await this.query(`SELECT count(*) AS n FROM ${d.ident(raw)} WHERE _raw IS NOT NULL`))[0]?.n ?? 0) > 0);
-    if (needLines) await this.exec(lineNumbersSql(src, numbered, plan, rejected.length ? rejects : null, lines));
-    await this.exec(numberedView(numbered, into, plan, needLines ? lines : null));
+    if (needLines) {
+      await this.exec(linePassSql(src, lines));
+      const [f] = await this.query(`SELECT count(*) FILTER (WHERE NOT filled) AS blank, (SELECT count(*) FROM ${d.ident(`${lines}_rej`)}) AS rejected FROM ${d.ident(`${lines}_file`)}`);
+      const file = { blank: Number(f?.blank ?? 0) > 0, rejected: Number(f?.rejected ?? 0) > 0 };
+      await this.exec(lineNumbersSql(raw, plan, rejected.length ? rejects : null, lines, file));
+      await this.exec(addLinesSql(raw, lines));
+      await this.dropLines(lines);
+    }
+    await this.exec(numberedView(numbered, into, plan, needLines));
     const lineOf = needLines && rejected.length
       ? new Map((await this.query(`SELECT _row, _line FROM ${d.ident(lines)} WHERE _row IN (SELECT line - ${plan.headerLines} FROM ${d.ident(rejects)})`)).map((r) => [Number(r._row), Number(r._line)]))
       : new Map<number, number>();
@@ -199,8 +206,14 @@ class DuckDBWarehouse implements Warehouse {
     const d = duckdbDialect;
     await this.exec(`DROP VIEW IF EXISTS ${d.ident(into)}; DROP TABLE IF EXISTS ${d.ident(into + '_raw')};
       DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')};
-      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_file')};
-      DROP TABLE IF EXISTS ${d.ident(into + '_lines_rej')}; DROP TABLE IF EXISTS ${d.ident(into + '_lines_rej_scan')}`);
+      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}`);
+    await this.dropLines(`${into}_lines`);
+  }
+
+  /** The bare-lines pass's tables (linePassSql). */
+  private async dropLines(lines: string): Promise<void> {
+    const d = duckdbDialect;
+    await this.exec(`DROP TABLE IF EXISTS ${d.ident(`${lines}_file`)}; DROP TABLE IF EXISTS ${d.ident(`${lines}_rej`)}; DROP TABLE IF EXISTS ${d.ident(`${lines}_rej_scan`)}`);
   }
 
   watchProgress(onProgress: (p: QueryProgress) => void): () => void {

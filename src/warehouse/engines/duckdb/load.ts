@@ -124,49 +124,70 @@ function spanExpr(cols: readonly string[]): string {
  * reject at reader line L (after `headerLines` header lines) sits, among the kept records, just
  * before kept record L − headerLines − (rejects before it), which is what `slot` holds.
  */
-export function numberedSelect(raw: string, plan: LoadPlan, rejects: string | null): string {
-  if (plan.hasRowColumn) return `SELECT * FROM ${d.ident(raw)}`;
+export function numberedSelect(raw: string, plan: LoadPlan, rejects: string | null, withRowid = false): string {
+  const rid = withRowid ? ', rowid AS _rid' : '';
+  if (plan.hasRowColumn) return `SELECT *${rid} FROM ${d.ident(raw)}`;
   const base = `rowid + 1`;
-  if (!rejects) return `SELECT ${base} AS _row, * FROM ${d.ident(raw)}`;
+  if (!rejects) return `SELECT ${base} AS _row, *${rid} FROM ${d.ident(raw)}`;
   const slots = `(SELECT line - ${plan.headerLines} - (row_number() OVER (ORDER BY line) - 1) AS slot FROM ${d.ident(rejects)})`;
-  return `SELECT ${base} + (SELECT count(*) FROM ${slots} s WHERE s.slot <= r.rowid + 1) AS _row, * FROM ${d.ident(raw)} r`;
+  return `SELECT ${base} + (SELECT count(*) FROM ${slots} s WHERE s.slot <= r.rowid + 1) AS _row, *${rid} FROM ${d.ident(raw)} r`;
 }
 
 /**
- * Table `lines` (_row, _line): the file line of each CSV record that may be quarantined (those
- * with a verbatim copy, and the reader's rejects). DuckDB's reader skips blank lines and a quoted
- * value may hold line breaks, and it tells no line numbers, so a second, cheap pass reads the file
- * as bare lines (no quotes, no fields) and numbers them all. Record r then starts on the n-th line
- * that is not blank, n = headerLines + r + the spans of the records before it (spanExpr). A running
- * sum over the few records with a span or a copy gives n; the pass runs only when some record
- * needs a line, so a clean import reads its file once.
+ * The bare-lines pass for lineNumbersSql: table `<lines>_file` with whether each line of the file
+ * (in order, rowid + 1 its line) holds anything, read with no quotes and no fields. A line that
+ * is not UTF-8 is the reader's reject here too, in `<lines>_rej`: without quotes its reject line
+ * is its line in the file.
  */
-export function lineNumbersSql(src: FileSource, numbered: string, plan: LoadPlan, rejects: string | null, lines: string): string {
-  const file = d.ident(`${lines}_file`);
-  const fileRejects = `${lines}_rej`;
-  const rejected = rejects ? `UNION ALL SELECT line - ${plan.headerLines}, 0, TRUE FROM ${d.ident(rejects)}` : '';
-  // A line that is not UTF-8 is the reader's reject here too (missing from the table): without
-  // quotes its reject line is its line in the file, and the lines after it move down as in
-  // numberedSelect.
-  const slots = `(SELECT line - (row_number() OVER (ORDER BY line) - 1) AS slot FROM ${d.ident(fileRejects)})`;
-  return `CREATE TEMP TABLE ${file} AS SELECT j IS NOT NULL AS filled FROM read_csv(${d.str(src.path)},
-      auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '', columns = {'j': 'VARCHAR'}, strict_mode = false,
-      ${rejectOptions(fileRejects)});
-    CREATE TEMP TABLE ${d.ident(lines)} AS
-      WITH w AS (SELECT _row, wanted, ${plan.headerLines} + _row + coalesce(sum(_span) OVER (ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS n
-        FROM (SELECT _row, _span, _raw IS NOT NULL AS wanted FROM (${numbered}) v WHERE _span > 0 OR _raw IS NOT NULL ${rejected}) r),
-      l AS (SELECT rowid + 1 + (SELECT count(*) FROM ${slots} s WHERE s.slot <= f.rowid + 1) AS line FROM ${file} f WHERE filled
-        UNION ALL SELECT line FROM ${d.ident(fileRejects)}),
-      f AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM l)
-      SELECT w._row, f.line AS _line FROM w JOIN f ON f.n = w.n WHERE w.wanted;
-    DROP TABLE ${file}; DROP TABLE ${d.ident(fileRejects)}; DROP TABLE ${d.ident(fileRejects + '_scan')}`;
+export function linePassSql(src: FileSource, lines: string): string {
+  return `CREATE TEMP TABLE ${d.ident(`${lines}_file`)} AS SELECT j IS NOT NULL AS filled FROM read_csv(${d.str(src.path)},
+    auto_detect = false, header = false, delim = E'\\x01', quote = '', escape = '', columns = {'j': 'VARCHAR'}, strict_mode = false,
+    ${rejectOptions(`${lines}_rej`)})`;
 }
 
-/** The numbered view `view` with `_line`: from `lines` (lineNumbersSql), the plan's own expression, or none. */
-export function numberedView(numbered: string, view: string, plan: LoadPlan, lines: string | null): string {
+/**
+ * Table `lines` (_row, _rid: the row of `raw`, _line): the file line of each CSV record that may be quarantined (those
+ * with a verbatim copy, and the reader's rejects). DuckDB's reader skips blank lines and a quoted
+ * value may hold line breaks, and it tells no line numbers, so the record numbered r starts on
+ * the n-th line that is not blank, n = headerLines + r + the spans of the records before it
+ * (spanExpr), as the bare-lines pass (linePassSql) finds them. A running sum over the few records
+ * with a span or a copy gives n. Most files have no blank line and no line that is not UTF-8
+ * (`file` tells which): then line n is the n-th, and the pass's table is not read at all.
+ */
+export function lineNumbersSql(
+  raw: string,
+  plan: LoadPlan,
+  rejects: string | null,
+  lines: string,
+  file: { blank: boolean; rejected: boolean },
+): string {
+  const numbered = numberedSelect(raw, plan, rejects, true);
+  const rejected = rejects ? `UNION ALL SELECT line - ${plan.headerLines}, NULL, 0, TRUE FROM ${d.ident(rejects)}` : '';
+  const w = `SELECT _row, _rid, wanted, ${plan.headerLines} + _row + coalesce(sum(_span) OVER (ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS n
+    FROM (SELECT _row, _rid, _span, _raw IS NOT NULL AS wanted FROM (${numbered}) v WHERE _span > 0 OR _raw IS NOT NULL ${rejected}) r`;
+  if (!file.blank && !file.rejected) return `CREATE TEMP TABLE ${d.ident(lines)} AS SELECT _row, _rid, n AS _line FROM (${w}) w WHERE wanted`;
+  const pass = d.ident(`${lines}_file`);
+  const rej = d.ident(`${lines}_rej`);
+  // Lines after a reject move down, as in numberedSelect.
+  const slots = `(SELECT line - (row_number() OVER (ORDER BY line) - 1) AS slot FROM ${rej})`;
+  const line = file.rejected ? `rowid + 1 + (SELECT count(*) FROM ${slots} s WHERE s.slot <= f.rowid + 1)` : 'rowid + 1';
+  const filled = `SELECT ${line} AS line FROM ${pass} f WHERE filled${file.rejected ? ` UNION ALL SELECT line FROM ${rej}` : ''}`;
+  return `CREATE TEMP TABLE ${d.ident(lines)} AS
+    SELECT w._row, w._rid, f.line AS _line FROM (${w}) w JOIN (SELECT line, row_number() OVER (ORDER BY line) AS n FROM (${filled}) l) f ON f.n = w.n WHERE w.wanted`;
+}
+
+/**
+ * `raw` gains `_line` from `lines` (an update of the few rows that have one, so that reading
+ * the numbered view joins nothing).
+ */
+export function addLinesSql(raw: string, lines: string): string {
+  return `ALTER TABLE ${d.ident(raw)} ADD COLUMN _line BIGINT;
+    UPDATE ${d.ident(raw)} SET _line = l._line FROM ${d.ident(lines)} l WHERE ${d.ident(raw)}.rowid = l._rid`;
+}
+
+/** The numbered view `view` with `_line`: from raw itself (addLinesSql), the plan's own expression, or none. */
+export function numberedView(numbered: string, view: string, plan: LoadPlan, hasLines: boolean): string {
   const cols = plan.keep.length ? `* EXCLUDE (${plan.keep.join(', ')})` : '*';
-  if (lines) {
-    return `CREATE TEMP VIEW ${d.ident(view)} AS SELECT v.${cols}, l._line FROM (${numbered}) v LEFT JOIN ${d.ident(lines)} l ON l._row = v._row`;
-  }
+  if (hasLines) return `CREATE TEMP VIEW ${d.ident(view)} AS SELECT ${cols} FROM (${numbered}) v`;
   return `CREATE TEMP VIEW ${d.ident(view)} AS SELECT ${cols}, ${plan.lineExpr ?? 'CAST(NULL AS BIGINT)'} AS _line FROM (${numbered}) v`;
 }
