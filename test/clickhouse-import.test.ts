@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/warehouse/errors.js';
 import { listImports, undoImport } from '../src/warehouse/import/imports-log.js';
-import { liveQuarantine, listQuarantine } from '../src/warehouse/import/quarantine.js';
+import { liveQuarantine, listQuarantine, quarantineCounts } from '../src/warehouse/import/quarantine.js';
 import { importInto, retryInto } from '../src/warehouse/import/via-staging.js';
 import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
 import { openWorkspace } from '../src/warehouse/open.js';
@@ -165,4 +165,44 @@ describe.skipIf(!URL)('import into ClickHouse', () => {
       expect(await rowsOf(e.wh)).toEqual(before);
     }
   }, 60_000);
+
+  it('keeps record and line numbers; a record leaves once its key is stored; retry keeps whole-record errors; an old workspace gets the line column', async () => {
+    const h = 'customer_id,created_at,name';
+    // Lines as an editor shows them: c3 (record 3) on line 8, c4 (record 4, a field too many) on line 9.
+    const first = writeFixture(dir, 'q1.csv', [h, 'c1,2024-01-01,A', '', 'c2,2024-01-02,"two', 'lines"', '', '', 'c3,notadate,B', 'c4,2024-01-03,C,extra', 'c5,2024-01-04,D'].join('\n') + '\n');
+    // Another file: c3 corrected (its record leaves), and a bad c1 whose key is already stored (never open).
+    const second = writeFixture(dir, 'q2.csv', `${h}\nc3,2024-01-05,B\nc1,bad,A\n`);
+    for (const e of engines) {
+      const database = `retain_quarantine_${e.name}_${process.pid}`;
+      const wh = await openWorkspace({ engine: 'clickhouse', url: URL!, database, ...(e.name === 'cluster' ? { cluster: CLUSTER! } : {}) });
+      try {
+        expect(await importInto(wh, { table: 'customers', file: first }), e.name).toMatchObject({ read: 5, accepted: 3, quarantined: 2 });
+        expect((await listQuarantine(wh)).map(({ row, line }) => ({ row, line })), e.name).toEqual([
+          { row: 3, line: 8 },
+          { row: 4, line: 9 },
+        ]);
+        expect(await importInto(wh, { table: 'customers', file: second }), e.name).toMatchObject({ read: 2, accepted: 1, quarantined: 1 });
+        expect(await quarantineCounts(wh), e.name).toEqual({ customers: 1 });
+        const [retried] = await retryInto(wh, 'customers');
+        expect(retried, e.name).toMatchObject({ read: 1, accepted: 0, quarantined: 1 });
+        expect((await listQuarantine(wh)).map(({ row, line, reasons }) => ({ row, line, reasons })), e.name).toEqual([
+          { row: 4, line: 9, reasons: ['record has more fields than the header (check the delimiter and quoting)'] },
+        ]);
+        // A workspace from before the line column: opening it adds the column.
+        await wh.exec(`DROP TABLE _quarantine`);
+        await wh.exec(`CREATE TABLE _quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
+          raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`);
+      } finally {
+        await wh.close();
+      }
+      const reopened = await openWorkspace({ engine: 'clickhouse', url: URL!, database, ...(e.name === 'cluster' ? { cluster: CLUSTER! } : {}) });
+      try {
+        await importInto(reopened, { table: 'customers', file: writeFixture(dir, 'q3.csv', `${h}\nc9,never,Z\n`) });
+        expect((await listQuarantine(reopened)).map(({ row, line }) => ({ row, line })), e.name).toEqual([{ row: 1, line: 2 }]);
+      } finally {
+        await reopened.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+        await reopened.close();
+      }
+    }
+  }, 120_000);
 });

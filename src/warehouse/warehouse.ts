@@ -37,11 +37,15 @@ export interface StagedFile {
   readonly hasRowColumn: boolean;
   /** SQL over the view giving a record's verbatim content as a JSON object text, its columns named `names`. */
   readonly rawExpr: (names: readonly string[]) => string;
+  /** Columns of the view the check must pass through untouched (the engine numbers lines with them). */
+  readonly keep: readonly string[];
 }
 
 /** A record the engine's reader could not split into fields at all. */
 export interface MalformedRecord {
   readonly row: number;
+  /** Its line in the file (what an editor shows), when the engine can tell. */
+  readonly line: number | null;
   readonly raw: string;
   readonly reason: string;
 }

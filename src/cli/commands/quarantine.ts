@@ -14,18 +14,21 @@ export function quarantineCommand(): Command {
 Examples:
   $ retain quarantine list --table orders
   $ retain quarantine export --table orders --out bad_orders.csv   # fix, then: retain import orders bad_orders.csv
+  (row is a record's number in its file, line the line an editor shows it on; a record leaves
+  the quarantine once a row of its key is stored, by any import)
   $ retain import fx_rates rates.csv && retain quarantine retry    # after adding missing FX rates or customers`,
   );
 
   const list = new Command('list')
-    .description('List quarantined rows with their file, row number and reasons.')
+    .description('List open quarantined rows with their file, record number, file line and reasons.')
     .option('--table <table>', 'only this table')
     .option('--limit <n>', 'at most this many rows', positiveInt('--limit'), 100)
     .action(async (o: { db?: string; table?: string; limit: number; format: 'table' | 'json' | 'csv' }) => {
       const rows = await withWorkspace(o, (wh) => listQuarantine(wh, o), true);
       if (o.format === 'json') return printJson(rows);
-      const flat = rows.map((r) => ({ table: r.table, file: r.file, row: r.row, reasons: r.reasons.join('; '), record: r.raw }));
-      printRows(['table', 'file', 'row', 'reasons', 'record'], flat, o.format);
+      // row: the record's number in its file; line: where an editor shows it (after blank lines and quoted line breaks).
+      const flat = rows.map((r) => ({ table: r.table, file: r.file, row: r.row, line: r.line ?? '', reasons: r.reasons.join('; '), record: r.raw }));
+      printRows(['table', 'file', 'row', 'line', 'reasons', 'record'], flat, o.format);
     });
   cmd.addCommand(formatOption(dbOption(list), ['table', 'json', 'csv']).exitOverride());
 

@@ -19,6 +19,7 @@ import { didYouMean } from '../suggest.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
 import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
+import { WHOLE_LINE_KEY } from './record-errors.js';
 import { checkQuery, foreignCurrency, fxQuery } from './validate-sql.js';
 
 export interface ImportSummary {
@@ -100,6 +101,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
           recordError: staged.recordError,
           fileExpr: wh.dialect.str(opts.file),
           rowColumn: staged.hasRowColumn,
+          keep: staged.keep,
         });
       },
       NUMBERED,
@@ -138,8 +140,8 @@ export async function dropChecked(wh: Warehouse): Promise<void> {
 /**
  * The writes shared by import and quarantine retry, from the checked rows in CHECKED: insert the
  * good new ones (stamped with the import's id; in upsert mode replacing changed ones, kept aside
- * for undo), quarantine the bad ones (and the malformed records), resolve quarantined rows whose
- * key has now arrived, and count.
+ * for undo), quarantine the bad ones (and the malformed records) with their record and line
+ * numbers, resolve quarantined rows whose key is stored (resolveQuarantine), and count.
  */
 export async function storeChecked(
   wh: Warehouse,
@@ -200,12 +202,21 @@ export async function storeChecked(
     coalesce(sum(CASE WHEN ${orphan} THEN 1 ELSE 0 END), 0) AS orphans FROM (${toStore}) c`);
   const [q] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
 
-  // A quarantined row whose key is now accepted is resolved.
-  const [open] = await wh.query(`SELECT count(*) AS n FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
-  if (Number(open?.n ?? 0) > 0) {
-    const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `CAST(${d.ident(k)} AS VARCHAR)`] : [`CAST(${d.ident(k)} AS VARCHAR)`])));
-    await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (SELECT ${keyText} FROM (${toStore}) s)`);
+  // Quarantine the rejected rows, once: a re-import finds them there already. Then resolve
+  // (before the table changes: toStore reads it) what has a key stored now.
+  await wh.exec(`INSERT INTO _quarantine
+    SELECT ${d.str(t.name)}, ${d.hashText('_raw')}, _key, _file, _row, _raw, ${d.listToJson('_reasons')}, ${importId}, ${d.nowUtc()}, _line
+    FROM ${CHECKED} c WHERE _reasons IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM _quarantine z WHERE z.table_name = ${d.str(t.name)} AND z.row_hash = ${d.hashText('c._raw')})`);
+  for (const m of malformed.records) {
+    const raw = JSON.stringify({ [WHOLE_LINE_KEY]: m.raw });
+    await wh.exec(
+      `INSERT INTO _quarantine SELECT $1, ${d.hashText('$2')}, NULL, $6, $3, $2, $4, $5, ${d.nowUtc()}, $7
+       WHERE NOT EXISTS (SELECT 1 FROM _quarantine WHERE table_name = $1 AND row_hash = ${d.hashText('$2')})`,
+      [t.name, raw, m.row, JSON.stringify([m.reason]), importId, malformed.file, m.line],
+    );
   }
+  await resolveQuarantine(wh, t, upsert ? [toStore] : firstLoad ? [good] : [`SELECT * FROM ${tbl}`, good]);
   const updated = Number(a?.updated ?? 0);
   const replaced = `FROM ${tbl} t WHERE EXISTS (SELECT 1 FROM (${toStore}) c WHERE ${same})`;
   const sessions = derived && t.name === 'web_events';
@@ -223,24 +234,29 @@ export async function storeChecked(
   if (sessions) await refreshWebSessions(wh, firstLoad);
   if (upserting) await wh.exec(`DROP TABLE ${UPSERTING}`);
 
-  // Quarantine the rejected rows, once: a re-import finds them there already.
-  await wh.exec(`INSERT INTO _quarantine
-    SELECT ${d.str(t.name)}, ${d.hashText('_raw')}, _key, _file, _row, _raw, ${d.listToJson('_reasons')}, ${importId}, ${d.nowUtc()}
-    FROM ${CHECKED} c WHERE _reasons IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM _quarantine z WHERE z.table_name = ${d.str(t.name)} AND z.row_hash = ${d.hashText('c._raw')})`);
-  for (const m of malformed.records) {
-    const raw = JSON.stringify({ '(line)': m.raw });
-    await wh.exec(
-      `INSERT INTO _quarantine SELECT $1, ${d.hashText('$2')}, NULL, $6, $3, $2, $4, $5, ${d.nowUtc()}
-       WHERE NOT EXISTS (SELECT 1 FROM _quarantine WHERE table_name = $1 AND row_hash = ${d.hashText('$2')})`,
-      [t.name, raw, m.row, JSON.stringify([m.reason]), importId, malformed.file],
-    );
-  }
   const [r] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED}`);
   const read = Number(r?.n ?? 0) + malformed.records.length;
   const accepted = Number(a?.stored ?? 0) - updated;
   const quarantined = Number(q?.n ?? 0) + malformed.records.length;
   return { read, accepted, updated, duplicates: read - accepted - updated - quarantined, quarantined, orphans: Number(a?.orphans ?? 0) };
+}
+
+/**
+ * Take out of the quarantine every record of table t whose key one of `stores` holds (queries
+ * with the key columns). An import passes the table and its good rows: a record
+ * whose key is stored — by this import or any before it, from any file — has nothing left to
+ * correct, since its corrected form would be a duplicate. A latest-snapshot table passes only
+ * the rows this import stores: there a corrected record would replace the stored row, so a
+ * record stays open until a row of its key arrives.
+ */
+async function resolveQuarantine(wh: Warehouse, t: TableDef, stores: readonly string[]): Promise<void> {
+  const d = wh.dialect;
+  const [open] = await wh.query(`SELECT count(*) AS n FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+  if (Number(open?.n ?? 0) === 0) return;
+  // The key as the quarantine writes it (key_text): the fields' text joined by |.
+  const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `CAST(${d.ident(k)} AS VARCHAR)`] : [`CAST(${d.ident(k)} AS VARCHAR)`])));
+  const keys = stores.map((s) => `SELECT ${keyText} FROM (${s}) s`).join(' UNION ALL ');
+  await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)} AND key_text IN (${keys})`);
 }
 
 async function isEmpty(wh: Warehouse, table: string): Promise<boolean> {

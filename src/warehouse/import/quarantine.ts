@@ -1,13 +1,15 @@
 /**
- * The quarantine: rejected records, verbatim, with their file, record number and reasons.
- * list shows them, export writes them back out as a file to correct and import again, retry
- * re-validates them in place (after missing customers or FX rates have arrived).
+ * The quarantine: rejected records, verbatim, with their file, record number, file line and
+ * reasons. list shows the open ones, export writes them back out as a file to correct and import
+ * again, retry re-validates them in place (after missing customers or FX rates have arrived) by
+ * the import's own rules. A record leaves once its key is stored (see resolveQuarantine in import.ts).
  */
 import { getSettings } from '../schema/settings.js';
 import { TABLES } from '../schema/tables.js';
 import type { Dialect } from '../dialect.js';
 import type { Row, Warehouse } from '../warehouse.js';
 import { addFx, dropChecked, importMode, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
+import { EXTRA_FIELDS_ERROR, EXTRA_FIELDS_KEY, WHOLE_LINE_KEY } from './record-errors.js';
 import { checkQuery } from './validate-sql.js';
 
 /**
@@ -24,7 +26,10 @@ export function liveQuarantine(d: Dialect, table?: string): string {
 export interface QuarantinedRow {
   table: string;
   file: string;
+  /** The record's number in its file (data records after the header; JSON lines: its line). */
   row: number;
+  /** Its line in the file, what an editor shows (null for Parquet, or a record quarantined before lines were kept). */
+  line: number | null;
   reasons: string[];
   raw: Record<string, unknown>;
 }
@@ -34,7 +39,8 @@ export async function listQuarantine(wh: Warehouse, opts: { table?: string; limi
   // The limit is a checked whole number written into the SQL: ClickHouse takes no expression there.
   const limit = Math.max(0, Math.trunc(opts.limit ?? 1_000_000_000));
   const rows = await wh.query(
-    `SELECT table_name, file, "row", reasons, raw FROM ${liveQuarantine(wh.dialect, opts.table)} l ORDER BY table_name, file, "row" LIMIT ${limit}`,
+    // Every column: a workspace opened read-only may predate the line column.
+    `SELECT * FROM ${liveQuarantine(wh.dialect, opts.table)} l ORDER BY table_name, file, "row" LIMIT ${limit}`,
   );
   return rows.map(toQuarantined);
 }
@@ -49,6 +55,7 @@ function toQuarantined(r: Row): QuarantinedRow {
     table: String(r.table_name),
     file: String(r.file),
     row: Number(r.row),
+    line: r.line === null || r.line === undefined ? null : Number(r.line),
     reasons: JSON.parse(String(r.reasons)) as string[],
     raw: JSON.parse(String(r.raw)) as Record<string, unknown>,
   };
@@ -64,19 +71,26 @@ export async function exportQuarantine(wh: Warehouse, table: string): Promise<{ 
   const list = await listQuarantine(wh, { table });
   const columns = t.fields.map((f) => f.name);
   for (const q of list) for (const k of Object.keys(q.raw)) if (!columns.includes(k)) columns.push(k);
-  columns.push('_file', '_row', '_reasons');
+  columns.push('_file', '_row', '_line', '_reasons');
   const rows = list.map((q) => {
     const out: Record<string, string> = {};
     for (const c of columns) out[c] = q.raw[c] === null || q.raw[c] === undefined ? '' : String(q.raw[c]);
     out._file = q.file;
     out._row = String(q.row);
+    out._line = q.line === null ? '' : String(q.line);
     out._reasons = q.reasons.join('; ');
     return out;
   });
   return { columns, rows };
 }
 
-/** Re-validate quarantined records of one table (or every table); good ones move into the table. */
+/**
+ * Re-validate quarantined records of one table (or every table); good ones move into the table.
+ * A record is checked exactly as its import checked it: the same query over the same fields of
+ * its verbatim copy, and a record that had more fields than the header is still broken as a
+ * whole. A copy that is the record's whole text (a JSON line that is no object, a record the
+ * reader could not split) has no fields to check again: it stays as its import left it.
+ */
 export async function retryQuarantine(wh: Warehouse, table?: string, o: { derived?: boolean } = {}): Promise<ImportSummary[]> {
   const tables = table ? [tableDefOrUsage(table)] : TABLES;
   const counts = await quarantineCounts(wh);
@@ -90,16 +104,19 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
     // then stored in one transaction that also removes them from the quarantine.
     const src = '_retry_src';
     const cols = t.fields.map((f, i) => `${d.jsonText('raw', f.name)} AS c${i}`);
+    const retried = `table_name = ${d.str(t.name)} AND ${d.jsonText('raw', WHOLE_LINE_KEY)} IS NULL`;
     await dropChecked(wh);
     await wh.exec(`DROP VIEW IF EXISTS ${src}`);
-    await wh.exec(`CREATE TEMP VIEW ${src} AS SELECT "row" AS _row, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
-      FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+    await wh.exec(`CREATE TEMP VIEW ${src} AS SELECT "row" AS _row, line AS _line, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
+      FROM _quarantine WHERE ${retried}`);
     const text = (field: string) => `c${t.fields.findIndex((f) => f.name === field)}`;
-    await wh.exec(`CREATE TEMP TABLE ${NUMBERED}_raw AS ${checkQuery(d, t, src, text, '_qraw', { currency, fileExpr: '_qfile', rowColumn: true })}`);
+    const recordError = `CASE WHEN ${d.jsonText('_qraw', EXTRA_FIELDS_KEY)} IS NOT NULL THEN ${d.str(EXTRA_FIELDS_ERROR)} END`;
+    const check = checkQuery(d, t, src, text, '_qraw', { currency, recordError, fileExpr: '_qfile', rowColumn: true, keep: ['_line'] });
+    await wh.exec(`CREATE TEMP TABLE ${NUMBERED}_raw AS ${check}`);
     await wh.exec(`CREATE TEMP VIEW ${NUMBERED} AS SELECT * FROM ${NUMBERED}_raw`);
     await addFx(wh, t, currency);
     const summary = await wh.transaction(async () => {
-      await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
+      await wh.exec(`DELETE FROM _quarantine WHERE ${retried}`);
       const importId = await nextImportId(wh);
       const mode = importMode(t, undefined);
       const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true, mode);

@@ -20,6 +20,8 @@ export interface CheckContext {
   fileExpr: string;
   /** Whether the source carries `_row` (record numbers) to pass through. */
   rowColumn: boolean;
+  /** Other columns of the source to pass through (the engine's numbering, a retry's `_line`). */
+  keep?: readonly string[];
 }
 
 /**
@@ -77,16 +79,16 @@ export function checkQuery(
   const keyText = d.concat(t.key.flatMap((k, i) => (i ? [d.str('|'), `coalesce(${tx(k)}, '')`] : [`coalesce(${tx(k)}, '')`])));
   const rejected = `_reasons IS NOT NULL${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
-  const out = [...(ctx.rowColumn ? ['_row'] : []), ...t.fields.map((fd) => d.ident(fd.name)), '_reasons'];
+  const out = [...(ctx.rowColumn ? ['_row'] : []), ...(ctx.keep ?? []), ...t.fields.map((fd) => d.ident(fd.name)), '_reasons'];
   return `SELECT ${out.join(', ')}, CASE WHEN ${rejected} THEN ${ctx.fileExpr} END AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
   FROM (SELECT p.*, ${reasonsList(d, reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
       FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p) l3`;
 }
 
-/** Columns of the numbered checked rows, as checkQuery produces them (plus `_row`). */
+/** Columns of the numbered checked rows, as checkQuery produces them (plus `_row` and the file line `_line`). */
 export function checkedColumns(d: Dialect, t: TableDef): string[] {
-  return ['_row', ...t.fields.map((f) => d.ident(f.name)), '_reasons', '_file', '_raw', '_key'];
+  return ['_row', '_line', ...t.fields.map((f) => d.ident(f.name)), '_reasons', '_file', '_raw', '_key'];
 }
 
 /**

@@ -30,6 +30,7 @@ const QUARANTINE: readonly Column[] = [
   ...['raw', 'reasons'].map((name) => ({ name, kind: 'text' as const })),
   { name: 'import_id', kind: 'integer' },
   { name: 'quarantined_at', kind: 'timestamp' },
+  { name: 'line', kind: 'integer' },
 ];
 
 /**

@@ -41,11 +41,11 @@ export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster
  * rows an upsert replaced, and when the import was undone (always NULL here: undo needs deletes in
  * a transaction, which ClickHouse has not).
  */
-const IMPORTS_ADDED = ['mode String', 'updated Int64', "undone_at Nullable(DateTime('UTC'))"];
-
-/** For a workspace made before them: the import log's columns missing from `present` (its column names). */
-export const importsUpgradeSql = (l: ClickHouseLayout, present: ReadonlySet<string>): string[] =>
-  IMPORTS_ADDED.filter((c) => !present.has(c.split(' ')[0]!)).map((c) => `ALTER TABLE ${d.ident(l.database)}._imports ADD COLUMN ${c}`);
+const IMPORTS_ADDED = [
+  { table: '_imports', column: 'mode', type: 'String' },
+  { table: '_imports', column: 'updated', type: 'Int64' },
+  { table: '_imports', column: 'undone_at', type: "Nullable(DateTime('UTC'))" },
+];
 
 /**
  * Settings are appended, never updated (18.16 cannot delete rows): TinyLog reads back in
@@ -54,11 +54,22 @@ export const importsUpgradeSql = (l: ClickHouseLayout, present: ReadonlySet<stri
 export const bookkeepingSql = (l: ClickHouseLayout) => [
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`,
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._imports (import_id Int64, table_name String, file String, format String, started_at DateTime('UTC'),
-     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64, ${IMPORTS_ADDED.join(', ')}) ENGINE = MergeTree ORDER BY import_id`,
+     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64, ${IMPORTS_ADDED.map((c) => `${c.column} ${c.type}`).join(', ')}) ENGINE = MergeTree ORDER BY import_id`,
   // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
-     raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
+     raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC'), line Nullable(Int64)) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
 ];
+
+/**
+ * Columns added to the bookkeeping tables since they were first made, last in each: a workspace
+ * made before gets them on open (18.16 has no ADD COLUMN IF NOT EXISTS, so the driver asks
+ * system.columns first).
+ */
+export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [...IMPORTS_ADDED, { table: '_quarantine', column: 'line', type: 'Nullable(Int64)' }];
+
+export function addColumnSql(l: ClickHouseLayout, c: (typeof ADDED_COLUMNS)[number]): string {
+  return `ALTER TABLE ${d.ident(l.database)}.${d.ident(c.table)} ADD COLUMN ${d.ident(c.column)} ${c.type}`;
+}
 
 /** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */
 export function schemaSql(l: ClickHouseLayout): { shard: string[]; entry: string[] } {

@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { RetainError, UsageError } from '../../errors.js';
 import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
-import { importsUpgradeSql, schemaSql, type ClickHouseLayout } from './ddl.js';
+import { ADDED_COLUMNS, addColumnSql, schemaSql, type ClickHouseLayout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { bindParams } from './literal.js';
 
@@ -173,7 +173,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
         }
       }
       for (const s of ddl.entry) await admin.command({ query: s });
-      for (const s of importsUpgradeSql(layout, await importsColumns(admin, layout.database))) await admin.command({ query: s });
+      await addMissingColumns(admin, layout);
       await dropStaleLookups(admin, layout.database);
     }
   } catch (e) {
@@ -185,11 +185,11 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
   return new ClickHouseWarehouse(clientFor(o.url, layout.database), layout, o.url, o.readOnly ?? false);
 }
 
-/** The import log's column names (a workspace made by an older release lacks some). */
-async function importsColumns(admin: ClickHouseClient, database: string): Promise<Set<string>> {
-  const d = clickhouseDialect;
-  const r = await admin.query({ query: `SELECT name FROM system.columns WHERE database = ${d.str(database)} AND table = '_imports'`, format: 'JSONEachRow' });
-  return new Set((await r.json<{ name: string }>()).map((c) => c.name));
+/** Columns added to the bookkeeping tables since a workspace was made (see ADDED_COLUMNS). */
+async function addMissingColumns(admin: ClickHouseClient, layout: ClickHouseLayout): Promise<void> {
+  const r = await admin.query({ query: `SELECT table, name FROM system.columns WHERE database = ${clickhouseDialect.str(layout.database)}`, format: 'JSONEachRow' });
+  const have = new Set((await r.json<{ table: string; name: string }>()).map((c) => `${c.table}.${c.name}`));
+  for (const c of ADDED_COLUMNS) if (!have.has(`${c.table}.${c.column}`)) await admin.command({ query: addColumnSql(layout, c) });
 }
 
 /**

@@ -29,9 +29,13 @@ export const BOOKKEEPING_SQL = [
      mode VARCHAR, updated BIGINT, undone_at TIMESTAMPTZ)`,
   // One row per rejected record, kept verbatim (raw: the record as a JSON object of its source
   // columns). row_hash dedupes: re-importing a file does not quarantine its bad rows twice.
+  // "row" is the record number, line its line in the file (they differ after blank lines or
+  // quoted line breaks; NULL where a file has no lines).
   `CREATE TABLE IF NOT EXISTS _quarantine (
      table_name VARCHAR, row_hash VARCHAR, key_text VARCHAR, file VARCHAR, "row" BIGINT,
-     raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ)`,
+     raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ, line BIGINT)`,
+  // A workspace made before the column was there gets it (last, as in the statement above).
+  `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
 ];
 
 /** A workspace made before a column existed gets it (NULL in its old rows) when opened. */

@@ -6,7 +6,7 @@ import { RetainError, UsageError } from '../../errors.js';
 import type { FileSource, MalformedRecord, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
-import { csvPlan, jsonlPlan, numberedView, parquetPlan, type LoadPlan } from './load.js';
+import { addLinesSql, csvPlan, jsonlPlan, linePassSql, lineNumbersSql, numberedSelect, numberedView, parquetPlan, type LoadPlan } from './load.js';
 
 // Required, not imported: the binding is CommonJS that re-exports 90 files, and an ES import makes
 // Node parse each for its export names first: 0.33–0.48 s to require against 1.1–1.2 s to import,
@@ -148,6 +148,7 @@ class DuckDBWarehouse implements Warehouse {
       recordError: p.recordError,
       hasRowColumn: p.hasRowColumn,
       rawExpr: p.rawExpr,
+      keep: p.keep,
     });
     const raw = `${into}_raw`;
     const materialise = async (p: LoadPlan) => {
@@ -169,19 +170,49 @@ class DuckDBWarehouse implements Warehouse {
     const rejected = hasRejects
       ? await this.query(`SELECT line, csv_line, error_type, error_message FROM ${d.ident(rejects)} ORDER BY line`)
       : [];
-    await this.exec(numberedView(raw, into, plan, rejected.length ? rejects : null));
-    const malformed = rejected.map((r) => ({
-      row: Number(r.line) - plan.headerLines,
-      raw: String(r.csv_line ?? ''),
-      reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
-    }));
+    const numbered = numberedSelect(raw, plan, rejected.length ? rejects : null);
+    // Line numbers take a pass of their own over a CSV file: only when a record may be quarantined.
+    const lines = `${into}_lines`;
+    const needLines =
+      plan.lineExpr === null &&
+      (rejected.length > 0 || Number((await this.query(`SELECT count(*) AS n FROM ${d.ident(raw)} WHERE _raw IS NOT NULL`))[0]?.n ?? 0) > 0);
+    if (needLines) {
+      await this.exec(linePassSql(src, lines));
+      const [f] = await this.query(`SELECT count(*) FILTER (WHERE NOT filled) AS blank, (SELECT count(*) FROM ${d.ident(`${lines}_rej`)}) AS rejected FROM ${d.ident(`${lines}_file`)}`);
+      const file = { blank: Number(f?.blank ?? 0) > 0, rejected: Number(f?.rejected ?? 0) > 0 };
+      await this.exec(lineNumbersSql(raw, plan, rejected.length ? rejects : null, lines, file));
+      await this.exec(addLinesSql(raw, lines));
+      await this.dropLines(lines);
+    }
+    await this.exec(numberedView(numbered, into, plan, needLines));
+    const lineOf = needLines && rejected.length
+      ? new Map((await this.query(`SELECT _row, _line FROM ${d.ident(lines)} WHERE _row IN (SELECT line - ${plan.headerLines} FROM ${d.ident(rejects)})`)).map((r) => [Number(r._row), Number(r._line)]))
+      : new Map<number, number>();
+    const malformed = rejected.map((r) => {
+      const row = Number(r.line) - plan.headerLines;
+      return {
+        row,
+        // A JSON line's number is its line.
+        line: needLines ? (lineOf.get(row) ?? null) : plan.hasRowColumn ? row : null,
+        raw: String(r.csv_line ?? ''),
+        reason: `malformed record (${String(r.error_type).toLowerCase()}): ${String(r.error_message)}`,
+      };
+    });
     return { staged: staged(plan), malformed };
   }
 
   async dropLoad(into: string): Promise<void> {
     const d = duckdbDialect;
     await this.exec(`DROP VIEW IF EXISTS ${d.ident(into)}; DROP TABLE IF EXISTS ${d.ident(into + '_raw')};
-      DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')}`);
+      DROP VIEW IF EXISTS ${d.ident(into + '_src')}; DROP TABLE IF EXISTS ${d.ident(into + '_src_lines')};
+      DROP TABLE IF EXISTS ${d.ident(into + '_lines')}`);
+    await this.dropLines(`${into}_lines`);
+  }
+
+  /** The bare-lines pass's tables (linePassSql). */
+  private async dropLines(lines: string): Promise<void> {
+    const d = duckdbDialect;
+    await this.exec(`DROP TABLE IF EXISTS ${d.ident(`${lines}_file`)}; DROP TABLE IF EXISTS ${d.ident(`${lines}_rej`)}; DROP TABLE IF EXISTS ${d.ident(`${lines}_rej_scan`)}`);
   }
 
   watchProgress(onProgress: (p: QueryProgress) => void): () => void {
