@@ -102,7 +102,7 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
       await wh.exec(`DELETE FROM _quarantine WHERE table_name = ${d.str(t.name)}`);
       const importId = await nextImportId(wh);
       const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true);
-      const s: ImportSummary = { table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
+      const s: ImportSummary = { table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000, unmapped: [], warnings: [] };
       await logImport(wh, importId, s, 'retry');
       return s;
     });
