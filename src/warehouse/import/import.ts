@@ -125,7 +125,7 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
     );
     const columnPlan = plan ?? planColumns(t, staged.columns, map, opts.file, columnOpts);
     const notes = await readNotes(wh, parse);
-    const warnings = [...unmappedWarning(t.name, columnPlan.unmapped), ...notes.warnings];
+    const warnings = [...unmappedWarning(t, columnPlan.unmapped), ...notes.warnings];
     await addFx(wh, t, currency);
     phase = 'writing';
     const done = (counts: Omit<ImportSummary, 'table' | 'file' | 'seconds' | 'unmapped' | 'warnings'>): ImportSummary => ({
@@ -177,11 +177,14 @@ function fieldText(wh: Warehouse, p: ColumnPlan, field: string): string | null {
   return i < 0 ? null : `c${i}`;
 }
 
-function unmappedWarning(table: string, unmapped: readonly string[]): string[] {
+function unmappedWarning(t: TableDef, unmapped: readonly string[]): string[] {
   if (!unmapped.length) return [];
-  const list = unmapped.map((c) => JSON.stringify(c)).join(', ');
+  const one = unmapped.length === 1;
+  const keep = t.fields.some((f) => f.name === ATTRIBUTES)
+    ? `, or keep ${one ? 'it' : 'them'} with --map "${unmapped[0]}=attributes.<key>" or --extra-attributes`
+    : '';
   return [
-    `${unmapped.length === 1 ? 'column' : `${unmapped.length} columns`} ${list} map${unmapped.length === 1 ? 's' : ''} to no field of ${table} and ${unmapped.length === 1 ? 'was' : 'were'} not imported: name ${unmapped.length === 1 ? 'its' : 'each'} field with --map "${unmapped[0]}=<field>", or keep ${unmapped.length === 1 ? 'it' : 'them'} with --map "${unmapped[0]}=attributes.<key>" or --extra-attributes (where the table has attributes)`,
+    `${one ? 'column' : `${unmapped.length} columns`} ${unmapped.map((c) => JSON.stringify(c)).join(', ')} map${one ? 's' : ''} to no field of ${t.name} and ${one ? 'was' : 'were'} not imported: name ${one ? 'its' : 'each'} field with --map "${unmapped[0]}=<field>"${keep}`,
   ];
 }
 

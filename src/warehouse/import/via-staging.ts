@@ -51,6 +51,8 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
   await staging.exec(`CREATE TEMP TABLE _primed_quarantine AS SELECT * FROM _quarantine`);
 
   const done = await work();
+  // A dry run checked and counted in staging against the primed target, and writes nothing to it.
+  if (done.dryRun) return done;
 
   // The rows to write: what the staging table holds beyond what was primed, sent through a
   // file (a file of tens of millions of rows never sits in memory). A latest-snapshot table
