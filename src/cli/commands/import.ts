@@ -57,11 +57,10 @@ Examples:
           ...formatOptions(o),
         }),
       ).finally(() => bar.done());
+      // Warnings go to the terminal whatever the format; JSON also carries them.
+      for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`);
       if (o.format === 'json') printJson(summary);
-      else {
-        for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`);
-        process.stdout.write(renderSummary(summary) + '\n');
-      }
+      else process.stdout.write(renderSummary(summary) + '\n');
       if (o.strict && summary.quarantined > 0) process.exitCode = 1;
     });
   return formatOption(dbOption(cmd), ['table', 'json']);

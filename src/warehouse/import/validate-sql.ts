@@ -129,9 +129,9 @@ export function foreignCurrency(d: Dialect, t: TableDef, currency: string): stri
 /** A rejection rule: the condition (true when the row breaks it) and the message. */
 type Reason = readonly [cond: string, message: string];
 
-/** Whether any timestamp of the row was written without an offset (and so read in the zone). */
+/** Whether any timestamp of the row was read from a text without an offset (and so in the zone). */
 function naive(d: Dialect, t: TableDef, tx: (name: string) => string): string {
-  const conds = t.fields.filter((f) => f.kind === 'timestamp').map((f) => `(${tx(f.name)} IS NOT NULL AND NOT ${d.hasOffset(tx(f.name))})`);
+  const conds = t.fields.filter((f) => f.kind === 'timestamp').map((f) => `(${d.ident(f.name)} IS NOT NULL AND NOT ${d.hasOffset(tx(f.name))})`);
   return conds.length ? `coalesce(${conds.join(' OR ')}, FALSE)` : 'FALSE';
 }
 
