@@ -196,7 +196,7 @@ describe('CLI contract', () => {
     const ok = cli(['import', 'orders', f, '--db', db, '--format', 'json']);
     expect(ok.status).toBe(0);
     const parsed = JSON.parse(ok.stdout) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['importId', 'table', 'file', 'read', 'accepted', 'updated', 'duplicates', 'quarantined', 'orphans', 'seconds']);
+    expect(Object.keys(parsed)).toEqual(['importId', 'table', 'file', 'read', 'accepted', 'updated', 'duplicates', 'quarantined', 'orphans', 'seconds', 'unmapped', 'warnings', 'timezone']);
     expect(cli(['import', 'orders', f, '--db', db, '--strict']).status).toBe(1);
     const clean = writeFixture(dir, 'clean.csv', 'order_id,customer_id,ordered_at,amount\n9,c,2024-01-01,1\n');
     expect(cli(['import', 'orders', clean, '--db', db, '--strict']).status).toBe(0);

@@ -5,6 +5,7 @@
  * these exist; the shape of the queries is shared.
  */
 import type { FieldKind } from './schema/fields.js';
+import type { ParseOptions } from './schema/parse-options.js';
 
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
@@ -85,8 +86,14 @@ export interface Dialect {
    * rest as the engine prints them.
    */
   portableText(kind: FieldKind, expr: string): string;
-  /** Text → value of the kind, or NULL when it does not parse (never an error). */
-  tryParse(kind: FieldKind, textExpr: string): string;
+  /**
+   * Text → value of the kind, or NULL when it does not parse (never an error). The options say how
+   * the file writes values (schema/parse-options.ts); without them only the canonical formats are
+   * read. A timestamp without an offset is read in `opts.timezone` (UTC when absent).
+   */
+  tryParse(kind: FieldKind, textExpr: string, opts?: ParseOptions): string;
+  /** Whether a timestamp text carries its own UTC offset (`Z`, `+02:00`, `-0500` after the time). */
+  hasOffset(textExpr: string): string;
   /** The current time plus `minutes`, as a literal comparable with parsed timestamps. */
   nowPlusMinutes(minutes: number): string;
   /** A list built from the non-NULL values among the expressions (reasons a row is rejected). */
@@ -95,6 +102,8 @@ export interface Dialect {
   listAppend(listExpr: string, valueExpr: string): string;
   /** A list as JSON array text. */
   listToJson(listExpr: string): string;
+  /** The non-NULL ones among text expressions, joined by `sep` ('' when all are NULL). */
+  joinNonNull(exprs: readonly string[], sep: string): string;
   /** Concatenate string expressions. */
   concat(exprs: readonly string[]): string;
   /** Render an expression as text for a message: the value quoted, shortened to 60 characters. */

@@ -18,8 +18,9 @@ import { IMPORT_ID, replacedTable, storedColumns, TABLE_NAMES, tableDef, type Ta
 import { didYouMean } from '../suggest.js';
 import { noteTouchedSessions, refreshWebSessions } from '../derived/web-sessions.js';
 import type { MalformedRecord, QueryProgress, Warehouse } from '../warehouse.js';
-import { describeSource, mapColumns, parseMap, type InputFormat } from './source.js';
+import { ATTRIBUTES, describeSource, parseMap, planColumns, type ColumnPlan, type InputFormat } from './source.js';
 import { WHOLE_LINE_KEY } from './record-errors.js';
+import { checkParseOptions, type ParseOptions } from '../schema/parse-options.js';
 import { checkQuery, foreignCurrency, fxQuery } from './validate-sql.js';
 
 export interface ImportSummary {
@@ -36,6 +37,23 @@ export interface ImportSummary {
   quarantined: number;
   orphans: number;
   seconds: number;
+  /** Source columns that went nowhere (CSV and Parquet; JSON lines' keys are looked up, not listed). */
+  unmapped: string[];
+  /** What the user should know and may want to change: unmapped columns, identifiers written as decimals. */
+  warnings: string[];
+  /** The zone offset-less timestamps were read in, when the file had any. */
+  timezone?: string;
+  /** With --dry-run: how the file would be read, and the first reasons; nothing was written. */
+  dryRun?: DryRunReport;
+}
+
+export interface DryRunReport {
+  /** Source column → where it goes (a field, or attributes.<key>). */
+  mapping: Record<string, string>;
+  delimiter?: string;
+  dateFormat?: string;
+  /** The first ten rejected records, in file order, with their record number. */
+  reasons: { record: number; reasons: string[] }[];
 }
 
 export interface ImportOptions {
@@ -53,6 +71,23 @@ export interface ImportOptions {
    * workspace: its target derives them itself.
    */
   derived?: boolean;
+  // How the file writes values (schema/parse-options.ts), and where its other columns go.
+  /** Check and count exactly as the import would, then roll back: nothing is written. */
+  dryRun?: boolean;
+  dateFormat?: string;
+  decimalComma?: boolean;
+  thousands?: string;
+  stripCurrency?: boolean;
+  /** The zone of timestamps without an offset; the workspace time zone when absent. */
+  timezone?: string;
+  normalizeIds?: boolean;
+  /** Every column no field takes goes into the table's attributes JSON. */
+  extraAttributes?: boolean;
+}
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the import would report. */
+class DryRunDone {
+  constructor(readonly summary: ImportSummary) {}
 }
 
 export type ImportMode = 'insert' | 'upsert';
@@ -76,52 +111,140 @@ export async function importFile(wh: Warehouse, opts: ImportOptions): Promise<Im
   const map = parseMap(opts.map ?? []);
   let src = await describeSource(opts.file, { format: opts.format, delimiter: opts.delimiter });
   if (src.format === 'jsonl') {
-    // JSON keys to look up: the mapped source key, else the field's own name.
+    // JSON keys to look up: the mapped source key, else the field's own name; then the keys mapped into attributes.
     const bySrc = new Map([...map].map(([s, dst]) => [dst, s]));
-    src = { ...src, columns: t.fields.map((f) => bySrc.get(f.name) ?? f.name) };
+    const intoAttributes = [...map].filter(([, dst]) => dst.startsWith(`${ATTRIBUTES}.`)).map(([s]) => s);
+    src = { ...src, columns: [...t.fields.map((f) => bySrc.get(f.name) ?? f.name), ...intoAttributes] };
   }
-  if (src.format !== 'parquet') mapColumns(t, src.columns, map, opts.file);
-  const { currency } = await getSettings(wh);
+  const columnOpts = { extraAttributes: opts.extraAttributes && src.format !== 'jsonl' };
+  if (src.format !== 'parquet') planColumns(t, src.columns, map, opts.file, columnOpts);
+  const settings = await getSettings(wh);
+  const { currency } = settings;
+  const parse = checkParseOptions({ ...parseOptionsOf(opts), timezone: opts.timezone ?? settings.timezone });
 
   let phase: 'reading' | 'writing' = 'reading';
   const stop = opts.onProgress ? wh.watchProgress((p) => opts.onProgress?.(phase, p)) : () => undefined;
   await dropChecked(wh);
+  let plan: ColumnPlan | undefined;
   try {
     // Checking is pure computation into connection-local temp tables, so it runs before the
     // transaction; the transaction holds only the writes.
-    const { malformed } = await wh.loadChecked(
+    const { malformed, staged } = await wh.loadChecked(
       src,
       (staged) => {
-        const cols = mapColumns(t, staged.columns, map, opts.file);
+        const p = (plan = planColumns(t, staged.columns, map, opts.file, columnOpts));
+        const cols = p.fields;
         // Verbatim copies keep canonical names for mapped columns, so an exported quarantine
         // can be corrected and imported again without --map.
         const names = staged.columns.map((c, i) => [...cols].find(([, j]) => j === i)?.[0] ?? c);
-        return checkQuery(wh.dialect, t, staged.table, (f) => ((cols.get(f) ?? -1) < 0 ? null : `c${cols.get(f)}`), staged.rawExpr(names), {
+        return checkQuery(wh.dialect, t, staged.table, (f) => fieldText(wh, p, f), staged.rawExpr(names), {
           currency,
           recordError: staged.recordError,
           fileExpr: wh.dialect.str(opts.file),
           rowColumn: staged.hasRowColumn,
           keep: staged.keep,
+          parse,
         });
       },
       NUMBERED,
     );
+    const columnPlan = plan ?? planColumns(t, staged.columns, map, opts.file, columnOpts);
+    const notes = await readNotes(wh, parse);
+    const warnings = [...unmappedWarning(t, columnPlan.unmapped), ...notes.warnings];
     await addFx(wh, t, currency);
     phase = 'writing';
-    const mode = importMode(t, opts.mode);
-    return await wh.transaction(async () => {
-      const importId = await nextImportId(wh);
-      const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed }, opts.derived ?? true, mode);
-      const summary: ImportSummary = { importId, table: t.name, file: opts.file, ...counts, seconds: 0 };
-      summary.seconds = Math.round(performance.now() - started) / 1000;
-      await logImport(wh, importId, summary, src.format, mode);
-      faultPoint('kill-before-commit');
-      return summary;
+    const done = (importId: number, counts: StoreCounts): ImportSummary => ({
+      importId,
+      table: t.name,
+      file: opts.file,
+      ...counts,
+      seconds: Math.round(performance.now() - started) / 1000,
+      unmapped: [...columnPlan.unmapped],
+      warnings,
+      ...(notes.timezone ? { timezone: notes.timezone } : {}),
     });
+    const mode = importMode(t, opts.mode);
+    return await wh
+      .transaction(async () => {
+        const importId = await nextImportId(wh);
+        const counts = await storeChecked(wh, t, importId, { file: opts.file, records: malformed }, opts.derived ?? true, mode);
+        if (opts.dryRun) {
+          // The same counting as the import itself, then rolled back, so the numbers are what it will report.
+          throw new DryRunDone({ ...done(importId, counts), dryRun: await dryRunReport(wh, staged.columns, columnPlan, src.delimiter, parse.dateFormat, malformed) });
+        }
+        const summary = done(importId, counts);
+        await logImport(wh, importId, summary, src.format, mode);
+        faultPoint('kill-before-commit');
+        return summary;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof DryRunDone) return e.summary;
+        throw e;
+      });
   } finally {
     stop();
     await dropChecked(wh).catch(() => undefined);
   }
+}
+
+/** The parse options among the import's options (the zone is the workspace's unless given). */
+export function parseOptionsOf(o: ImportOptions): ParseOptions {
+  const { dateFormat, decimalComma, thousands, stripCurrency, timezone, normalizeIds } = o;
+  return Object.fromEntries(Object.entries({ dateFormat, decimalComma, thousands, stripCurrency, timezone, normalizeIds }).filter(([, v]) => v !== undefined && v !== false));
+}
+
+/** The staged text of a field: its column, or for attributes the object built from the columns mapped into it. */
+function fieldText(wh: Warehouse, p: ColumnPlan, field: string): string | null {
+  const d = wh.dialect;
+  if (field === ATTRIBUTES && p.attributes.length) {
+    const values = p.attributes.map(([key, i]) => [key, `NULLIF(c${i}, '')`] as [string, string]);
+    return `CASE WHEN ${values.map(([, v]) => `${v} IS NULL`).join(' AND ')} THEN ${d.nullText} ELSE ${d.jsonObject(values)} END`;
+  }
+  const i = p.fields.get(field) ?? -1;
+  return i < 0 ? null : `c${i}`;
+}
+
+function unmappedWarning(t: TableDef, unmapped: readonly string[]): string[] {
+  if (!unmapped.length) return [];
+  const one = unmapped.length === 1;
+  const keep = t.fields.some((f) => f.name === ATTRIBUTES)
+    ? `, or keep ${one ? 'it' : 'them'} with --map "${unmapped[0]}=attributes.<key>" or --extra-attributes`
+    : '';
+  return [
+    `${one ? 'column' : `${unmapped.length} columns`} ${unmapped.map((c) => JSON.stringify(c)).join(', ')} map${one ? 's' : ''} to no field of ${t.name} and ${one ? 'was' : 'were'} not imported: name ${one ? 'its' : 'each'} field with --map "${unmapped[0]}=<field>"${keep}`,
+  ];
+}
+
+/** What the checked rows tell beyond the counts: identifiers written as decimals, and whether a timestamp was read in the zone. */
+async function readNotes(wh: Warehouse, parse: ParseOptions): Promise<{ warnings: string[]; timezone?: string }> {
+  const d = wh.dialect;
+  const [r] = await wh.query(`SELECT ${d.countIf('_float_id IS NOT NULL')} AS floats, min(_float_id) AS example, ${d.countIf('_naive')} AS naive FROM ${NUMBERED}`);
+  const floats = Number(r?.floats ?? 0);
+  const warnings: string[] = [];
+  if (floats > 0) {
+    const example = String(r?.example);
+    warnings.push(
+      parse.normalizeIds
+        ? `${floats.toLocaleString('en-US')} record${floats === 1 ? '' : 's'} wrote identifiers as decimals (e.g. ${example}); stored as whole numbers (--normalize-ids)`
+        : `${floats.toLocaleString('en-US')} record${floats === 1 ? '' : 's'} write identifiers as decimals, as spreadsheets do (e.g. ${example}), stored as written so they will not match the same id written without ".0": use --normalize-ids to store them as whole numbers`,
+    );
+  }
+  return { warnings, ...(Number(r?.naive ?? 0) > 0 ? { timezone: parse.timezone ?? 'UTC' } : {}) };
+}
+
+/** How the file was read (column → field, delimiter, date format) and its first ten reasons, for --dry-run. */
+async function dryRunReport(wh: Warehouse, columns: readonly string[], p: ColumnPlan, delimiter: string | undefined, dateFormat: string | undefined, malformed: readonly MalformedRecord[]): Promise<DryRunReport> {
+  const mapping: Record<string, string> = {};
+  for (const [field, i] of p.fields) if (i >= 0 && columns[i] !== undefined) mapping[columns[i]] = field;
+  for (const [key, i] of p.attributes) if (columns[i] !== undefined) mapping[columns[i]] = `${ATTRIBUTES}.${key}`;
+  const rows = await wh.query(`SELECT _row, ${wh.dialect.listToJson('_reasons')} AS reasons FROM ${CHECKED} WHERE _reasons IS NOT NULL ORDER BY _row LIMIT 10`);
+  const reasons = [
+    ...rows.map((r) => ({ record: Number(r._row), reasons: JSON.parse(String(r.reasons)) as string[] })),
+    ...malformed.map((m) => ({ record: m.row, reasons: [m.reason] })),
+  ]
+    .sort((a, b) => a.record - b.record)
+    .slice(0, 10);
+  return { mapping, ...(delimiter ? { delimiter } : {}), ...(dateFormat ? { dateFormat } : {}), reasons };
 }
 
 /** CHECKED: the numbered checked rows with their FX rates. */

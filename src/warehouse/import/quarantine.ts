@@ -120,7 +120,7 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
       const importId = await nextImportId(wh);
       const mode = importMode(t, undefined);
       const c = await storeChecked(wh, t, importId, undefined, o.derived ?? true, mode);
-      const s: ImportSummary = { importId, table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000 };
+      const s: ImportSummary = { importId, table: t.name, file: '(quarantine)', ...c, seconds: Math.round(performance.now() - started) / 1000, unmapped: [], warnings: [] };
       await logImport(wh, importId, s, 'retry', mode);
       return s;
     });

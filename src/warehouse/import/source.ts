@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import type { TableDef } from '../schema/tables.js';
+import { TABLE_DECLS, type TableDef } from '../schema/tables.js';
 import type { FileSource } from '../warehouse.js';
 
 export type InputFormat = FileSource['format'];
@@ -134,29 +134,66 @@ export function parseMap(pairs: readonly string[]): Map<string, string> {
   return map;
 }
 
+/** How a file's columns land in a table: fields, keys of its attributes JSON, and nowhere. */
+export interface ColumnPlan {
+  /** For each canonical field, the index of the source column holding it (or -1). */
+  readonly fields: Map<string, number>;
+  /** Keys of the table's `attributes` JSON, each with the source column holding it. */
+  readonly attributes: readonly (readonly [key: string, index: number])[];
+  /** Source columns that go nowhere, as the file names them (reported, never silently dropped). */
+  readonly unmapped: readonly string[];
+}
+
+/** The table's free-form JSON field that `--map Column=attributes.key` fills. */
+export const ATTRIBUTES = 'attributes';
+const ATTRIBUTE_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const norm = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
 /**
  * For each canonical field, the index of the source column holding it (or -1). A column maps to
  * the field named in --map, else to the field of the same name (case and spaces ignored).
  * For JSON lines and Parquet the columns are the keys we will look up.
  */
 export function mapColumns(t: TableDef, columns: readonly string[], map: Map<string, string>, file: string): Map<string, number> {
+  return planColumns(t, columns, map, file).fields;
+}
+
+/**
+ * mapColumns, and where the other columns go: `--map Segment=attributes.segment` puts one into the
+ * table's attributes JSON (where `--by segment` reads it), `extraAttributes` puts every column no
+ * field takes there (its key the column name in snake case); the rest are unmapped.
+ */
+export function planColumns(t: TableDef, columns: readonly string[], map: Map<string, string>, file: string, o: { extraAttributes?: boolean } = {}): ColumnPlan {
   const fieldNames = t.fields.map((f) => f.name);
+  const hasAttributes = t.fields.some((f) => f.name === ATTRIBUTES && f.kind === 'json');
+  const noAttributes = (what: string) =>
+    new UsageError(
+      'bad-map',
+      `${what}: ${t.name} has no attributes field to put columns in.`,
+      `Only ${TABLE_DECLS.filter((x) => x.fields.some((f) => f.name === ATTRIBUTES)).map((x) => x.name).join(', ')} keep free-form attributes; map the column to a field of ${t.name} (${fieldNames.join(', ')}).`,
+    );
+  if (o.extraAttributes && !hasAttributes) throw noAttributes('--extra-attributes');
   for (const [src, dst] of map) {
-    if (!fieldNames.includes(dst)) {
-      throw new UsageError('bad-map', `--map ${src}=${dst}: ${t.name} has no field ${dst}.`, `${didYouMean(dst, fieldNames)}Fields of ${t.name}: ${fieldNames.join(', ')}.`);
+    if (dst.startsWith(`${ATTRIBUTES}.`)) {
+      const key = dst.slice(ATTRIBUTES.length + 1);
+      if (!hasAttributes) throw noAttributes(`--map ${src}=${dst}`);
+      if (!ATTRIBUTE_KEY.test(key)) {
+        throw new UsageError('bad-map', `--map ${src}=${dst}: "${key}" is not an attributes key.`, 'A key is letters, digits and _, starting with a letter (so --by can name it): --map "Segment=attributes.segment".');
+      }
+    } else if (!fieldNames.includes(dst)) {
+      throw new UsageError('bad-map', `--map ${src}=${dst}: ${t.name} has no field ${dst}.`, `${didYouMean(dst, fieldNames)}Fields of ${t.name}: ${fieldNames.join(', ')}${hasAttributes ? `, or attributes.<key>` : ''}.`);
     }
     if (columns.length && !columns.includes(src)) {
       throw new UsageError('bad-map', `--map ${src}=${dst}: ${file} has no column ${src}.`, `${didYouMean(src, columns)}Its columns: ${columns.join(', ')}.`);
     }
   }
-  const norm = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  const result = new Map<string, number>();
+  const fields = new Map<string, number>();
   for (const fd of t.fields) {
     const mapped = [...map].find(([, dst]) => dst === fd.name)?.[0];
     const idx = mapped !== undefined ? columns.indexOf(mapped) : columns.findIndex((c) => norm(c) === fd.name && !map.has(c));
-    result.set(fd.name, idx);
+    fields.set(fd.name, idx);
   }
-  const missing = t.fields.filter((fd) => fd.required && result.get(fd.name) === -1).map((fd) => fd.name);
+  const missing = t.fields.filter((fd) => fd.required && fields.get(fd.name) === -1).map((fd) => fd.name);
   if (missing.length) {
     throw new UsageError(
       'missing-columns',
@@ -164,5 +201,25 @@ export function mapColumns(t: TableDef, columns: readonly string[], map: Map<str
       `Its columns: ${columns.join(', ')}. Name the matching column with --map <column>=${missing[0]}.`,
     );
   }
-  return result;
+  const used = new Set(fields.values());
+  const attributes: [string, number][] = [...map]
+    .filter(([, dst]) => dst.startsWith(`${ATTRIBUTES}.`))
+    .map(([src, dst]) => [dst.slice(ATTRIBUTES.length + 1), columns.indexOf(src)]);
+  for (const [, i] of attributes) used.add(i);
+  const rest = columns.map((c, i) => [c, i] as const).filter(([, i]) => !used.has(i));
+  if (o.extraAttributes) for (const [c, i] of rest) attributes.push([attributeKey(c), i]);
+  if (attributes.length && (fields.get(ATTRIBUTES) ?? -1) >= 0) {
+    throw new UsageError(
+      'bad-map',
+      `${file} has an attributes column and columns mapped into attributes; the two would overwrite each other.`,
+      'Map the columns into attributes.<key> and leave the attributes column out (--map attributes=…), or put everything in the attributes column.',
+    );
+  }
+  return { fields, attributes, unmapped: o.extraAttributes ? [] : rest.map(([c]) => c) };
+}
+
+/** A column name as an attributes key --by can name: `Full Name` → `full_name`, `2nd Plan` → `c_2nd_plan`. */
+function attributeKey(column: string): string {
+  const k = norm(column).replace(/[^a-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  return /^[a-z]/.test(k) ? k : `c_${k}`;
 }

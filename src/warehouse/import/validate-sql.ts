@@ -10,6 +10,7 @@
 import type { Dialect } from '../dialect.js';
 import { CLOCK_SKEW_MINUTES, type FieldDef } from '../schema/fields.js';
 import type { TableDef } from '../schema/tables.js';
+import { describeDateFormat, HINT_DATE_FORMATS, HINT_NUMBER_OPTIONS, validCombination, type ParseOptions } from '../schema/parse-options.js';
 
 export interface CheckContext {
   /** Workspace reporting currency. */
@@ -22,12 +23,15 @@ export interface CheckContext {
   rowColumn: boolean;
   /** Other columns of the source to pass through (the engine's numbering, a retry's `_line`). */
   keep?: readonly string[];
+  /** How the file writes values (--date-format, --decimal-comma, …, the zone of offset-less timestamps). */
+  parse?: ParseOptions;
 }
 
 /**
  * SELECT over `source` giving every field parsed under its own name, `_reasons` (NULL when the
- * row is good, else the list of reasons) and, for rejected rows only,
- * `_raw` (rawExpr) and `_key` (the key as text).
+ * row is good, else the list of reasons), `_naive` (whether a timestamp without an offset was read,
+ * so in the zone), `_float_id` (the first identifier written as an integral decimal, `field "17850.0"`,
+ * else NULL) and, for rejected rows only, `_raw` (rawExpr) and `_key` (the key as text).
  */
 export function checkQuery(
   d: Dialect,
@@ -39,19 +43,20 @@ export function checkQuery(
   ctx: CheckContext,
 ): string {
   const tx = (name: string) => d.ident(`_t_${name}`);
+  const parse = ctx.parse ?? {};
   const l1 = t.fields.map((fd) => {
     const e = text(fd.name);
     const norm = e === null ? 'CAST(NULL AS VARCHAR)' : `NULLIF(${e}, '')`;
     return `${fd.kind === 'enum' ? d.lower(norm) : norm} AS ${tx(fd.name)}`;
   });
   const l2 = t.fields.map((fd) => {
-    const base = fd.kind === 'enum' ? tx(fd.name) : d.tryParse(fd.kind, tx(fd.name));
+    const base = fd.kind === 'enum' ? tx(fd.name) : d.tryParse(fd.kind, tx(fd.name), parse);
     return `${fd.default !== undefined ? `coalesce(${base}, ${d.str(fd.default)})` : base} AS ${d.ident(fd.name)}`;
   });
   // Level 3 joins the FX table, so its references are qualified with p.
   const field = (name: string) => `p.${d.ident(name)}`;
   const ptx = (name: string) => `p.${tx(name)}`;
-  const reasons = t.fields.flatMap((fd) => fieldReasons(d, fd, ptx(fd.name), field(fd.name)));
+  const reasons = t.fields.flatMap((fd) => fieldReasons(d, fd, ptx(fd.name), field(fd.name), parse));
 
   if (t.rangeBy) {
     const r = t.rangeBy;
@@ -80,7 +85,7 @@ export function checkQuery(
   const rejected = `_reasons IS NOT NULL${keepRaw}`;
   // Only what the next steps need leaves this query: the staged text is dropped here.
   const out = [...(ctx.rowColumn ? ['_row'] : []), ...(ctx.keep ?? []), ...t.fields.map((fd) => d.ident(fd.name)), '_reasons'];
-  return `SELECT ${out.join(', ')}, CASE WHEN ${rejected} THEN ${ctx.fileExpr} END AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
+  return `SELECT ${out.join(', ')}, ${naive(d, t, tx)} AS _naive, ${floatId(d, t, tx)} AS _float_id, CASE WHEN ${rejected} THEN ${ctx.fileExpr} END AS _file, CASE WHEN ${rejected} THEN ${rawExpr} END AS _raw, CASE WHEN ${rejected} THEN ${keyText} END AS _key
   FROM (SELECT p.*, ${reasonsList(d, reasons)} AS _reasons
     FROM (SELECT *, ${l2.join(', ')}
       FROM (SELECT *, ${l1.join(', ')} FROM ${source}) l1) p) l3`;
@@ -88,7 +93,7 @@ export function checkQuery(
 
 /** Columns of the numbered checked rows, as checkQuery produces them (plus `_row` and the file line `_line`). */
 export function checkedColumns(d: Dialect, t: TableDef): string[] {
-  return ['_row', '_line', ...t.fields.map((f) => d.ident(f.name)), '_reasons', '_file', '_raw', '_key'];
+  return ['_row', '_line', ...t.fields.map((f) => d.ident(f.name)), '_reasons', '_naive', '_float_id', '_file', '_raw', '_key'];
 }
 
 /**
@@ -126,8 +131,53 @@ export function foreignCurrency(d: Dialect, t: TableDef, currency: string): stri
 /** A rejection rule: the condition (true when the row breaks it) and the message. */
 type Reason = readonly [cond: string, message: string];
 
+/** Whether any timestamp of the row was read from a text without an offset (and so in the zone). */
+function naive(d: Dialect, t: TableDef, tx: (name: string) => string): string {
+  const conds = t.fields.filter((f) => f.kind === 'timestamp').map((f) => `(${d.ident(f.name)} IS NOT NULL AND NOT ${d.hasOffset(tx(f.name))})`);
+  return conds.length ? `coalesce(${conds.join(' OR ')}, FALSE)` : 'FALSE';
+}
+
+/**
+ * The first identifier of the row written as an integral decimal (`17850.0`, as spreadsheets
+ * write numbers), as `field "text"`: the text --normalize-ids would change.
+ */
+function floatId(d: Dialect, t: TableDef, tx: (name: string) => string): string {
+  const ids = t.fields.filter((f) => f.kind === 'id');
+  if (!ids.length) return d.nullText;
+  const whens = ids.map((f) => `WHEN ${d.tryParse('id', tx(f.name), { normalizeIds: true })} <> ${tx(f.name)} THEN ${d.concat([d.str(`${f.name} `), d.quoteForMessage(tx(f.name))])}`);
+  return `CASE ${whens.join(' ')} END`;
+}
+
+/**
+ * Why the options would read a value the current ones do not: `(use --decimal-comma)`, `(if the
+ * file writes dates as month/day/year, use --date-format %m/%d/%Y)`, or '' when none would. Each
+ * candidate is tried in SQL on the value itself, so a hint is never a guess. Dates name every
+ * order that reads the value (03/04/2025 reads as month/day and as day/month); numbers name the
+ * first, fewest options first.
+ */
+function formatHint(d: Dialect, fd: FieldDef, t: string, parse: ParseOptions): string {
+  const reads = (o: ParseOptions) => `${d.tryParse(fd.kind, t, { ...parse, ...o })} IS NOT NULL`;
+  let hint: string | null = null;
+  if (fd.kind === 'timestamp' || fd.kind === 'date') {
+    const byOrder = new Map<string, string[]>();
+    for (const f of HINT_DATE_FORMATS) {
+      if (f === parse.dateFormat || (fd.kind === 'date' && f.includes('%H'))) continue;
+      byOrder.set(describeDateFormat(f), [...(byOrder.get(describeDateFormat(f)) ?? []), f]);
+    }
+    const orders = [...byOrder].map(([order, fs]) => {
+      const say = (f: string) => d.str(`if the file writes dates as ${order}, use --date-format ${f.includes(' ') ? `"${f}"` : f}`);
+      return `CASE ${fs.map((f) => `WHEN ${reads({ dateFormat: f })} THEN ${say(f)}`).join(' ')} END`;
+    });
+    hint = d.joinNonNull(orders, '; or ');
+  } else if (fd.kind === 'money' || fd.kind === 'decimal') {
+    const tries = HINT_NUMBER_OPTIONS.filter((h) => validCombination({ ...parse, ...h.opts }));
+    if (tries.length) hint = `CASE ${tries.map((h) => `WHEN ${reads(h.opts)} THEN ${d.str(`use ${h.say}`)}`).join(' ')} END`;
+  }
+  return hint === null ? d.str('') : `(CASE WHEN NULLIF(${hint}, '') IS NOT NULL THEN ${d.concat([d.str(' ('), hint, d.str(')')])} ELSE '' END)`;
+}
+
 /** Reasons for one field, from its text `t` and parsed value `p`. */
-function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string): Reason[] {
+function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string, parse: ParseOptions): Reason[] {
   const msg = (s: string) => d.concat([d.str(`${fd.name}: `), d.quoteForMessage(t), d.str(` ${s}`)]);
   const out: Reason[] = [];
   if (fd.required) out.push([`${t} IS NULL`, d.str(`${fd.name}: missing (required)`)]);
@@ -137,7 +187,7 @@ function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string): Reason[] 
     return out;
   }
   const expected = EXPECTED[fd.kind];
-  if (expected) out.push([`${t} IS NOT NULL AND ${p} IS NULL`, msg(`is not ${expected}`)]);
+  if (expected) out.push([`${t} IS NOT NULL AND ${p} IS NULL`, d.concat([msg(`is not ${expected}`), formatHint(d, fd, t, parse)])]);
   if (fd.min !== undefined) {
     const op = fd.exclusiveMin ? '<=' : '<';
     const word = fd.exclusiveMin ? `must be greater than ${fd.min}` : fd.min === 0 ? 'is negative' : `is below ${fd.min}`;

@@ -56,6 +56,8 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
 
   const done = await work();
   if (mode === 'upsert' && target.sharded) await refuseShardMoves(staging, t);
+  // A dry run checked and counted in staging against the primed target, and writes nothing to it.
+  if (done.dryRun) return done;
 
   // The rows to write: what the staging table holds beyond what was primed, sent through a
   // file (a file of tens of millions of rows never sits in memory). An upsert sends new keys and

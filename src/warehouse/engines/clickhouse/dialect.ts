@@ -5,6 +5,7 @@
  */
 import type { Dialect } from '../../dialect.js';
 import { DECIMAL_SCALE, FALSE_WORDS, TRUE_WORDS, type FieldKind } from '../../schema/fields.js';
+import { CURRENCY_AFFIX, INTEGRAL_DECIMAL, numberPattern, OFFSET_AFTER_TIME, readsNumbersSpecially, thousandsClass, type ParseOptions } from '../../schema/parse-options.js';
 import { stringLiteral as str } from './literal.js';
 
 const ident = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
@@ -103,15 +104,27 @@ export const clickhouseDialect: Dialect = {
         return 'String';
     }
   },
-  tryParse(kind: FieldKind, e: string): string {
+  // Files bound for ClickHouse are checked in a DuckDB staging workspace (via-staging.ts), so these
+  // parse imports only when a check runs here directly. The options are spelled here too, except
+  // --date-format: 18.16 has no parseDateTime (a format string reader), and parseDateTimeBestEffort
+  // would guess the order of day and month, which an option must never do.
+  tryParse(kind: FieldKind, e: string, o: ParseOptions = {}): string {
     switch (kind) {
       case 'timestamp':
-        return `parseDateTimeBestEffortOrNull(${e})`;
+        if (o.dateFormat) throw new Error('ClickHouse 18.16 cannot read a --date-format: check the file in a DuckDB staging workspace.');
+        // With a zone, a value without an offset is read in it; one with an offset keeps its own.
+        return o.timezone ? `parseDateTimeBestEffortOrNull(${e}, ${str(o.timezone)})` : `parseDateTimeBestEffortOrNull(${e})`;
       case 'date':
+        if (o.dateFormat) throw new Error('ClickHouse 18.16 cannot read a --date-format: check the file in a DuckDB staging workspace.');
         return `toDateOrNull(${e})`;
       case 'money':
-      case 'decimal':
-        return `toDecimal64OrNull(${e}, ${DECIMAL_SCALE})`;
+      case 'decimal': {
+        if (!readsNumbersSpecially(o)) return `toDecimal64OrNull(${e}, ${DECIMAL_SCALE})`;
+        const x = o.stripCurrency ? `replaceRegexpAll(trimBoth(${e}), ${str(CURRENCY_AFFIX)}, '')` : `trimBoth(${e})`;
+        const plain = o.thousands ? `replaceRegexpAll(${x}, ${str(thousandsClass(o.thousands))}, '')` : x;
+        const point = o.decimalComma ? `replaceAll(${plain}, ',', '.')` : plain;
+        return `(CASE WHEN match(${x}, ${str(numberPattern(o))}) THEN toDecimal64OrNull(${point}, ${DECIMAL_SCALE}) END)`;
+      }
       case 'integer':
         return `(CASE WHEN toFloat64OrNull(${e}) = floor(toFloat64OrNull(${e})) THEN toInt64(toFloat64OrNull(${e})) END)`;
       case 'boolean':
@@ -121,11 +134,13 @@ export const clickhouseDialect: Dialect = {
       case 'currency':
         return `(CASE WHEN match(${e}, '^[A-Za-z]{3}$') THEN upper(${e}) END)`;
       case 'id':
+        return o.normalizeIds ? `replaceRegexpOne(${e}, ${str(INTEGRAL_DECIMAL)}, '\\1')` : e;
       case 'text':
       case 'enum':
         return e;
     }
   },
+  hasOffset: (e) => `match(${e}, ${str(OFFSET_AFTER_TIME)})`,
   latestRateJoin: (left, cur, date, table, alias) =>
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
   localToInstant: (local, tz) => `toDateTime(${local}, ${tz})`,
@@ -145,6 +160,8 @@ export const clickhouseDialect: Dialect = {
   listAppend: (l, v) => `arrayPushBack(${l}, ${v})`,
   listToJson: (e) => `concat('[', arrayStringConcat(arrayMap(x -> concat('"', replaceAll(replaceAll(x, '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'), ${e}), ','), ']')`,
   concat: (exprs) => `concat(${exprs.join(', ')})`,
+  joinNonNull: (exprs, sep) =>
+    exprs.length ? `arrayStringConcat(arrayFilter(x -> isNotNull(x), [${exprs.map((e) => `CAST(${e} AS Nullable(String))`).join(', ')}]), ${str(sep)})` : `''`,
   quoteForMessage: (e) => `concat('"', if(lengthUTF8(${e}) > 60, concat(substringUTF8(${e}, 1, 57), '...'), ${e}), '"')`,
   jsonObject: (pairs) =>
     `concat('{', ${pairs.map(([k, v], i) => `${str((i ? ',' : '') + JSON.stringify(k) + ':')}, if(isNull(${v}), 'null', concat('"', replaceAll(replaceAll(assumeNotNull(${v}), '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'))`).join(', ')}, '}')`,

@@ -1,11 +1,23 @@
 /** DuckDB's spelling of the dialect's meanings. Imports no driver. */
 import type { Dialect } from '../../dialect.js';
 import { DECIMAL_SCALE, FALSE_WORDS, TRUE_WORDS, type FieldKind } from '../../schema/fields.js';
+import { CURRENCY_AFFIX, INTEGRAL_DECIMAL, numberPattern, OFFSET_AFTER_TIME, readsNumbersSpecially, thousandsClass, type ParseOptions } from '../../schema/parse-options.js';
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const str = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const words = (ws: readonly string[]) => ws.map(str).join(', ');
 const DECIMAL = `DECIMAL(18, ${DECIMAL_SCALE})`;
+
+/**
+ * An ISO 8601 text as an instant. An explicit offset is honoured; without one (or for a date
+ * alone, spaces around it allowed) the wall time is read in the zone — the session zone, UTC,
+ * by the plain cast, which is the fast path.
+ */
+function isoInstant(e: string, zone = 'UTC'): string {
+  if (zone === 'UTC') return `coalesce(TRY_CAST(${e} AS TIMESTAMPTZ), CAST(TRY_CAST(${e} AS DATE) AS TIMESTAMPTZ))`;
+  const wall = `coalesce(TRY_CAST(${e} AS TIMESTAMP), CAST(TRY_CAST(${e} AS DATE) AS TIMESTAMP))`;
+  return `(CASE WHEN ${duckdbDialect.hasOffset(e)} THEN TRY_CAST(${e} AS TIMESTAMPTZ) ELSE timezone(${str(zone)}, ${wall}) END)`;
+}
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
@@ -57,17 +69,30 @@ export const duckdbDialect: Dialect = {
   },
   // Values are not trimmed (a trim per value costs a third of the validation time): the number and
   // timestamp casts skip surrounding spaces themselves; words (enums, currencies, booleans) must
-  // match exactly, case aside, and are rejected with the value quoted when they do not.
-  tryParse(kind: FieldKind, e: string): string {
+  // match exactly, case aside, and are rejected with the value quoted when they do not. The
+  // options' variants (parse-options.ts) trim, since strptime and the patterns do not skip spaces.
+  tryParse(kind: FieldKind, e: string, o: ParseOptions = {}): string {
     switch (kind) {
-      case 'timestamp':
-        // Honours an explicit offset; without one (or for a date alone) the session zone, UTC, applies.
-        return `TRY_CAST(${e} AS TIMESTAMPTZ)`;
-      case 'date':
-        return `TRY_CAST(${e} AS DATE)`;
+      case 'timestamp': {
+        const iso = isoInstant(e, o.timezone);
+        if (!o.dateFormat) return iso;
+        // A format with %z reads its own offset (TIMESTAMPTZ); any other gives a wall time, read in the zone.
+        const formats = [o.dateFormat, ...(o.dateFormat.includes(' ') ? [o.dateFormat.split(' ')[0] ?? ''] : [])];
+        const custom = formats.map((f) => (f.includes('%z') ? `try_strptime(trim(${e}), ${str(f)})` : `timezone(${str(o.timezone ?? 'UTC')}, try_strptime(trim(${e}), ${str(f)}))`));
+        return `coalesce(${[...custom, iso].join(', ')})`;
+      }
+      case 'date': {
+        const iso = `TRY_CAST(${e} AS DATE)`;
+        return o.dateFormat ? `coalesce(CAST(try_strptime(trim(${e}), ${str(o.dateFormat)}) AS DATE), ${iso})` : iso;
+      }
       case 'money':
-      case 'decimal':
-        return `TRY_CAST(${e} AS ${DECIMAL})`; // exponents parse; NaN and infinities do not
+      case 'decimal': {
+        if (!readsNumbersSpecially(o)) return `TRY_CAST(${e} AS ${DECIMAL})`; // exponents parse; NaN and infinities do not
+        const x = o.stripCurrency ? `regexp_replace(trim(${e}), ${str(CURRENCY_AFFIX)}, '', 'g')` : `trim(${e})`;
+        const plain = o.thousands ? `regexp_replace(${x}, ${str(thousandsClass(o.thousands))}, '', 'g')` : x;
+        const point = o.decimalComma ? `replace(${plain}, ',', '.')` : plain;
+        return `(CASE WHEN regexp_full_match(${x}, ${str(numberPattern(o))}) THEN TRY_CAST(${point} AS ${DECIMAL}) END)`;
+      }
       case 'integer':
         // Whole numbers only: a cast to BIGINT would round "3.5" instead of rejecting it.
         return `(CASE WHEN TRY_CAST(${e} AS DOUBLE) = floor(TRY_CAST(${e} AS DOUBLE)) THEN TRY_CAST(TRY_CAST(${e} AS DOUBLE) AS BIGINT) END)`;
@@ -78,11 +103,13 @@ export const duckdbDialect: Dialect = {
       case 'currency':
         return `(CASE WHEN regexp_full_match(${e}, '[A-Za-z]{3}') THEN upper(${e}) END)`;
       case 'id':
+        return o.normalizeIds ? `regexp_replace(${e}, ${str(INTEGRAL_DECIMAL)}, '\\1')` : e;
       case 'text':
       case 'enum':
         return e;
     }
   },
+  hasOffset: (e) => `regexp_matches(${e}, ${str(OFFSET_AFTER_TIME)})`,
   latestRateJoin: (left, cur, date, table, alias) =>
     `ASOF LEFT JOIN ${ident(table)} ${alias} ON ${alias}.currency = ${left}.${cur} AND ${left}.${date} >= ${alias}.date`,
   // timezone(zone, TIMESTAMP) reads the wall time in the zone (DST gaps and overlaps as ICU does).
@@ -107,6 +134,7 @@ export const duckdbDialect: Dialect = {
   listAppend: (l, v) => `list_append(${l}, ${v})`,
   listToJson: (e) => `to_json(${e})::VARCHAR`,
   concat: (exprs) => `concat(${exprs.join(', ')})`,
+  joinNonNull: (exprs, sep) => (exprs.length ? `concat_ws(${str(sep)}, ${exprs.join(', ')})` : `''`),
   quoteForMessage: (e) =>
     `('"' || CASE WHEN length(${e}) > 60 THEN left(${e}, 57) || '...' ELSE ${e} END || '"')`,
   jsonObject: (pairs) => `json_object(${pairs.map(([k, v]) => `${str(k)}, ${v}`).join(', ')})::VARCHAR`,
