@@ -24,6 +24,8 @@ export interface ImportSummary {
   quarantined: number;
   orphans: number;
   seconds: number;
+  /** The preset that mapped the file onto this table, when one did. */
+  preset?: string;
 }
 
 export interface ImportOptions {

@@ -9,7 +9,7 @@
  */
 import type { Dialect } from '../dialect.js';
 import { CLOCK_SKEW_MINUTES, type FieldDef } from '../schema/fields.js';
-import type { TableDef } from '../schema/tables.js';
+import { requiredUnlessMessage, type TableDef } from '../schema/tables.js';
 
 export interface CheckContext {
   /** Workspace reporting currency. */
@@ -64,6 +64,9 @@ export function checkQuery(
         d.concat([d.str(`${r.field}: `), d.quoteForMessage(ptx(r.field)), d.str(` is outside the ${kind} scale ${shown}`)]),
       ]);
     }
+  }
+  for (const r of t.requiredUnless ?? []) {
+    reasons.push([`${ptx(r.field)} IS NULL AND ${ptx(r.unless)} IS NULL`, d.str(requiredUnlessMessage(r))]);
   }
   // FX needs a join, and a join does not keep file order (which numbers the records): the rate
   // and its reason are added afterwards by fxQuery, over the numbered rows. The verbatim copy is

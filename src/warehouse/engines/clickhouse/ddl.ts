@@ -49,6 +49,24 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
      raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
 ];
 
+/**
+ * Fields added after workspaces existed (FieldDef.added): each table (a shard's local one, or the
+ * entry server's) with the statement that adds the column, to run when system.columns lacks it
+ * (18.16 has no ADD COLUMN IF NOT EXISTS).
+ */
+export function addedColumns(l: ClickHouseLayout, where: 'shard' | 'entry'): { table: string; column: string; sql: string }[] {
+  const name = (t: TableDef) => (l.cluster && where === 'shard' ? `${t.name}_local` : t.name);
+  return TABLES.flatMap((t) =>
+    t.fields
+      .filter((f) => f.added)
+      .map((f) => ({
+        table: name(t),
+        column: f.name,
+        sql: `ALTER TABLE ${d.ident(l.database)}.${d.ident(name(t))} ADD COLUMN ${d.ident(f.name)} ${column(t, f.name, d.columnType(f.kind))}`,
+      })),
+  );
+}
+
 /** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */
 export function schemaSql(l: ClickHouseLayout): { shard: string[]; entry: string[] } {
   const db = `CREATE DATABASE IF NOT EXISTS ${d.ident(l.database)}`;

@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { RetainError, UsageError } from '../../errors.js';
 import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
-import { schemaSql, type ClickHouseLayout } from './ddl.js';
+import { addedColumns, schemaSql, type ClickHouseLayout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { bindParams } from './literal.js';
 
@@ -148,6 +148,18 @@ class ClickHouseWarehouse implements Warehouse {
   }
 }
 
+/** A workspace made before a field was added opens with the column added (see addedColumns). */
+async function addMissingColumns(client: ClickHouseClient, layout: ClickHouseLayout, where: 'shard' | 'entry'): Promise<void> {
+  for (const a of addedColumns(layout, where)) {
+    const rs = await client.query({
+      query: bindParams('SELECT count() AS n FROM system.columns WHERE database = $1 AND table = $2 AND name = $3', [layout.database, a.table, a.column]),
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ n: string | number }>();
+    if (Number(row?.n ?? 0) === 0) await client.command({ query: a.sql });
+  }
+}
+
 /** Open (creating on first use) the workspace database on a ClickHouse server or cluster. */
 export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWarehouse> {
   const layout: ClickHouseLayout = { database: o.database ?? 'retain', ...(o.cluster ? { cluster: o.cluster } : {}) };
@@ -165,12 +177,14 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
           const shard = clientFor(url);
           try {
             for (const s of ddl.shard) await shard.command({ query: s });
+            await addMissingColumns(shard, layout, 'shard');
           } finally {
             await shard.close();
           }
         }
       }
       for (const s of ddl.entry) await admin.command({ query: s });
+      await addMissingColumns(admin, layout, 'entry');
       await dropStaleLookups(admin, layout.database);
     }
   } catch (e) {

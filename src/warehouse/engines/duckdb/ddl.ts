@@ -22,6 +22,10 @@ export const BOOKKEEPING_SQL = [
      raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ)`,
 ];
 
+/** Fields added after workspaces existed (FieldDef.added), added to a table that lacks them. */
+export const addedColumnsSql = (): string[] =>
+  TABLES.flatMap((t) => t.fields.filter((f) => f.added).map((f) => `ALTER TABLE ${d.ident(t.name)} ADD COLUMN IF NOT EXISTS ${d.ident(f.name)} ${d.columnType(f.kind)}`));
+
 export function schemaSql(): string[] {
-  return [...TABLES.map(createTableSql), ...BOOKKEEPING_SQL, webSessionsSql(d)];
+  return [...TABLES.map(createTableSql), ...addedColumnsSql(), ...BOOKKEEPING_SQL, webSessionsSql(d)];
 }
