@@ -5,12 +5,13 @@ import { INPUT_FORMATS, type InputFormat } from '../../warehouse/import/source.j
 import { TABLE_NAMES } from '../../warehouse/schema/tables.js';
 import { collect, dbOption, formatOption, printJson, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
+import { addPresetOptions, runPresetImport, type PresetOpts } from './import-preset.js';
 
 export function importCommand(): Command {
   const cmd = new Command('import')
     .description('Import a CSV, JSON-lines or Parquet file into a canonical table (validated, idempotent, all or nothing).')
-    .argument('<table>', `one of: ${TABLE_NAMES.join(', ')}`)
-    .argument('<file>', 'the file (.csv/.tsv/.txt, .jsonl/.ndjson, .parquet; .gz compressed CSV too)')
+    .argument('<table>', `one of: ${TABLE_NAMES.join(', ')} (or, with --preset or a recognised export, the file)`)
+    .argument('[file]', 'the file (.csv/.tsv/.txt, .jsonl/.ndjson, .parquet; .gz compressed CSV too)')
     .option('--map <source=canonical>', 'a source column holding a canonical field (repeatable)', collect, [])
     .addOption(new Option('--input-format <format>', 'file format when the extension does not tell').choices([...INPUT_FORMATS]))
     .option('--delimiter <char>', 'CSV delimiter (default: detected from the header: , ; tab or |)')
@@ -26,9 +27,13 @@ Examples:
   $ retain import customers customers.csv
   $ retain import orders orders.csv --format json
   $ retain import orders export.csv --map "Order Number=order_id" --map "Total=amount"
-  $ retain import survey_responses answers.jsonl --strict`,
+  $ retain import survey_responses answers.jsonl --strict
+  $ retain import --preset shopify-orders orders_export.csv
+  $ retain import export.csv                       (a preset recognised from the header)`,
     )
-    .action(async (table: string, file: string, o: ImportOpts) => {
+    .action(async (table: string, file: string | undefined, o: ImportOpts) => {
+      // A preset names the tables itself: the one argument is the file.
+      if (o.preset || file === undefined) return runPresetImport(file ?? table, o, renderSummary);
       const bar = progressBar();
       const summary = await withWorkspace(o, (wh) =>
         importInto(wh, {
@@ -44,10 +49,10 @@ Examples:
       else process.stdout.write(renderSummary(summary) + '\n');
       if (o.strict && summary.quarantined > 0) process.exitCode = 1;
     });
-  return formatOption(dbOption(cmd), ['table', 'json']);
+  return formatOption(dbOption(addPresetOptions(cmd)), ['table', 'json']);
 }
 
-interface ImportOpts {
+interface ImportOpts extends PresetOpts {
   db?: string;
   map: string[];
   inputFormat?: InputFormat;

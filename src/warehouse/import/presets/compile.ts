@@ -158,10 +158,15 @@ export class Compiler {
   /** A grouped field: taken from the group's lines by its aggregate. */
   private aggregate(spec: FieldSpec): string {
     const d = this.c.d;
-    const { agg, e } = 'agg' in spec ? spec : { agg: 'first' as const, e: spec };
+    const { agg, e, onlyWhen } = 'agg' in spec ? spec : { agg: 'first' as const, e: spec, onlyWhen: undefined };
     const x = this.text(e);
     const firstOf = (v: string) => d.argMax(v, `CASE WHEN ${v} IS NULL THEN NULL ELSE -_row END`);
-    if (agg === 'sum') return `CAST(sum(${this.num(e)}) AS VARCHAR)`;
+    if (agg === 'sum') {
+      const total = `CAST(sum(${this.num(e)}) AS VARCHAR)`;
+      if (!onlyWhen) return total;
+      const values = onlyWhen.values.map((v) => d.str(v.toLowerCase())).join(', ');
+      return `(CASE WHEN ${d.lower(firstOf(this.text(onlyWhen.e)))} IN (${values}) THEN ${total} ELSE '0' END)`;
+    }
     if (agg === 'min') return `(CASE WHEN min(${this.instant(e)}) IS NULL THEN ${firstOf(x)} ELSE ${this.instantText(`min(${this.instant(e)})`)} END)`;
     return firstOf(x);
   }
@@ -176,7 +181,7 @@ export class Compiler {
     if (p.groupBy) {
       const fields = t.fields.map((f) => `${p.fields[f.name] ? this.aggregate(p.fields[f.name]!) : d.nullText} AS ${d.ident(fieldText(f.name))}`);
       return `SELECT min(_row) AS _row, max(_err) AS _err, ${fields.join(', ')}
-        FROM (SELECT *, ${this.text(p.groupBy)} AS _g FROM ${lines} l WHERE ${where}) l GROUP BY _g`;
+        FROM (SELECT *, ${this.text(p.groupBy)} AS _g FROM ${lines} l WHERE ${where}) l GROUP BY _g${p.anyLine ? ` HAVING max(CASE WHEN ${this.cond(p.anyLine)} THEN 1 ELSE 0 END) = 1` : ''}`;
     }
     const value = (name: string): string => {
       if (p.lineNumber?.as === name) {

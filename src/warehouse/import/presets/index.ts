@@ -4,9 +4,15 @@
  */
 import { UsageError } from '../../errors.js';
 import { invoiceLines } from './invoice-lines.js';
+import { klaviyoEvents } from './klaviyo-events.js';
+import { mailchimpActivity } from './mailchimp-activity.js';
 import type { Preset } from './preset.js';
+import { shopifyOrders } from './shopify-orders.js';
+import { stripeInvoices } from './stripe-invoices.js';
+import { stripeSubscriptions } from './stripe-subscriptions.js';
+import { zendeskTickets } from './zendesk-tickets.js';
 
-export const PRESETS: readonly Preset[] = [invoiceLines];
+export const PRESETS: readonly Preset[] = [shopifyOrders, stripeSubscriptions, stripeInvoices, zendeskTickets, mailchimpActivity, klaviyoEvents, invoiceLines];
 
 export const PRESET_NAMES: readonly string[] = PRESETS.map((p) => p.name);
 

@@ -42,7 +42,14 @@ export type Agg =
   | 'sum' // the sum of the parsed numbers
   | 'min'; // the earliest instant (a timestamp expression)
 
-export type FieldSpec = Expr | { readonly agg: Agg; readonly e: Expr };
+export type FieldSpec =
+  | Expr
+  | {
+      readonly agg: Agg;
+      readonly e: Expr;
+      /** sum only: the sum when the group's first value of `e` is one of `values`, else 0. */
+      readonly onlyWhen?: { readonly e: Expr; readonly values: readonly string[] };
+    };
 
 /** A filter on lines: `keep` lines only; those it drops are counted under `reason` when it has one. */
 export interface Filter {
@@ -56,6 +63,8 @@ export interface Part {
   readonly where?: readonly Filter[];
   /** Group lines by this expression: one row per group (its record number: the group's first line). */
   readonly groupBy?: Expr;
+  /** Grouped parts: keep only the groups with a line where this holds (order fields sit on one line). */
+  readonly anyLine?: Cond;
   /**
    * A line's number within its group (from 1, in file order where the group's lines are
    * contiguous), as field `as`: order lines without an id of their own. `prefixed`: the group's
@@ -109,5 +118,5 @@ export const not = (c: Cond): Cond => ({ k: 'not', c });
 export const and = (...cs: Cond[]): Cond => ({ k: 'and', cs });
 export const or = (...cs: Cond[]): Cond => ({ k: 'or', cs });
 export const first = (e: Expr): FieldSpec => ({ agg: 'first', e });
-export const sum = (e: Expr): FieldSpec => ({ agg: 'sum', e });
+export const sum = (e: Expr, onlyWhen?: { e: Expr; values: readonly string[] }): FieldSpec => (onlyWhen ? { agg: 'sum', e, onlyWhen } : { agg: 'sum', e });
 export const earliest = (e: Expr): FieldSpec => ({ agg: 'min', e });
