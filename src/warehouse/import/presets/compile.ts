@@ -74,13 +74,21 @@ export class Compiler {
         return `(CASE WHEN ${x} LIKE '-%' THEN substr(${x}, 2) ELSE ${x} END)`;
       }
       case 'time':
-      case 'plusMinutes':
         // The instant as UTC text the validators read back; text that is no timestamp is kept as
         // it is, so the rejection quotes the file's value.
-        return `(CASE WHEN ${this.instant(e)} IS NULL THEN ${this.timeSource(e)} ELSE ${this.instantText(this.instant(e))} END)`;
+        return `(CASE WHEN ${this.instant(e)} IS NULL THEN ${this.text(e.e)} ELSE ${this.instantText(this.instant(e))} END)`;
+      case 'plusMinutes': {
+        // No duration, no instant (a ticket not yet answered); a duration that is no number is quoted.
+        const [m, n] = [this.text(e.minutes), this.num(e.minutes)];
+        return `(CASE WHEN ${m} IS NULL THEN ${d.nullText} WHEN ${n} IS NULL THEN ${m} WHEN ${this.instant(e)} IS NULL THEN ${this.text(e.e)} ELSE ${this.instantText(this.instant(e))} END)`;
+      }
       case 'times':
-      case 'over':
-        return `CAST(${this.num(e.a)} ${e.k === 'times' ? '*' : '/'} ${this.num(e.b)} AS VARCHAR)`;
+      case 'over': {
+        // An operand that is no number is passed on as it is, so the rejection quotes it.
+        const [a, b] = [this.text(e.a), this.text(e.b)];
+        const [na, nb] = [this.num(e.a), this.num(e.b)];
+        return `(CASE WHEN ${na} IS NULL THEN ${a} WHEN ${nb} IS NULL THEN ${b} ELSE CAST(${na} ${e.k === 'times' ? '*' : '/'} ${nb} AS VARCHAR) END)`;
+      }
       case 'map': {
         const x = this.text(e.e);
         const cases = Object.entries(e.values).map(([from, to]) => `WHEN ${d.lower(x)} = ${d.str(from.toLowerCase())} THEN ${d.str(to)}`);
@@ -113,10 +121,6 @@ export class Compiler {
     // A wall time: parsed as written (no offset, so as UTC), then read in the zone it was written in.
     const wall = d.portableText('timestamp', d.tryParse('timestamp', x));
     return d.localToInstant(wall, d.str(e.zone === 'utc' ? 'UTC' : this.c.timezone));
-  }
-
-  private timeSource(e: Expr): string {
-    return e.k === 'plusMinutes' ? this.timeSource(e.e) : e.k === 'time' ? this.text(e.e) : this.text(e);
   }
 
   /** An instant as text both validators read as that instant: UTC wall time with a Z. */
