@@ -11,7 +11,7 @@ import { importPreset, type PresetImportOptions, type PresetImportSummary } from
 import { setSetting } from '../src/warehouse/schema/settings.js';
 import { tableDef } from '../src/warehouse/schema/tables.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
-import { memoryWorkspace, reasonsByRow } from './helpers/workspace.js';
+import { memoryWorkspace, reasonsByRow, tmp, writeFixture } from './helpers/workspace.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'presets');
 const open: Warehouse[] = [];
@@ -23,7 +23,7 @@ async function run(fixture: string, o: Omit<PresetImportOptions, 'file'> = {}, c
   const wh = await memoryWorkspace();
   open.push(wh);
   await setSetting(wh, 'currency', currency);
-  const s = await importPreset(wh, { file: join(FIXTURES, fixture), ...o });
+  const s = await importPreset(wh, { file: fixture.startsWith('/') ? fixture : join(FIXTURES, fixture), ...o });
   for (const t of s.tables) expect(t.read, `${t.table}: read = accepted + duplicates + quarantined`).toBe(t.accepted + t.duplicates + t.quarantined);
   const rows = async (sql: string) => wh.query(sql);
   return { wh, s, rows };
@@ -40,6 +40,14 @@ describe('every preset', () => {
       expect(detectPreset(p.signature)?.name).toBe(p.name);
     }
     expect(detectPreset(['order_id', 'customer_id'])).toBeNull();
+  });
+
+  it('names what is wrong: a file no preset reads, an unknown preset, a column the preset needs', async () => {
+    const dir = tmp();
+    await expect(run(writeFixture(dir, 'orders.csv', 'order_id,customer_id\no1,c1\n'))).rejects.toThrow(/Name the table to import .*orders\.csv into, or a preset: its columns match no preset/);
+    await expect(run('shopify-orders.csv', { preset: 'shopify' })).rejects.toThrow(/Unknown preset shopify/);
+    const cut = writeFixture(dir, 'cut.csv', 'InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n1,a,1,2011-01-01,1,c\n');
+    await expect(run(cut, { preset: 'shopify-orders' })).rejects.toThrow(/has no column "Name", "Email", .*which the shopify-orders preset reads/);
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * The preset path of the CLI, as a user runs it (bin/retain.js spawned): a named preset with the
+ * JSON summary, a preset recognised from the header with the terminal summary, the usage errors,
+ * and a process killed before COMMIT leaving none of the preset's tables written.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openWorkspace } from '../src/warehouse/open.js';
+import { count, tmp } from './helpers/workspace.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'presets');
+const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+async function rowsIn(db: string, tables: readonly string[]): Promise<Record<string, number>> {
+  const ws = await openWorkspace({ db, readOnly: true });
+  try {
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = await count(ws, `SELECT count(*) FROM ${t}`);
+    return out;
+  } finally {
+    await ws.close();
+  }
+}
+
+describe('retain import with a preset', () => {
+  it('--preset NAME FILE imports every table and prints one JSON summary', () => {
+    const db = join(tmp(), 'w.duckdb');
+    const r = cli(['import', '--preset', 'zendesk-tickets', join(FIXTURES, 'zendesk-tickets.csv'), '--timezone', 'Europe/Berlin', '--db', db, '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { preset: string; detected: boolean; tables: { table: string; read: number; accepted: number; preset: string }[]; skipped: unknown[] };
+    expect(s).toMatchObject({ preset: 'zendesk-tickets', detected: false, skipped: [{ reason: 'tickets without a Good or Bad rating (no CSAT answer)', lines: 2, tables: ['survey_responses'] }] });
+    expect(s.tables.map((t) => [t.table, t.read, t.accepted, t.preset])).toEqual([
+      ['tickets', 4, 4, 'zendesk-tickets'],
+      ['survey_responses', 2, 2, 'zendesk-tickets'],
+    ]);
+  });
+
+  it('recognises the export from its header and says so on the terminal', async () => {
+    const db = join(tmp(), 'w.duckdb');
+    const r = cli(['import', join(FIXTURES, 'invoice-lines.csv'), '--db', db]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^preset invoice-lines \(recognised from the header\)/);
+    expect(r.stdout).toMatch(/returns ← .*invoice-lines\.csv/);
+    expect(r.stdout).toMatch(/2 {3}lines without a customer \(customers, orders, order_items, returns\)/);
+    expect(await rowsIn(db, ['customers', 'orders', 'order_items', 'returns'])).toEqual({ customers: 3, orders: 3, order_items: 4, returns: 2 });
+  });
+
+  it('names a missing --timezone as a usage error', () => {
+    const tz = cli(['import', join(FIXTURES, 'zendesk-tickets.csv'), '--db', join(tmp(), 'w.duckdb')]);
+    expect(tz.status).toBe(2);
+    expect(tz.stderr).toMatch(/zendesk-tickets preset needs --timezone/);
+  });
+
+  it('a process killed before COMMIT leaves none of the tables written', async () => {
+    const db = join(tmp(), 'w.duckdb');
+    const killed = cli(['import', '--preset', 'shopify-orders', join(FIXTURES, 'shopify-orders.csv'), '--db', db], { RETAIN_FAULT: 'kill-before-commit' });
+    expect(killed.signal).toBe('SIGKILL');
+    const tables = ['customers', 'orders', 'order_items', 'returns', '_imports', '_quarantine'];
+    expect(await rowsIn(db, tables)).toEqual(Object.fromEntries(tables.map((t) => [t, 0])));
+  });
+});
