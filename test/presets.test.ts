@@ -47,7 +47,7 @@ describe('every preset', () => {
     await expect(run(writeFixture(dir, 'orders.csv', 'order_id,customer_id\no1,c1\n'))).rejects.toThrow(/Name the table to import .*orders\.csv into, or a preset: its columns match no preset/);
     await expect(run('shopify-orders.csv', { preset: 'shopify' })).rejects.toThrow(/Unknown preset shopify/);
     const cut = writeFixture(dir, 'cut.csv', 'InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n1,a,1,2011-01-01,1,c\n');
-    await expect(run(cut, { preset: 'shopify-orders' })).rejects.toThrow(/has no column "Name", "Email", .*which the shopify-orders preset reads/);
+    await expect(run(cut, { preset: 'shopify-orders' })).rejects.toThrow(/has no column .*"Name".*which the shopify-orders preset reads/);
   });
 });
 
