@@ -1,7 +1,7 @@
 /**
  * A preset's mapping as SQL, through the Dialect: for each target table one SELECT over the
  * staged lines (columns `_row`, `c<i>` for the file's column i, `_err`) giving every canonical
- * field as text under its own name, plus `_row` and `_err`. That SELECT is then checked by the
+ * field as text (in column fieldText(field)), plus `_row` and `_err`. That SELECT is then checked by the
  * same validation SQL as any import (validate-sql.ts), so presets add no rules of their own.
  * Conditions are never NULL here: a line a filter cannot decide on (a quantity that is not a
  * number) is kept where a part wants it, so validation rejects it with its reason, and not lost
