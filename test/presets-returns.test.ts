@@ -3,7 +3,10 @@
  * makes them): the schema's row rule, the same in both validators, and the return rate, which
  * counts them by return date for their own customer. Expected values worked out by hand here.
  */
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace } from '../src/warehouse/open.js';
 import { importFile } from '../src/warehouse/import/import.js';
 import { validateRow } from '../src/warehouse/schema/zod.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
@@ -26,6 +29,29 @@ describe('a return names its order or its customer', () => {
       const s = await importFile(wh, { table: 'returns', file: writeFixture(tmp(), 'returns.csv', csv) });
       expect([s.read, s.accepted, s.quarantined]).toEqual([4, 2, 2]);
       expect(await reasonsByRow(wh, 'returns')).toEqual({ 3: [NEEDS], 4: ['quantity: "x" is not a number (use . for decimals, no thousands separators)', NEEDS] });
+    } finally {
+      await wh.close();
+    }
+  });
+});
+
+describe('a workspace made before returns had customer_id', () => {
+  it('opens with the column added, and takes credit notes', async () => {
+    const db = join(tmp(), 'old.duckdb');
+    const old = await DuckDBInstance.create(db);
+    const con = await old.connect();
+    await con.run(`CREATE TABLE returns (return_id VARCHAR, order_id VARCHAR, product_id VARCHAR, quantity DECIMAL(18, 4), amount DECIMAL(18, 4), returned_at TIMESTAMPTZ, reason VARCHAR);
+      INSERT INTO returns VALUES ('r0', 'o0', NULL, 1, NULL, '2024-01-01', NULL)`);
+    con.closeSync();
+    old.closeSync();
+    const wh = await openWorkspace({ db });
+    try {
+      const s = await importFile(wh, { table: 'returns', file: writeFixture(tmp(), 'r.csv', 'return_id,customer_id,quantity,returned_at\nr1,c1,1,2024-01-02\n') });
+      expect(s.accepted).toBe(1);
+      expect(await wh.query(`SELECT return_id, order_id, customer_id FROM returns ORDER BY 1`)).toEqual([
+        { return_id: 'r0', order_id: 'o0', customer_id: null },
+        { return_id: 'r1', order_id: null, customer_id: 'c1' },
+      ]);
     } finally {
       await wh.close();
     }
