@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { presetFile } from '../src/cli/commands/import-preset.js';
 import { openWorkspace } from '../src/warehouse/open.js';
 import { count, tmp } from './helpers/workspace.js';
 
@@ -23,6 +24,15 @@ async function rowsIn(db: string, tables: readonly string[]): Promise<Record<str
     await ws.close();
   }
 }
+
+describe('the arguments of a preset import', () => {
+  it('are the file alone; a table alone is a forgotten file, a table beside --preset one too many', () => {
+    expect(presetFile('export.csv', undefined, undefined)).toBe('export.csv');
+    expect(presetFile('export.csv', undefined, 'shopify-orders')).toBe('export.csv');
+    expect(() => presetFile('orders', undefined, undefined)).toThrow(/retain import orders: name the file to import/);
+    expect(() => presetFile('orders', 'export.csv', 'shopify-orders')).toThrow(/--preset shopify-orders names the tables itself/);
+  });
+});
 
 describe('retain import with a preset', () => {
   it('--preset NAME FILE imports every table and prints one JSON summary', () => {

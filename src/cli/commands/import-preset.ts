@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { PRESET_NAMES } from '../../warehouse/import/presets/index.js';
 import { importPreset, type PresetImportSummary } from '../../warehouse/import/presets/run.js';
 import { printJson, withWorkspace, type WorkspaceOptions } from '../common.js';
+import { UsageError } from '../../warehouse/errors.js';
 import type { ImportSummary } from '../../warehouse/import/import.js';
+import { isTableName } from '../../warehouse/schema/tables.js';
 
 /** How one table's summary is rendered (import.ts's renderSummary, passed in: import.ts calls this file). */
 type RenderTable = (s: ImportSummary) => string;
@@ -23,6 +25,20 @@ export function addPresetOptions(cmd: Command): Command {
   return cmd
     .option('--preset <name>', `read a vendor export: ${PRESET_NAMES.join(', ')} (no table needed; detected from the header when neither is named)`)
     .option('--timezone <zone>', 'time zone of timestamps written without an offset (default: the workspace time zone)');
+}
+
+/**
+ * The file of a preset import from import's arguments (`<table> [file]`): the one argument given.
+ * A table alone is a file forgotten; a table beside --preset is one too many.
+ */
+export function presetFile(first: string, second: string | undefined, preset: string | undefined): string {
+  if (second === undefined && !preset && isTableName(first)) {
+    throw new UsageError('missing-file', `retain import ${first}: name the file to import.`, `Example: retain import ${first} ${first}.csv`);
+  }
+  if (second !== undefined) {
+    throw new UsageError('bad-arguments', `--preset ${preset} names the tables itself: name only the file.`, `Example: retain import --preset ${preset} ${second}`);
+  }
+  return first;
 }
 
 export async function runPresetImport(file: string, o: PresetOpts, renderTable: RenderTable): Promise<void> {

@@ -5,7 +5,7 @@ import { INPUT_FORMATS, type InputFormat } from '../../warehouse/import/source.j
 import { TABLE_NAMES } from '../../warehouse/schema/tables.js';
 import { collect, dbOption, formatOption, printJson, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
-import { addPresetOptions, runPresetImport, type PresetOpts } from './import-preset.js';
+import { addPresetOptions, presetFile, runPresetImport, type PresetOpts } from './import-preset.js';
 
 export function importCommand(): Command {
   const cmd = new Command('import')
@@ -33,7 +33,7 @@ Examples:
     )
     .action(async (table: string, file: string | undefined, o: ImportOpts) => {
       // A preset names the tables itself: the one argument is the file.
-      if (o.preset || file === undefined) return runPresetImport(file ?? table, o, renderSummary);
+      if (o.preset || file === undefined) return runPresetImport(presetFile(table, file, o.preset), o, renderSummary);
       const bar = progressBar();
       const summary = await withWorkspace(o, (wh) =>
         importInto(wh, {
