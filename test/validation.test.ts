@@ -118,8 +118,8 @@ describe('currency and FX', () => {
     );
     expect(s).toMatchObject({ accepted: 3, quarantined: 2 });
     const r = await reasonsByRow(wh, 'orders');
-    expect(r[3]).toEqual(['currency: no FX rate for EUR on or before 2023-12-31 (import fx_rates, then run retain quarantine retry)']);
-    expect(r[4]).toEqual(['currency: no FX rate for GBP on or before 2024-01-15 (import fx_rates, then run retain quarantine retry)']);
+    expect(r[3]).toEqual(['currency: no FX rate for EUR on or before 2023-12-31 (the workspace reports in USD: import fx_rates, then run retain quarantine retry; or, if EUR is your currency, retain config set currency EUR before importing)']);
+    expect(r[4]).toEqual(['currency: no FX rate for GBP on or before 2024-01-15 (the workspace reports in USD: import fx_rates, then run retain quarantine retry; or, if GBP is your currency, retain config set currency GBP before importing)']);
     const rates = await wh.query(`SELECT order_id, _rate FROM orders ORDER BY order_id`);
     expect(rates).toEqual([
       { order_id: '1', _rate: 1.1 },

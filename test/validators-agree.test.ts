@@ -33,7 +33,7 @@ function poolFor(table: string, field: string): readonly string[] {
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-for (const table of ['survey_responses', 'orders', 'tickets', 'loyalty_ledger', 'customers'] as const) {
+for (const table of ['survey_responses', 'orders', 'tickets', 'loyalty_ledger', 'customers', 'returns'] as const) {
   describe(`${table}: zod and SQL agree`, () => {
     const t = tableDef(table);
     const keyField = t.key[0]!;

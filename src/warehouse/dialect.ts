@@ -142,6 +142,8 @@ export interface Dialect {
   addDays(tsExpr: string, days: number): string;
   /** The instant as long before `a` as `b` is after it (the start of the previous window of equal length). */
   mirrorBefore(a: string, b: string): string;
+  /** An instant plus a number of seconds given as an expression (a duration column; NULL stays NULL). */
+  plusSeconds(tsExpr: string, secondsExpr: string): string;
   /** Seconds from instant a to instant b. */
   secondsBetween(a: string, b: string): string;
   /** The current instant. */

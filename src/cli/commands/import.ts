@@ -7,12 +7,13 @@ import { INPUT_FORMATS, type InputFormat } from '../../warehouse/import/source.j
 import { TABLE_NAMES } from '../../warehouse/schema/tables.js';
 import { collect, dbOption, formatOption, printJson, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
+import { addPresetOptions, presetFile, runPresetImport, type PresetOpts } from './import-preset.js';
 
 export function importCommand(): Command {
   const cmd = new Command('import')
     .description('Import a CSV, JSON-lines or Parquet file into a canonical table (validated, idempotent, all or nothing).')
-    .argument('<table>', `one of: ${TABLE_NAMES.join(', ')}`)
-    .argument('<file>', 'the file (.csv/.tsv/.txt, .jsonl/.ndjson, .parquet; .gz compressed CSV too)')
+    .argument('<table>', `one of: ${TABLE_NAMES.join(', ')} (or, with --preset or a recognised export, the file)`)
+    .argument('[file]', 'the file (.csv/.tsv/.txt, .jsonl/.ndjson, .parquet; .gz compressed CSV too)')
     .option('--map <source=canonical>', 'a source column holding a canonical field (repeatable)', collect, [])
     .addOption(new Option('--input-format <format>', 'file format when the extension does not tell').choices([...INPUT_FORMATS]))
     .option('--delimiter <char>', 'CSV delimiter (default: detected from the header: , ; tab or |)')
@@ -47,13 +48,18 @@ Examples:
   $ retain import survey_responses answers.jsonl --strict
   $ retain import customers crm.csv --map "Segment=attributes.segment" --dry-run
   $ retain import orders export.csv --date-format %m/%d/%Y --decimal-comma --strip-currency --normalize-ids
-  $ retain import orders shop.csv --thousands , --timezone America/New_York`,
+  $ retain import orders shop.csv --thousands , --timezone America/New_York
+  $ retain import --preset shopify-orders orders_export.csv
+  $ retain import export.csv                       (a preset recognised from the header)`,
     )
-    .action(async (table: string, file: string, o: ImportOpts) => {
-      const bar = progressBar();
+    .action(async (table: string, file: string | undefined, o: ImportOpts) => {
       // A dry run on a workspace that does not exist yet checks in memory: it leaves no file behind.
       const fresh = o.dryRun && !(o.engine ?? process.env.RETAIN_ENGINE ?? '').startsWith('clickhouse') && !existsSync(workspacePath(o.db));
-      const summary = await withWorkspace(fresh ? { ...o, db: ':memory:' } : o, (wh) =>
+      const ws = fresh ? { ...o, db: ':memory:' } : o;
+      // A preset names the tables itself: the one argument is the file.
+      if (o.preset || file === undefined) return runPresetImport(presetFile(table, file, o.preset), ws, renderSummary);
+      const bar = progressBar();
+      const summary = await withWorkspace(ws, (wh) =>
         importInto(wh, {
           table,
           file,
@@ -71,7 +77,7 @@ Examples:
       else process.stdout.write(renderSummary(summary) + '\n');
       if (o.strict && summary.quarantined > 0) process.exitCode = 1;
     });
-  return formatOption(dbOption(cmd), ['table', 'json']);
+  return formatOption(dbOption(addPresetOptions(cmd)), ['table', 'json']);
 }
 
 /** The format, mapping and dry-run options, as importInto takes them. */
@@ -88,7 +94,7 @@ function formatOptions(o: ImportOpts): Partial<ImportOptions> {
   };
 }
 
-interface ImportOpts {
+interface ImportOpts extends PresetOpts {
   db?: string;
   engine?: string;
   dateFormat?: string;
@@ -107,16 +113,17 @@ interface ImportOpts {
   format: 'table' | 'json';
 }
 
-export function renderSummary(s: ImportSummary): string {
+/** One table's import summary; `dryRun` for a table of a preset's dry run (which has no report of its own). */
+export function renderSummary(s: ImportSummary, dryRun = s.dryRun !== undefined): string {
   const n = (x: number) => x.toLocaleString('en-US').padStart(12);
   const lines = [
-    `${s.table} ← ${s.file}  (${s.dryRun ? 'dry run: nothing was written' : `import ${s.importId}`}, ${s.seconds.toFixed(2)} s)`,
+    `${s.table} ← ${s.file}  (${dryRun ? 'dry run: nothing was written' : `import ${s.importId}`}, ${s.seconds.toFixed(2)} s)`,
     ...(s.dryRun ? renderDryRun(s, s.dryRun) : []),
     `  read        ${n(s.read)}`,
-    `  accepted    ${n(s.accepted)}${s.dryRun ? '   would be' : ''}`,
-    `  updated     ${n(s.updated)}${s.updated && !s.dryRun ? `   stored rows replaced (undo: retain imports undo ${s.importId})` : ''}`,
+    `  accepted    ${n(s.accepted)}${dryRun ? '   would be' : ''}`,
+    `  updated     ${n(s.updated)}${s.updated && !dryRun ? `   stored rows replaced (undo: retain imports undo ${s.importId})` : ''}`,
     `  duplicates  ${n(s.duplicates)}${s.duplicates ? '   keys already in the workspace or repeated in the file' : ''}`,
-    `  quarantined ${n(s.quarantined)}${s.quarantined && !s.dryRun ? `   see: retain quarantine list --table ${s.table}` : ''}`,
+    `  quarantined ${n(s.quarantined)}${s.quarantined && !dryRun ? `   see: retain quarantine list --table ${s.table}` : ''}`,
   ];
   if (s.orphans) lines.push(`  orphans     ${n(s.orphans)}   accepted, but reference customers or orders not imported yet`);
   if (s.timezone) lines.push(`  timestamps without an offset read in ${s.timezone} (--timezone to change)`);

@@ -12,7 +12,8 @@ export const returnRate: MetricDef = {
   direction: 'lower',
   tables: ['returns', 'order_items', 'orders'],
   teams: ['sales', 'data'],
-  convention: 'Returns count by the date they came back, sales by the order date; a return of an earlier sale counts in the period it came back.',
+  convention:
+    'Returns count by the date they came back, sales by the order date; a return of an earlier sale counts in the period it came back, and so does a return that names its customer but no order (a credit note).',
   benchmark: {
     bands: [
       { label: 'store-like', max: 9 },
@@ -23,8 +24,10 @@ export const returnRate: MetricDef = {
   },
   // Units sold come from the order-line statistics upsell and cross-sell read (the report runs
   // that join of the order lines once); units returned from the returns, joined to their orders
-  // for the customer (any order, however old), per bucket and over the period in one pass. A
-  // full join: a segment with returns and no sales is listed (without a rate), as before.
+  // for the customer (any order, however old), per bucket and over the period in one pass; a
+  // return without an order (a credit note naming only its customer) counts by its return date
+  // for its own customer. A union rather than a left join: ClickHouse 18.16 fills a left join's
+  // missing side with defaults, not NULLs. A full join: a segment with returns and no sales is listed (without a rate), as before.
   periodInSeries: true,
   sql: orderLineStats,
   alsoSql: [
@@ -32,9 +35,13 @@ export const returnRate: MetricDef = {
       s.groupWithPeriod(
         ['segment'],
         'sum(units_back) AS returned',
-        `(SELECT ${s.bucket('r.returned_at')} AS bucket, ${s.segment('o.customer_id')} AS segment, CAST(r.quantity AS DOUBLE) AS units_back
-          FROM (SELECT order_id, returned_at, quantity FROM ${s.d.table('returns')} r WHERE ${s.inPeriod('r.returned_at')}) r
-          ${s.d.join('inner')} (SELECT order_id, customer_id FROM ${s.d.table('orders')} o WHERE ${s.keep('o.customer_id')}) o USING (order_id)) rr`,
+        `(SELECT ${s.bucket('returned_at')} AS bucket, ${s.segment('customer_id')} AS segment, CAST(quantity AS DOUBLE) AS units_back FROM (
+            SELECT r.returned_at AS returned_at, o.customer_id AS customer_id, r.quantity AS quantity
+            FROM (SELECT order_id, returned_at, quantity FROM ${s.d.table('returns')} r WHERE r.order_id IS NOT NULL AND ${s.inPeriod('r.returned_at')}) r
+            ${s.d.join('inner')} (SELECT order_id, customer_id FROM ${s.d.table('orders')} o WHERE ${s.keep('o.customer_id')}) o USING (order_id)
+            UNION ALL
+            SELECT r.returned_at AS returned_at, r.customer_id AS customer_id, r.quantity AS quantity FROM ${s.d.table('returns')} r
+            WHERE r.order_id IS NULL AND r.customer_id IS NOT NULL AND ${s.inPeriod('r.returned_at')} AND ${s.keep('r.customer_id')}) ru) rr`,
       ),
   ],
   alsoJoin: 'full',

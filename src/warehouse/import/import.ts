@@ -45,6 +45,8 @@ export interface ImportSummary {
   timezone?: string;
   /** With --dry-run: how the file would be read, and the first reasons; nothing was written. */
   dryRun?: DryRunReport;
+  /** The preset that mapped the file onto this table, when one did. */
+  preset?: string;
 }
 
 export interface DryRunReport {

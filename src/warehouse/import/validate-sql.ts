@@ -9,7 +9,7 @@
  */
 import type { Dialect } from '../dialect.js';
 import { CLOCK_SKEW_MINUTES, type FieldDef } from '../schema/fields.js';
-import type { TableDef } from '../schema/tables.js';
+import { requiredUnlessMessage, type TableDef } from '../schema/tables.js';
 import { describeDateFormat, HINT_DATE_FORMATS, HINT_NUMBER_OPTIONS, validCombination, type ParseOptions } from '../schema/parse-options.js';
 
 export interface CheckContext {
@@ -25,6 +25,8 @@ export interface CheckContext {
   keep?: readonly string[];
   /** How the file writes values (--date-format, --decimal-comma, …, the zone of offset-less timestamps). */
   parse?: ParseOptions;
+  /** Whether a rejected value names the option that would read it (not for a preset: it fixes the format). */
+  hints?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export function checkQuery(
   // Level 3 joins the FX table, so its references are qualified with p.
   const field = (name: string) => `p.${d.ident(name)}`;
   const ptx = (name: string) => `p.${tx(name)}`;
-  const reasons = t.fields.flatMap((fd) => fieldReasons(d, fd, ptx(fd.name), field(fd.name), parse));
+  const reasons = t.fields.flatMap((fd) => fieldReasons(d, fd, ptx(fd.name), field(fd.name), parse, ctx.hints ?? true));
 
   if (t.rangeBy) {
     const r = t.rangeBy;
@@ -71,6 +73,9 @@ export function checkQuery(
         d.concat([d.str(`${r.field}: `), d.quoteForMessage(ptx(r.field)), d.str(` is outside the ${kind} scale ${shown}`)]),
       ]);
     }
+  }
+  for (const r of t.requiredUnless ?? []) {
+    reasons.push([`${ptx(r.field)} IS NULL AND ${ptx(r.unless)} IS NULL`, d.str(requiredUnlessMessage(r))]);
   }
   // FX needs a join, and a join does not keep file order (which numbers the records): the rate
   // and its reason are added afterwards by fxQuery, over the numbered rows. The verbatim copy is
@@ -113,7 +118,11 @@ export function fxQuery(d: Dialect, t: TableDef, source: string, ctx: { currency
     'p._cur',
     d.str(' on or before '),
     'CAST(p._fxdate AS VARCHAR)',
-    d.str(' (import fx_rates, then run retain quarantine retry)'),
+    d.str(` (the workspace reports in ${ctx.currency}: import fx_rates, then run retain quarantine retry; or, if `),
+    'p._cur',
+    d.str(' is your currency, retain config set currency '),
+    'p._cur',
+    d.str(' before importing)'),
   ]);
   return `SELECT ${cols.join(', ')}, CAST(1.0 AS DOUBLE) AS _rate, _reasons FROM ${source} WHERE ${cur} = ${ws}
     UNION ALL
@@ -177,7 +186,7 @@ function formatHint(d: Dialect, fd: FieldDef, t: string, parse: ParseOptions): s
 }
 
 /** Reasons for one field, from its text `t` and parsed value `p`. */
-function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string, parse: ParseOptions): Reason[] {
+function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string, parse: ParseOptions, hints: boolean): Reason[] {
   const msg = (s: string) => d.concat([d.str(`${fd.name}: `), d.quoteForMessage(t), d.str(` ${s}`)]);
   const out: Reason[] = [];
   if (fd.required) out.push([`${t} IS NULL`, d.str(`${fd.name}: missing (required)`)]);
@@ -187,7 +196,7 @@ function fieldReasons(d: Dialect, fd: FieldDef, t: string, p: string, parse: Par
     return out;
   }
   const expected = EXPECTED[fd.kind];
-  if (expected) out.push([`${t} IS NOT NULL AND ${p} IS NULL`, d.concat([msg(`is not ${expected}`), formatHint(d, fd, t, parse)])]);
+  if (expected) out.push([`${t} IS NOT NULL AND ${p} IS NULL`, hints ? d.concat([msg(`is not ${expected}`), formatHint(d, fd, t, parse)]) : msg(`is not ${expected}`)]);
   if (fd.min !== undefined) {
     const op = fd.exclusiveMin ? '<=' : '<';
     const word = fd.exclusiveMin ? `must be greater than ${fd.min}` : fd.min === 0 ? 'is negative' : `is below ${fd.min}`;

@@ -32,9 +32,11 @@ export interface FieldDef {
   readonly default?: string;
   /** Timestamps: may lie in the future (a due date), so the clock-skew rule does not apply. */
   readonly future?: boolean;
+  /** Added after workspaces already existed: opening one adds the column when it is missing. */
+  readonly added?: boolean;
 }
 
-type Opts<R extends boolean = boolean> = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default' | 'future'>> & { required?: R };
+type Opts<R extends boolean = boolean> = Partial<Pick<FieldDef, 'min' | 'exclusiveMin' | 'default' | 'future' | 'added'>> & { required?: R };
 
 /** A declared field, with its name, kind and requiredness kept in its type (see types.ts). */
 export type Field<K extends FieldKind, N extends string, R extends boolean> = FieldDef & {

@@ -38,6 +38,11 @@ export interface TableDef {
   readonly upsert?: boolean;
   /** Field whose value decides the period a row belongs to (for summaries). */
   readonly timeField?: string;
+  /**
+   * Fields required unless another is given (a credit note names its customer, rarely the sale):
+   * a row-level rule both validators apply, reported as `field: missing (required unless other is given)`.
+   */
+  readonly requiredUnless?: readonly { readonly field: string; readonly unless: string }[];
 }
 
 const cust = (field = 'customer_id'): Reference => ({ field, table: 'customers', column: 'customer_id' });
@@ -101,10 +106,12 @@ export const TABLE_DECLS = [
     description: 'Returned units and refunds.',
     key: ['return_id'],
     timeField: 'returned_at',
-    references: [order],
+    references: [order, cust()],
+    requiredUnless: [{ field: 'order_id', unless: 'customer_id' }],
     fields: [
       f.id('return_id', 'Return identifier.', { required: true }),
-      f.id('order_id', 'Order the units were bought in.', { required: true }),
+      f.id('order_id', 'Order the units were bought in; may be empty when customer_id is given (a credit note rarely names the sale).'),
+      f.id('customer_id', 'Customer who returned the units; the order’s customer when empty.', { added: true }),
       f.id('product_id', 'Product returned.'),
       f.decimal('quantity', 'Units returned.', { required: true }),
       f.money('amount', 'Amount refunded, in the workspace currency.'),
@@ -337,6 +344,9 @@ export const storedColumns = (t: TableDef): string[] => [...t.fields.map((f) => 
  */
 export const IMPORT_ID = '_import_id';
 export const replacedTable = (t: TableDef): string => `_replaced_${t.name}`;
+
+/** The one message of a requiredUnless rule, in both validators' words. */
+export const requiredUnlessMessage = (r: { field: string; unless: string }): string => `${r.field}: missing (required unless ${r.unless} is given)`;
 
 export function tableDef(name: string): TableDef {
   const t = TABLES.find((x) => x.name === name);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CLOCK_SKEW_MINUTES, FALSE_WORDS, TRUE_WORDS, type FieldDef } from './fields.js';
 import { CURRENCY_AFFIX, INTEGRAL_DECIMAL, numberRegExp, OFFSET_AFTER_TIME, readsNumbersSpecially, type ParseOptions } from './parse-options.js';
-import { TABLES, type TableDef, type TableName } from './tables.js';
+import { requiredUnlessMessage, TABLES, type TableDef, type TableName } from './tables.js';
 import type { Row } from './types.js';
 
 // Surrounding spaces are allowed, as the engine's timestamp cast allows them.
@@ -206,6 +206,12 @@ function rangeReasons(t: TableDef, row: Record<string, unknown>): string[] {
   return [`${r.field}: ${JSON.stringify(String(row[r.field]))} is outside the ${kind} scale ${shown}`];
 }
 
+/** A field empty while the field that would excuse it is empty too (requiredUnless). */
+function requiredUnlessReasons(t: TableDef, row: Record<string, unknown>): string[] {
+  const empty = (v: unknown) => v === undefined || v === null || v === '';
+  return (t.requiredUnless ?? []).filter((r) => empty(row[r.field]) && empty(row[r.unless])).map(requiredUnlessMessage);
+}
+
 export const ROW_SCHEMAS: Readonly<Record<string, ReturnType<typeof rowSchema>>> = Object.fromEntries(
   TABLES.map((t) => [t.name, rowSchema(t)]),
 );
@@ -217,7 +223,7 @@ export function validateRow<N extends TableName>(table: N, row: Record<string, u
   if (!schema || !t) throw new Error(`unknown table ${table}`);
   // Every field is looked at, present or not (an absent one is missing, like an empty one).
   const r = schema.safeParse(Object.fromEntries(t.fields.map((f) => [f.name, row[f.name] ?? null])));
-  const reasons = [...(r.success ? [] : r.error.issues.map((i) => i.message)), ...rangeReasons(t, row)];
+  const reasons = [...(r.success ? [] : r.error.issues.map((i) => i.message)), ...rangeReasons(t, row), ...requiredUnlessReasons(t, row)];
   if (!r.success || reasons.length) return { ok: false, reasons };
   // Built from the same declaration as Row<N>, the parsed object has its shape; absent optional
   // fields are left out.

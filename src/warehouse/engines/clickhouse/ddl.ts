@@ -37,14 +37,16 @@ export function distributedTableSql(t: TableDef, l: ClickHouseLayout & { cluster
 }
 
 /**
- * Columns the import log gained after its first release: mode (insert or upsert; '' before), the
- * rows an upsert replaced, and when the import was undone (always NULL here: undo needs deletes in
- * a transaction, which ClickHouse has not).
+ * Columns the bookkeeping tables gained after their first release. The import log's: mode (insert
+ * or upsert; '' before), the rows an upsert replaced, and when the import was undone (always NULL
+ * here: undo needs deletes in a transaction, which ClickHouse has not). The quarantine's: the file
+ * line of a record.
  */
-const IMPORTS_ADDED = [
+const BOOKKEEPING_ADDED = [
   { table: '_imports', column: 'mode', type: 'String' },
   { table: '_imports', column: 'updated', type: 'Int64' },
   { table: '_imports', column: 'undone_at', type: "Nullable(DateTime('UTC'))" },
+  { table: '_quarantine', column: 'line', type: 'Nullable(Int64)' },
 ];
 
 /**
@@ -54,21 +56,23 @@ const IMPORTS_ADDED = [
 export const bookkeepingSql = (l: ClickHouseLayout) => [
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._settings (key String, value String) ENGINE = TinyLog`,
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._imports (import_id Int64, table_name String, file String, format String, started_at DateTime('UTC'),
-     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64, ${IMPORTS_ADDED.map((c) => `${c.column} ${c.type}`).join(', ')}) ENGINE = MergeTree ORDER BY import_id`,
+     seconds Float64, read Int64, accepted Int64, duplicates Int64, quarantined Int64, orphans Int64, ${BOOKKEEPING_ADDED.filter((c) => c.table === '_imports').map((c) => `${c.column} ${c.type}`).join(', ')}) ENGINE = MergeTree ORDER BY import_id`,
   // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
      raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC'), line Nullable(Int64)) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
 ];
 
 /**
- * Columns added to the bookkeeping tables since they were first made, last in each: a workspace
- * made before gets them on open (18.16 has no ADD COLUMN IF NOT EXISTS, so the driver asks
- * system.columns first).
+ * Columns added since workspaces existed, each with the table (a shard's local one, or the entry
+ * server's) and the statement that adds it, to run when system.columns lacks it (18.16 has no ADD
+ * COLUMN IF NOT EXISTS): fields marked FieldDef.added, and on the entry server the bookkeeping
+ * tables' later columns (BOOKKEEPING_ADDED).
  */
-export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [...IMPORTS_ADDED, { table: '_quarantine', column: 'line', type: 'Nullable(Int64)' }];
-
-export function addColumnSql(l: ClickHouseLayout, c: (typeof ADDED_COLUMNS)[number]): string {
-  return `ALTER TABLE ${d.ident(l.database)}.${d.ident(c.table)} ADD COLUMN ${d.ident(c.column)} ${c.type}`;
+export function addedColumns(l: ClickHouseLayout, where: 'shard' | 'entry'): { table: string; column: string; sql: string }[] {
+  const name = (t: TableDef) => (l.cluster && where === 'shard' ? `${t.name}_local` : t.name);
+  const add = (table: string, column: string, type: string) => ({ table, column, sql: `ALTER TABLE ${d.ident(l.database)}.${d.ident(table)} ADD COLUMN ${d.ident(column)} ${type}` });
+  const fields = TABLES.flatMap((t) => t.fields.filter((f) => f.added).map((f) => add(name(t), f.name, column(t, f.name, d.columnType(f.kind)))));
+  return where === 'shard' && l.cluster ? fields : [...fields, ...BOOKKEEPING_ADDED.map((c) => add(c.table, c.column, c.type))];
 }
 
 /** Statements for every shard (the local tables) and for the entry server (Distributed tables and bookkeeping). */

@@ -153,6 +153,8 @@ export const clickhouseDialect: Dialect = {
   localDay: (ts, tz) => `toInt32(toDate(${ts}, ${str(tz)}))`,
   addDays: (ts, days) => `addDays(${ts}, ${Math.trunc(days)})`,
   mirrorBefore: (a, b) => `toDateTime(2 * toInt64(${a}) - toInt64(${b}), 'UTC')`,
+  // DateTime has whole seconds only.
+  plusSeconds: (ts, secs) => `addSeconds(${ts}, toInt64(round(toFloat64(${secs}))))`,
   secondsBetween: (a, b) => `(toInt64(${b}) - toInt64(${a}))`,
   nowUtc: () => `now()`,
   nowPlusMinutes: (minutes) => `toDateTime(${str(new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' '))}, 'UTC')`,

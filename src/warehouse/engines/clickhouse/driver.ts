@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { RetainError, UsageError } from '../../errors.js';
 import type { MalformedRecord, Param, Row, StagedFile, Warehouse } from '../../warehouse.js';
-import { ADDED_COLUMNS, addColumnSql, schemaSql, type ClickHouseLayout } from './ddl.js';
+import { addedColumns, schemaSql, type ClickHouseLayout } from './ddl.js';
 import { clickhouseDialect } from './dialect.js';
 import { bindParams } from './literal.js';
 
@@ -150,6 +150,13 @@ class ClickHouseWarehouse implements Warehouse {
   }
 }
 
+/** A workspace made before a field was added opens with the column added (see addedColumns). */
+async function addMissingColumns(client: ClickHouseClient, layout: ClickHouseLayout, where: 'shard' | 'entry'): Promise<void> {
+  const rs = await client.query({ query: bindParams('SELECT table, name FROM system.columns WHERE database = $1', [layout.database]), format: 'JSONEachRow' });
+  const have = new Set((await rs.json<{ table: string; name: string }>()).map((c) => `${c.table}.${c.name}`));
+  for (const a of addedColumns(layout, where)) if (!have.has(`${a.table}.${a.column}`)) await client.command({ query: a.sql });
+}
+
 /** Open (creating on first use) the workspace database on a ClickHouse server or cluster. */
 export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWarehouse> {
   const layout: ClickHouseLayout = { database: o.database ?? 'retain', ...(o.cluster ? { cluster: o.cluster } : {}) };
@@ -167,13 +174,14 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
           const shard = clientFor(url);
           try {
             for (const s of ddl.shard) await shard.command({ query: s });
+            await addMissingColumns(shard, layout, 'shard');
           } finally {
             await shard.close();
           }
         }
       }
       for (const s of ddl.entry) await admin.command({ query: s });
-      await addMissingColumns(admin, layout);
+      await addMissingColumns(admin, layout, 'entry');
       await dropStaleLookups(admin, layout.database);
     }
   } catch (e) {
@@ -185,12 +193,6 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWa
   return new ClickHouseWarehouse(clientFor(o.url, layout.database), layout, o.url, o.readOnly ?? false);
 }
 
-/** Columns added to the bookkeeping tables since a workspace was made (see ADDED_COLUMNS). */
-async function addMissingColumns(admin: ClickHouseClient, layout: ClickHouseLayout): Promise<void> {
-  const r = await admin.query({ query: `SELECT table, name FROM system.columns WHERE database = ${clickhouseDialect.str(layout.database)}`, format: 'JSONEachRow' });
-  const have = new Set((await r.json<{ table: string; name: string }>()).map((c) => `${c.table}.${c.name}`));
-  for (const c of ADDED_COLUMNS) if (!have.has(`${c.table}.${c.column}`)) await admin.command({ query: addColumnSql(layout, c) });
-}
 
 /**
  * A report with a breakdown builds a `_segments_<time>_<id>` lookup table and drops it; one that was

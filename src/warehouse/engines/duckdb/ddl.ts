@@ -38,12 +38,19 @@ export const BOOKKEEPING_SQL = [
   `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
 ];
 
-/** A workspace made before a column existed gets it (NULL in its old rows) when opened. */
-const UPGRADE_SQL = [
+/**
+ * A workspace made before a column existed gets it (NULL in its old rows) when opened: fields
+ * marked FieldDef.added (in the table and its table of replaced rows), each row's import, and the
+ * import log's later columns.
+ */
+export const upgradeSql = (): string[] => [
+  ...TABLES.flatMap((t) =>
+    t.fields.filter((f) => f.added).flatMap((f) => [t.name, replacedTable(t)].map((n) => `ALTER TABLE ${d.ident(n)} ADD COLUMN IF NOT EXISTS ${d.ident(f.name)} ${d.columnType(f.kind)}`)),
+  ),
   ...TABLES.map((t) => `ALTER TABLE ${d.ident(t.name)} ADD COLUMN IF NOT EXISTS _import_id BIGINT`),
   ...['mode VARCHAR', 'updated BIGINT', 'undone_at TIMESTAMPTZ'].map((c) => `ALTER TABLE _imports ADD COLUMN IF NOT EXISTS ${c}`),
 ];
 
 export function schemaSql(): string[] {
-  return [...TABLES.map(createTableSql), ...TABLES.map(createReplacedSql), ...BOOKKEEPING_SQL, ...UPGRADE_SQL, webSessionsSql(d)];
+  return [...TABLES.map(createTableSql), ...TABLES.map(createReplacedSql), ...BOOKKEEPING_SQL, ...upgradeSql(), webSessionsSql(d)];
 }

@@ -125,6 +125,7 @@ export const duckdbDialect: Dialect = {
     tz === 'UTC' ? `CAST(floor(epoch(${ts}) / 86400) AS INTEGER)` : `CAST(CAST(timezone(${str(tz)}, ${ts}) AS DATE) - DATE '1970-01-01' AS INTEGER)`,
   addDays: (ts, days) => `(${ts} + to_days(${Math.trunc(days)}))`,
   mirrorBefore: (a, b) => `(${a} - (${b} - ${a}))`,
+  plusSeconds: (ts, secs) => `(${ts} + to_seconds(CAST(${secs} AS DOUBLE)))`,
   secondsBetween: (a, b) => `(epoch(${b}) - epoch(${a}))`,
   nowUtc: () => `now()`,
   // A literal, computed once: a per-row time zone conversion of now() is not folded by DuckDB.
