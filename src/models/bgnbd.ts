@@ -4,7 +4,7 @@
  * drop out with probability p ~ Beta(a, b). Likelihood, maximum-likelihood fit and predictions,
  * in the `lifetimes` conventions (see summary.ts for frequency, recency and T).
  */
-import { COARSE_ROWS, fromValueAndGradient, minimize, penalizerOf, type FitOptions } from './optimize.js';
+import { COARSE_ROWS, fromValueAndGradient, minimizeToMaximum, penalizerOf, type Edge, type FitOptions } from './optimize.js';
 import { digamma, logGamma, signedLogHyp2f1 } from './special.js';
 import { preparePurchaseData, purchaseArrays, thinned, type PurchaseData, type PurchaseInput } from './summary.js';
 
@@ -21,6 +21,12 @@ export interface BgNbdFit extends BgNbdParams {
   readonly iterations: number;
   readonly converged: boolean;
   readonly customers: number;
+  /**
+   * Where the maximum lies at a limit of the model rather than inside it: ['a→0'] and/or ['b→∞']
+   * — the likelihood is highest with no dropout (P(alive) = 1; a and b are where the search
+   * stopped and not identified). Empty for an interior maximum.
+   */
+  readonly boundary: readonly string[];
 }
 
 /**
@@ -100,6 +106,61 @@ export function bgnbdLogLikelihood(p: BgNbdParams, rows: PurchaseInput): number 
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
+/**
+ * Past e^±9 (a < 1.2e-4, b > 8,100) the dropout part is at its limit: A4 ∝ a/(b+x−1) no longer
+ * moves the likelihood, and a and b are left where the search stopped.
+ */
+const AT_EDGE = 9;
+/** The model without dropout: a → 0 or b → ∞ (p ~ Beta(a, b) all at 0), the NBD's likelihood. */
+const EDGES: readonly Edge[] = [
+  { index: 2, side: 'low' },
+  { index: 3, side: 'high' },
+];
+
+/**
+ * Starting points from the data, in log-parameters: r/α moment-matched to the customers' rates
+ * x/T (their spread less the Poisson noise λ/T is the Gamma's variance r/α²), and a/(a+b) to the
+ * share of repeat buyers who look gone — silent for over three of their mean gaps t_x/x (a
+ * Poisson process alive does that with chance e^−3 ≈ 5 %) — as a dropout chance per purchase,
+ * at two concentrations a+b. Rows are in internal time (PurchaseData).
+ */
+export function dataStarts(d: PurchaseData): number[][] {
+  let n = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let noise = 0;
+  let repeat = 0;
+  let purchases = 0;
+  let gone = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    const [x, tx, T, w] = [d.x[i]!, d.tx[i]!, d.T[i]!, d.w[i]!];
+    if (!(T > 0)) continue;
+    n += w;
+    m1 += (w * x) / T;
+    m2 += (w * x * x) / (T * T);
+    noise += (w * x) / (T * T);
+    if (x === 0) continue;
+    repeat += w;
+    purchases += w * x;
+    if (T - tx > (3 * tx) / x) gone += w;
+  }
+  const mean = m1 / n;
+  const spread = m2 / n - mean * mean - noise / n;
+  // No spread beyond the noise: an exponential (r = 1) with the mean rate.
+  const [r, alpha] = spread > 0 ? [(mean * mean) / spread, mean / spread] : [1, 1 / mean];
+  // 1 − (1 − p)^x̄ of the repeat buyers are gone: p from the share, kept off 0 and 1.
+  const p = Math.min(0.9, Math.max(0.01, 1 - (1 - gone / repeat) ** (repeat / purchases)));
+  return [1, 4].map((k) => [Math.log(r), Math.log(alpha), Math.log(p * k), Math.log((1 - p) * k)]);
+}
+
+/**
+ * Interior points across the dropout parameters' range, with (r, α) from each of `rates`: where
+ * a fit that ran out to the edge restarts from (the best of them).
+ */
+function dropoutProbes(rates: readonly (readonly number[])[]): number[][] {
+  return rates.flatMap(([r, alpha]) => [0.02, 0.05, 0.1, 0.2, 0.4].flatMap((p) => [0.3, 1, 3, 10].map((k) => [r!, alpha!, Math.log(p * k), Math.log((1 - p) * k)])));
+}
+
 /** Fit (r, α, a, b) by maximum likelihood from several starting points. */
 export function fitBgNbd(rows: PurchaseInput, o: FitOptions = {}): BgNbdFit {
   const pen = penalizerOf(o, 'BG/NBD');
@@ -115,20 +176,41 @@ export function fitBgNbd(rows: PurchaseInput, o: FitOptions = {}): BgNbdFit {
         gradient: p.map((v, j) => (-v * g[j]!) / data.customers + 2 * pen * v * v),
       };
     });
-  // lifetimes' start (all ones), and two with the mean rate r/α matched to the data.
+  // lifetimes' start (all ones), two with the mean rate r/α matched to the data, and two chosen
+  // from the data (dataStarts).
   const rate = d.rate;
-  const starts = [
-    [0, 0, 0, 0],
-    [Math.log(0.5), Math.log(0.5 / rate), 0, Math.log(3)],
-    [Math.log(2), Math.log(2 / rate), Math.log(0.5), 0],
-  ];
+  const fromData = dataStarts(d);
+  const starts = [[0, 0, 0, 0], [Math.log(0.5), Math.log(0.5 / rate), 0, Math.log(3)], [Math.log(2), Math.log(2 / rate), Math.log(0.5), 0], ...fromData];
   const { f, gradient } = objective(d);
   // Above COARSE_ROWS distinct histories the starts are explored on a thinned sample first.
   const coarse = d.x.length > COARSE_ROWS ? objective(thinned(d, Math.ceil(d.x.length / COARSE_ROWS))) : undefined;
-  const res = minimize(f, starts, 'BG/NBD', { gradient, names: NAMES, coarse });
+  // Nobody-drops-out is a limit of the model, not a failure: a run out to it restarts from interior
+  // points (the edge's (r, α), or the data's), and the result says when the maximum is there.
+  const res = minimizeToMaximum(f, starts, 'BG/NBD', {
+    gradient,
+    names: NAMES,
+    coarse,
+    edges: EDGES,
+    at: AT_EDGE,
+    probes: dropoutProbes([[Math.log(0.5), Math.log(0.5 / rate)], fromData[0]!]),
+  });
   const [r, alphaScaled, a, b] = res.x.map(Math.exp) as [number, number, number, number];
   const params = { r, alpha: alphaScaled / d.scale, a, b };
-  return { ...params, loglik: bgnbdLogLikelihood(params, rows), iterations: res.iterations, converged: res.converged, customers: d.customers };
+  const boundary = res.boundary.map((e) => (e.index === 2 ? 'a→0' : 'b→∞'));
+  return { ...params, loglik: bgnbdLogLikelihood(params, rows), iterations: res.iterations, converged: res.converged, customers: d.customers, boundary };
+}
+
+/**
+ * What a fit on an edge means, in words (null inside): a/(a+b) → 0 is the model without dropout;
+ * b → ∞ with a/(a+b) held is one dropout chance for every customer (the Beta's spread unidentified).
+ */
+export function boundaryNote(f: BgNbdParams & { readonly boundary: readonly string[] }): string | null {
+  if (!f.boundary.length) return null;
+  const p = f.a / (f.a + f.b);
+  if (p < 1e-4) {
+    return 'The likelihood is highest with no dropout (a/(a+b) → 0): the calibration period shows no sign of customers leaving, so P(alive) is 1 for everyone and a and b are not identified. A longer calibration period may show dropout.';
+  }
+  return `The likelihood keeps rising as b grows: every customer has the same chance of dropping out after a purchase, ${p.toPrecision(3)}, and its spread across customers is not identified.`;
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + [x>0] · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)). */

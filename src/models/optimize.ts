@@ -351,6 +351,70 @@ export function minimizeNelderMead(f: Objective, x0: readonly number[], o: Minim
   return { x: simplex[i]!, value: values[i]!, iterations: maxIter, converged: false };
 }
 
+/** What `minimize` takes besides the options of one run: parameter names for messages, a budget, a coarse objective, edges. */
+export type MinimizeRunOptions = MinimizeOptions & { names?: readonly string[]; maxEvaluations?: number; coarse?: Coarse; edges?: readonly Edge[] };
+
+/** A cheap approximation of the objective (a thinned sample of a large data set) to explore starts on. */
+export interface Coarse {
+  readonly f: Objective;
+  readonly gradient?: (x: readonly number[]) => number[];
+}
+
+/**
+ * A side of a coordinate where the model has a limit of its own, so that a run out to it is a
+ * boundary maximum the caller reports rather than a parameter the data do not identify: BG/NBD's
+ * a → 0 or b → ∞ is the model without dropout.
+ */
+export interface Edge {
+  readonly index: number;
+  readonly side: 'low' | 'high';
+}
+
+/** The edges that x lies on: coordinates beyond ±at on their edge's side. */
+export function edgesReached(x: readonly number[], edges: readonly Edge[], at: number): Edge[] {
+  return edges.filter((e) => (e.side === 'low' ? x[e.index]! < -at : x[e.index]! > at));
+}
+
+/**
+ * `minimize`, made to reach the maximum when its best point runs out to an edge: the likelihood
+ * may also have an interior maximum, higher, that no start led to (BG/NBD on real data). Then the
+ * objective is evaluated at the `probes` (interior points the caller picks across the edge
+ * parameters' range) and `minimize` restarts from the best few; the lower of the two ends is kept.
+ * `boundary` lists the edges the result lies on (beyond ±`at`): those where the maximum really is.
+ */
+export function minimizeToMaximum(
+  f: Objective,
+  starts: readonly (readonly number[])[],
+  what: string,
+  o: MinimizeRunOptions & { edges: readonly Edge[]; probes: readonly (readonly number[])[]; at: number },
+): MinimizeResult & { boundary: Edge[] } {
+  const first = minimize(f, starts, what, o);
+  if (!edgesReached(first.x, o.edges, o.at).length) return { ...first, boundary: [] };
+  // Probes on the thinned sample where there is one: they only rank restarts.
+  const probe = o.coarse?.f ?? f;
+  const ranked = o.probes
+    .map((x) => ({ x, value: probe(x) }))
+    .filter((p) => Number.isFinite(p.value))
+    .sort((p, q) => p.value - q.value)
+    .slice(0, RESTARTS);
+  let best = first;
+  let iterations = first.iterations;
+  if (ranked.length) {
+    try {
+      const again = minimize(f, ranked.map((p) => p.x), what, o);
+      iterations += again.iterations;
+      if (again.value < best.value) best = again;
+    } catch (e) {
+      // The first result stands: it converged, the restarts did not.
+      if (!(e instanceof ModelError)) throw e;
+    }
+  }
+  return { ...best, iterations, boundary: edgesReached(best.x, o.edges, o.at) };
+}
+
+/** Restarts from the best probes when a fit's best point lies on an edge. */
+const RESTARTS = 3;
+
 /** Thrown through the runs when `minimize` has used up its evaluations. */
 class OutOfBudget extends Error {}
 
@@ -367,7 +431,7 @@ export function minimize(
   f: Objective,
   starts: readonly (readonly number[])[],
   what: string,
-  o: MinimizeOptions & { names?: readonly string[]; maxEvaluations?: number; coarse?: { f: Objective; gradient?: (x: readonly number[]) => number[] } } = {},
+  o: MinimizeRunOptions = {},
 ): MinimizeResult {
   const budget = o.maxEvaluations ?? 5000;
   let evaluations = 0;
@@ -426,7 +490,7 @@ export function minimize(
     const current = best as MinimizeResult | null;
     // Out towards the bound already (unconverged and past e^±15): no other method will find an
     // interior minimum that BFGS missed.
-    if (current) assertInterior(current.x, names, what, current.converged ? 20 : 15);
+    if (current) assertInterior(current.x, names, what, current.converged ? 20 : 15, o.edges);
     if (!current?.converged) {
       const from = current?.x ?? starts[0];
       if (from) {
@@ -441,7 +505,7 @@ export function minimize(
     if (!sofar?.converged) throw notConverged();
   }
   const result = best as MinimizeResult | null;
-  if (result) assertInterior(result.x, names, what, result.converged ? 20 : 15);
+  if (result) assertInterior(result.x, names, what, result.converged ? 20 : 15, o.edges);
   if (!result || !result.converged) throw notConverged();
   return { ...result, iterations };
 }
@@ -460,9 +524,9 @@ export function numericHessian(f: Objective, x: readonly number[], h = 1e-4): nu
  * improving as the parameter goes to 0 or ∞, i.e. the data do not identify it. (An L2 penalizer
  * pulls parameters towards 0, so it is the remedy only for a run towards ∞.)
  */
-export function assertInterior(x: readonly number[], names: readonly string[], what: string, limit = 20): void {
+export function assertInterior(x: readonly number[], names: readonly string[], what: string, limit = 20, edges: readonly Edge[] = []): void {
   x.forEach((v, i) => {
-    if (Math.abs(v) > limit) {
+    if (Math.abs(v) > limit && !edges.some((e) => e.index === i && (e.side === 'low') === v < 0)) {
       const remedy = v > 0 ? 'Fit with a small penalizer (e.g. 0.001), a longer calibration period or more customers.' : 'Use a longer calibration period or more customers.';
       throw new ModelError(`${what}: parameter ${names[i] ?? `#${i + 1}`} ran off towards ${v > 0 ? 'infinity' : 'zero'} (${Math.exp(v).toExponential(2)}), so the data do not identify it. ${remedy}`);
     }
