@@ -70,7 +70,9 @@ describe.each(fits)('%s refuses', (name, fit) => {
       { frequency: 5, recency: 9.8, T: 10, weight: 100 },
       { frequency: 0, recency: 0, T: 10, weight: 1 },
     ];
-    expect(failure(() => fit(rows)).message).toMatch(/ran off towards zero .* so the data do not identify it\. Use a longer calibration period or more customers\./);
+    // Which parameter runs off depends on the starts; that one does, and what to do (a penalizer
+    // only pulls a parameter back from infinity), is the point.
+    expect(failure(() => fit(rows)).message).toMatch(/parameter \w+ ran off towards (zero|infinity) \([^)]+\), so the data do not identify it\. (Fit with a small penalizer \(e\.g\. 0\.001\), a|Use a) longer calibration period or more customers\./);
   });
 
   it('identical customers, for which no maximum exists, in bounded time', () => {
