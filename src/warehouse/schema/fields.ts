@@ -8,7 +8,7 @@
 export type FieldKind =
   | 'id' // a key or reference: any non-empty text
   | 'text'
-  | 'timestamp' // ISO 8601; a date alone is midnight UTC; stored as UTC
+  | 'timestamp' // ISO 8601; without an offset, in the import's time zone (a date alone: its midnight); stored as UTC
   | 'date' // calendar date (fx_rates)
   | 'money' // decimal, non-negative, in the row's currency
   | 'decimal' // non-negative decimal (quantities, points, rates)
