@@ -6,7 +6,7 @@
  * have read it (see formatHints in ../import/validate-sql.ts).
  */
 import { UsageError } from '../errors.js';
-import { isTimeZone } from './settings.js';
+import { isTimeZone } from './time-zone.js';
 
 export interface ParseOptions {
   /** strftime-style format of timestamp and date fields (`%m/%d/%Y`, `%d.%m.%Y %H:%M`). ISO 8601 is still read. */

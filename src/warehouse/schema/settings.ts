@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
 import { TABLES } from './tables.js';
+import { isTimeZone } from './time-zone.js';
 
 // zod is loaded when a setting is validated (retain config set), not by every command that reads
 // the settings: it costs a command about 0.07 s to load on a quiet machine, 0.3 s on a busy one.
@@ -56,15 +57,6 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The settings a workspace has set, each key once: the latest value (ClickHouse appends). */
 async function storedSettings(wh: Warehouse): Promise<Map<string, string>> {

@@ -10,6 +10,7 @@ import { UsageError } from '../../errors.js';
 import { faultPoint } from '../../fault.js';
 import { getSettings } from '../../schema/settings.js';
 import { tableDef } from '../../schema/tables.js';
+import { isTimeZone } from '../../schema/time-zone.js';
 import type { Warehouse } from '../../warehouse.js';
 import { addFx, CHECKED, importMode, logImport, NUMBERED, nextImportId, storeChecked, type ImportMode, type ImportSummary } from '../import.js';
 import { describeSource } from '../source.js';
@@ -184,9 +185,7 @@ function zoneOf(preset: Preset, option: string | undefined, workspace: string): 
     );
   }
   const zone = option ?? workspace;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
+  if (!isTimeZone(zone)) {
     throw new UsageError('bad-timezone', `--timezone ${zone}: not a time zone name.`, 'Use an IANA name such as UTC, Europe/Berlin or America/New_York.');
   }
   return zone;
