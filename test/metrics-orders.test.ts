@@ -64,9 +64,10 @@ describe('order metrics', () => {
   it('upsell_ratio and cross_sell_rate from distinct categories', async () => {
     expect(await metric(wh, 'upsell_ratio', JAN)).toMatchObject({ value: 1, n: 2 }); // c1 two categories, c2 one
     expect(await metric(wh, 'cross_sell_rate', JAN)).toMatchObject({ value: 50, n: 2 });
-    // December: c1's only order (o0) has no lines — an ordering customer without a category.
+    // December: c1's only order (o0) has no lines — no line in the period has a category, so
+    // cross-sell is unknown, not 0 %.
     const dec = { from: '2023-12-01', to: '2024-01-01' };
-    expect(await metric(wh, 'cross_sell_rate', dec)).toMatchObject({ value: 0, n: 1 });
+    expect(await metric(wh, 'cross_sell_rate', dec)).toMatchObject({ value: null, n: 0, note: expect.stringContaining('no order line in the period has a product category') });
     expect((await metric(wh, 'upsell_ratio', dec)).value).toBeNull();
   });
 
@@ -85,8 +86,8 @@ describe('order metrics', () => {
     expect(await metric(wh, 'aov', { ...JAN, slice: { where: [{ field: 'country', value: "DE' OR '1'='1" }] } })).toMatchObject({ value: null });
     const by = await metric(wh, 'aov', { ...JAN, slice: { where: [], by: 'country' } });
     expect(by.segments).toEqual([
-      { segment: 'DE', value: 100, n: 1, ci95: null },
-      { segment: 'US', value: 75, n: 2, ci95: null },
+      { segment: 'DE', value: 100, n: 1, ci95: null, small_n: false }, // money, not a rate
+      { segment: 'US', value: 75, n: 2, ci95: null, small_n: false },
     ]);
     await expect(metric(wh, 'aov', { ...JAN, slice: { where: [{ field: 'email; DROP TABLE orders', value: 'x' }] } })).rejects.toMatchObject({
       code: 'unknown-field',

@@ -57,6 +57,8 @@ describe('outputs colour and mark the verdict', () => {
     series: [],
     compare,
     note: null,
+    small_n: false,
+    warnings: [],
   });
   const period: [string, string] = ['2023-12-01', '2024-01-01'];
   const report = {
@@ -64,6 +66,8 @@ describe('outputs colour and mark the verdict', () => {
     to: '2024-02-01',
     grain: 'month',
     timezone: 'UTC',
+    data: null,
+    period_reason: null,
     metrics: [
       result('complaints', 'Complaints', comparison({ direction: 'lower' }, period, 3, 1, 0.01)),
       result('open_tickets', 'Open tickets', comparison({ direction: 'lower' }, period, 3, 5, 0.01)),

@@ -56,7 +56,7 @@ o4,c3,2026-05-10,40,USD,completed`,
 
   it('annual retention, active customers, new per month and revenue per active customer-month', async () => {
     const w = await workspaceWhatIf(wh, { retention: 5, horizonMonths: 12, now: new Date('2026-11-22T12:00:00Z') });
-    expect(w.measured).toEqual({ from: '2025-11-01', to: '2026-11-01', model: 'transactional' });
+    expect(w.measured).toEqual({ from: '2025-11-01', to: '2026-11-01', period_reason: null, model: 'transactional' });
     // Retained 1 of the 2 active at the start; c1 and c3 active at the end; 1 new in 12 months.
     expect(w.inputs).toMatchObject({ annualRetention: 50, activeCustomers: 2, grossMargin: 1, monthlyDiscount: 0.01 });
     expect(w.inputs.newPerMonth).toBeCloseTo(1 / 12, 12);

@@ -9,7 +9,7 @@ import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
-import { changeText, formatValue, toneOf } from './render-report.js';
+import { changeText, formatValue, periodLines, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
 
 /** Text for HTML: the five characters that could open markup, as character references. */
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,10 +23,11 @@ function card(m: MetricResult, extra = ''): string {
   const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m, '✱'))}</span>` : '';
   return `<section class="card" id="${esc(m.id)}">
   <h3>${esc(m.name)}</h3>
-  <div class="value">${esc(formatValue(m.unit, m.value))} ${change}</div>
+  <div class="value">${esc(formatValue(m.unit, m.value))}${m.small_n ? `<sup class="small" title="${esc(SMALL_LEGEND)}">${SMALL_MARK}</sup>` : ''} ${change}</div>
   <div class="meta">${m.benchmark?.band ? `<span class="band">${esc(m.benchmark.band)}</span>` : ''}<span>n = ${m.n.toLocaleString('en-US')}</span>${ci ? `<span>${esc(ci)}</span>` : ''}</div>
   ${hasTrend ? `<figure>${trendChart(m, bands)}</figure>` : ''}
   ${extra}
+  ${m.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n  ')}
   ${m.note ? `<p class="note">${esc(m.note)}</p>` : ''}
 </section>`;
 }
@@ -87,13 +88,16 @@ export function renderReportHtml(r: Report): string {
   figure { margin: 8px 0 0; }
   figure svg { width: 100%; height: auto; display: block; }
   .note { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
+  .warn { font-size: 12px; color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b; padding: 4px 8px; margin: 8px 0 0; }
+  .small { font-size: 14px; color: #92400e; margin-left: 2px; }
   footer { color: var(--muted); font-size: 12px; text-align: center; padding: 16px; }
 </style>
 </head>
 <body>
 <header>
   <h1>Retain report</h1>
-  <p>${esc(r.from)} to ${esc(r.to)} (exclusive), by ${esc(r.grain)}, time zone ${esc(r.timezone)}. Shaded bands are benchmark bands. Changes are better (green) or worse (red) by each metric’s direction, grey when unchanged or not significant; ✱ marks a change significant at the 5 % level.</p>
+  ${periodLines(r).map((l) => `<p>${esc(l)}</p>`).join('\n  ')}
+  <p>Shaded bands are benchmark bands. Changes are better (green) or worse (red) by each metric’s direction, grey when unchanged or not significant; ✱ marks a change significant at the 5 % level; ${esc(SMALL_LEGEND)}.</p>
 </header>
 <main>
 ${sections}

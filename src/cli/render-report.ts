@@ -3,7 +3,22 @@ import type { Comparison, MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
+import { SMALL_N } from '../metrics/warnings.js';
 import { renderTable, toCsv } from './output.js';
+
+/** Marks a value behind fewer than SMALL_N answers or customers, in every output. */
+export const SMALL_MARK = '†';
+export const SMALL_LEGEND = `${SMALL_MARK} fewer than ${SMALL_N} answers or customers behind the rate`;
+const marked = (unit: string, v: number | null, small: boolean) => `${formatValue(unit, v)}${small ? ` ${SMALL_MARK}` : ''}`;
+
+/** The lines above a report: the period, the data's range, and why the period is not the default. */
+export function periodLines(r: Report): string[] {
+  return [
+    `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}.`,
+    ...(r.data ? [`The data runs from ${r.data.first} to ${r.data.last}.`] : []),
+    ...(r.period_reason ? [r.period_reason] : []),
+  ];
+}
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
@@ -64,7 +79,7 @@ function change(m: MetricResult, colour: boolean): string {
 
 const row = (m: MetricResult, colour = false) => ({
   metric: m.name,
-  value: formatValue(m.unit, m.value),
+  value: marked(m.unit, m.value, m.small_n),
   change: change(m, colour),
   band: m.benchmark?.band ?? '',
   n: m.n,
@@ -73,7 +88,7 @@ const row = (m: MetricResult, colour = false) => ({
 
 /** Grouped by each metric's first owning team; changes coloured by verdict when `colour` (a terminal). */
 export function renderReportTable(r: Report, o: { colour?: boolean } = {}): string {
-  const out = [`Retain report ${r.from} … ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}`];
+  const out = ['Retain report', ...periodLines(r)];
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
@@ -87,18 +102,28 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
       metric: m.name,
       ...Object.fromEntries(segments.map((seg) => {
         const x = m.segments!.find((y) => (y.segment ?? '(none)') === seg);
-        return [seg, x ? `${formatValue(m.unit, x.value)} (${x.n})` : ''];
+        return [seg, x ? `${marked(m.unit, x.value, x.small_n)} (${x.n})` : ''];
       })),
     }));
     out.push(renderTable(['metric', ...segments], rows));
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
   if (notes.length) out.push('', 'NO VALUE', ...notes);
-  if (r.metrics.some((m) => m.compare)) out.push('', 'better / worse: read through each metric’s direction; * significant at the 5 % level');
+  const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `  ${m.name}: ${w}`));
+  if (warnings.length) out.push('', 'READ WITH CARE', ...warnings);
+  out.push('', ...legend(r));
   return out.join('\n');
 }
 
-const CSV_COLUMNS = ['id', 'name', 'unit', 'value', 'n', 'ci95_low', 'ci95_high', 'band', 'change', 'verdict', 'p', 'significant', 'note'];
+/** What the marks in a report mean, for the marks it uses. */
+function legend(r: Report): string[] {
+  return [
+    ...(r.metrics.some((m) => m.compare) ? ['better / worse: read through each metric’s direction; * significant at the 5 % level'] : []),
+    ...(r.metrics.some((m) => m.small_n || m.segments?.some((x) => x.small_n)) ? [SMALL_LEGEND] : []),
+  ];
+}
+
+const CSV_COLUMNS = ['id', 'name', 'unit', 'value', 'n', 'small_n', 'ci95_low', 'ci95_high', 'band', 'change', 'verdict', 'p', 'significant', 'note', 'warnings'];
 
 export function renderReportCsv(r: Report): string {
   return toCsv(
@@ -109,6 +134,7 @@ export function renderReportCsv(r: Report): string {
       unit: m.unit,
       value: m.value,
       n: m.n,
+      small_n: m.small_n,
       ci95_low: m.ci95?.[0] ?? null,
       ci95_high: m.ci95?.[1] ?? null,
       band: m.benchmark?.band ?? null,
@@ -117,19 +143,24 @@ export function renderReportCsv(r: Report): string {
       p: m.compare?.p ?? null,
       significant: m.compare?.significant ?? null,
       note: m.note,
+      warnings: m.warnings.join(' ') || null,
     })),
   );
 }
 
 export function renderReportMarkdown(r: Report): string {
-  const lines = [`# Retain report`, '', `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}.`, ''];
+  const lines = [`# Retain report`, '', ...periodLines(r), ''];
   lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
   for (const m of r.metrics) {
     const x = row(m);
     const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
     lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
   }
+  const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `- **${m.name}**: ${w}`));
+  if (warnings.length) lines.push('', '## Read with care', '', ...warnings);
   const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
   if (notes.length) lines.push('', '## Notes', '', ...notes);
+  const keys = legend(r);
+  if (keys.length) lines.push('', ...keys.map((k) => `_${k}_`));
   return lines.join('\n') + '\n';
 }

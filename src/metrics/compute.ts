@@ -4,7 +4,9 @@
  * values. A metric whose tables are empty is unavailable, with the reason; never 0.
  */
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
-import { getSettings } from '../warehouse/schema/settings.js';
+import { getSettings, isSet } from '../warehouse/schema/settings.js';
+import { dataRange, type DataRange } from './data-range.js';
+import { isSmallN, warningsFor, type WarningContext } from './warnings.js';
 import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
@@ -34,6 +36,8 @@ export interface ReportRequest {
   segments?: string;
   /** Tables the report computes once for several metrics (the purchase summary); dropped by its maker. */
   tables?: ReportTables;
+  /** The days each table's data covers (the report reads it once; else each metric does). */
+  dataRange?: DataRange;
 }
 
 /**
@@ -75,15 +79,19 @@ export interface MetricResult {
   benchmark: { band: string | null; source: string } | null;
   series: { start: string; value: number | null; n: number }[];
   compare: Comparison | null;
-  segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null }[];
+  segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null; small_n: boolean }[];
   note: string | null;
+  /** Fewer than SMALL_N answers or customers behind a rate. */
+  small_n: boolean;
+  /** Where the value is right but misleading, in plain language. */
+  warnings: string[];
 }
 
 export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
   const base = { id: m.id, name: m.name, unit: m.unit };
   const notYet = NOT_YET_ON[wh.dialect.name]?.[m.id];
   if (notYet) {
-    return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.` };
+    return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.`, small_n: false, warnings: [] };
   }
   const settings = await getSettings(wh);
   const model = workspaceModel(settings.model, emptyTables);
@@ -99,6 +107,8 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       series: [],
       compare: null,
       note: `Unavailable: no rows in ${missing.join(', ')}. Import them with retain import ${missing[0]} <file>.`,
+      small_n: false,
+      warnings: [],
     };
   }
   const scopeSettings = {
@@ -131,17 +141,27 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     return results.length === 1 ? results[0]! : joinStats(m.id, results, m.alsoJoin === 'full');
   };
   const unsliced = { where: req.slice.where };
+  const compared = req.compare ? comparedPeriod(req.from, req.to, req.compare) : null;
+  const context: WarningContext = {
+    from: req.from,
+    compared,
+    model,
+    tables: m.modelTables?.[model] ?? m.tables,
+    activityWindowDays: scopeSettings.activityWindowDays,
+    defaultMargin: !(await isSet(wh, 'gross_margin')),
+    range: req.dataRange ?? (await dataRange(wh, req.timezone)),
+  };
+  const checked = (v: Value) => ({ note: v.note ?? m.convention ?? null, small_n: isSmallN(m, v.value, v.n), warnings: warningsFor(m, v.value, v.n, context) });
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
     const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables);
     let compare: MetricResult['compare'] = null;
-    if (req.compare) {
-      const [cf, ct] = comparedPeriod(req.from, req.to, req.compare);
-      const before = await m.fromModel(wh, modelScope(cf, ct), req.tables);
-      compare = comparison(m, [cf, ct], v.value, before.value, null);
+    if (compared) {
+      const before = await m.fromModel(wh, modelScope(...compared), req.tables);
+      compare = comparison(m, compared, v.value, before.value, null);
     }
-    return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, note: v.note ?? m.convention ?? null };
+    return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, ...checked(v) };
   }
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // Rows for the period: the series' own when the metric is defined over buckets (a cohort
@@ -172,12 +192,12 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       else bySegment.set(r.segment, [r]);
     }
     segments = [...bySegment]
-      .map(([segment, group]) => ({ segment, ...pick(m.finishRows ? m.finishRows(group) : m.finish(group[0]!.stats)) }))
+      .map(([segment, group]) => ({ segment, ...pick(m, m.finishRows ? m.finishRows(group) : m.finish(group[0]!.stats)) }))
       .sort((a, b) => String(a.segment).localeCompare(String(b.segment)));
   }
   let compare: MetricResult['compare'] = null;
-  if (req.compare) {
-    const [cf, ct] = comparedPeriod(req.from, req.to, req.compare);
+  if (compared) {
+    const [cf, ct] = compared;
     const priorRows = await run(cf, ct, m.periodFromSeries ? req.grain : null, unsliced);
     const [prior] = priorRows;
     const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
@@ -193,7 +213,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     series,
     compare,
     ...(segments ? { segments } : {}),
-    note: value.note ?? m.convention ?? null,
+    ...checked(value),
   };
 }
 
@@ -245,7 +265,7 @@ export function sumStats(rows: readonly { bucket: string; stats: Stats }[]): Sta
   return out;
 }
 
-const pick = (v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null });
+const pick = (m: MetricDef, v: Value) => ({ value: v.value, n: v.n, ci95: v.ci95 ?? null, small_n: isSmallN(m, v.value, v.n) });
 
 type StatRow = { bucket: string; segment: string | null; key?: string; stats: Stats };
 

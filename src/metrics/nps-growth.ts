@@ -8,7 +8,7 @@
  */
 import { getSettings } from '../warehouse/schema/settings.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { lastFullMonths } from './compute.js';
+import { dataRange, defaultPeriod, rangeOf } from './data-range.js';
 import { buildReport } from './report.js';
 import { twoSidedP } from './stats.js';
 
@@ -27,6 +27,8 @@ export interface LagCorrelation {
 export interface NpsGrowth {
   readonly from: string;
   readonly to: string;
+  /** Why the months are not the last ones before today (the data ends earlier), else null. */
+  readonly period_reason: string | null;
   readonly nps: readonly { start: string; value: number | null; n: number }[];
   readonly correlations: readonly LagCorrelation[];
   /** Outcomes the workspace cannot measure, with why. */
@@ -81,7 +83,7 @@ export function laggedCorrelations(outcome: string, x: readonly (number | null)[
 export async function npsGrowth(wh: Warehouse, o: { months?: number; maxLag?: number; now?: Date; timezone?: string }): Promise<NpsGrowth> {
   const months = o.months ?? 24;
   const timezone = o.timezone ?? (await getSettings(wh)).timezone;
-  const { from, to } = lastFullMonths(months, timezone, o.now);
+  const { from, to, reason } = defaultPeriod(rangeOf(await dataRange(wh, timezone)), timezone, months, o.now);
   const report = await buildReport(wh, { from, to, grain: 'month', metrics: ['nps', ...OUTCOMES], timezone });
   const byId = new Map(report.metrics.map((m) => [m.id, m]));
   const nps = byId.get('nps')!;
@@ -93,5 +95,5 @@ export async function npsGrowth(wh: Warehouse, o: { months?: number; maxLag?: nu
     if (m.value === null && m.series.every((p) => p.value === null)) unavailable.push({ outcome: id, note: m.note });
     else correlations.push(...laggedCorrelations(id, x, m.series.map((p) => p.value), o.maxLag ?? 6));
   }
-  return { from, to, nps: nps.series, correlations, unavailable };
+  return { from, to, period_reason: reason, nps: nps.series, correlations, unavailable };
 }

@@ -1,6 +1,6 @@
 /**
  * A report: the chosen metrics over a period, each computed by compute.ts, in the JSON shape every
- * surface shares: {"from","to","grain","timezone","metrics":[…]}.
+ * surface shares: {"from","to","grain","timezone","data","period_reason","metrics":[…]}.
  */
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
@@ -9,6 +9,7 @@ import { didYouMean } from '../warehouse/suggest.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
+import { dataRange, defaultPeriod, rangeOf, type DayRange } from './data-range.js';
 import { METRICS } from './registry.js';
 import { ReportTables } from './report-tables.js';
 import { GRAINS, withSegments, type Grain, type Slice } from './scope.js';
@@ -34,6 +35,10 @@ export interface Report {
   to: string;
   grain: Grain;
   timezone: string;
+  /** The first and last day of the data (every table of what customers did); null with none. */
+  data: DayRange | null;
+  /** Why the period is not the one asked for or the default (the data ends before it), else null. */
+  period_reason: string | null;
   metrics: MetricResult[];
   /** The breakdown field, when there is one (not part of the JSON output). */
   by?: string;
@@ -43,7 +48,10 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const settings = await getSettings(wh);
   const timezone = o.timezone ?? settings.timezone;
   checkTimeZone(timezone);
-  const defaults = lastFullMonths(12, timezone);
+  const range = await dataRange(wh, timezone);
+  const data = rangeOf(range);
+  // With neither end given, a period the data covers; with one, the other from the last 12 months.
+  const defaults = o.from || o.to ? { ...lastFullMonths(12, timezone), reason: null } : defaultPeriod(data, timezone);
   const from = date(o.from ?? defaults.from, '--from');
   const to = date(o.to ?? defaults.to, '--to');
   if (from >= to) throw new UsageError('bad-period', `--from ${from} is not before --to ${to}.`, 'The period is [from, to): to is the first day after it.');
@@ -58,7 +66,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
   const tables = new ReportTables(wh);
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {
@@ -74,8 +82,8 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   } finally {
     await tables.drop();
   }
-  const report: Report = { from, to, grain, timezone, metrics };
-  // Kept out of JSON.stringify: the JSON shape is {"from","to","grain","timezone","metrics"}.
+  const report: Report = { from, to, grain, timezone, data, period_reason: defaults.reason, metrics };
+  // Kept out of JSON.stringify: not part of the JSON shape.
   if (o.by) Object.defineProperty(report, 'by', { value: o.by, enumerable: false });
   return report;
 }

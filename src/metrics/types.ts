@@ -54,6 +54,12 @@ export interface MetricDef {
   bandValue?(v: Value): number | null;
   readonly teams: readonly Team[];
   readonly benchmark?: Benchmark;
+  /**
+   * Workspace settings the value depends on, so the report can warn when one misleads: the
+   * activity window (transactional workspaces) reaching before the data began, or a gross margin
+   * left at its default of 100 %.
+   */
+  readonly reads?: readonly ('activity_window' | 'gross_margin')[];
   /** A convention stated with every value (e.g. which date a rate counts by). */
   readonly convention?: string;
   /** Whether the period value is the sum of its series (counts); used by the consistency checks. */

@@ -7,7 +7,8 @@ import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { retentionWhatIf, type WhatIf, type WhatIfInputs } from '../models/whatif.js';
-import { bucketStarts, emptyTables, lastFullMonths, workspaceModel } from './compute.js';
+import { bucketStarts, emptyTables, workspaceModel } from './compute.js';
+import { dataRange, defaultPeriod, rangeOf } from './data-range.js';
 import { activeAt, movementSql, mrrAt } from './families/retention.js';
 import { makeScope } from './scope.js';
 
@@ -23,8 +24,8 @@ export interface WhatIfOptions {
   now?: Date;
 }
 
-/** Inputs over the last 12 full months: annual retention, customers active now, new per month, revenue per active customer-month. */
-export async function measureWhatIfInputs(wh: Warehouse, o: { discount: number; margin?: number; now?: Date }): Promise<WhatIfInputs & { from: string; to: string; model: string }> {
+/** Inputs over the last 12 full months (of the data, when it ends earlier): annual retention, customers active now, new per month, revenue per active customer-month. */
+export async function measureWhatIfInputs(wh: Warehouse, o: { discount: number; margin?: number; now?: Date }): Promise<WhatIfInputs & { from: string; to: string; period_reason: string | null; model: string }> {
   const settings = await getSettings(wh);
   const empty = await emptyTables(wh, TABLE_NAMES);
   const model = workspaceModel(settings.model, empty);
@@ -32,7 +33,7 @@ export async function measureWhatIfInputs(wh: Warehouse, o: { discount: number; 
     throw new UsageError('no-data', 'The what-if needs orders or subscription events to measure retention and revenue.', 'Import them first: retain import orders <file>.');
   }
   const months = 12;
-  const { from, to } = lastFullMonths(months, settings.timezone, o.now);
+  const { from, to, reason } = defaultPeriod(rangeOf(await dataRange(wh, settings.timezone)), settings.timezone, months, o.now);
   const scopeOf = (grain: 'month' | null) =>
     makeScope(wh.dialect, {
       from,
@@ -62,6 +63,7 @@ export async function measureWhatIfInputs(wh: Warehouse, o: { discount: number; 
   return {
     from,
     to,
+    period_reason: reason,
     model,
     activeCustomers: Number(m?.e ?? 0),
     annualRetention: (100 * Number(m?.retained ?? 0)) / start,
@@ -72,7 +74,7 @@ export async function measureWhatIfInputs(wh: Warehouse, o: { discount: number; 
   };
 }
 
-export async function workspaceWhatIf(wh: Warehouse, o: WhatIfOptions): Promise<WhatIf & { measured: { from: string; to: string; model: string } }> {
-  const { from, to, model, ...inputs } = await measureWhatIfInputs(wh, { discount: o.discount ?? 0.01, margin: o.margin, now: o.now });
-  return { ...retentionWhatIf(inputs, o.retention, o.horizonMonths ?? 36), measured: { from, to, model } };
+export async function workspaceWhatIf(wh: Warehouse, o: WhatIfOptions): Promise<WhatIf & { measured: { from: string; to: string; period_reason: string | null; model: string } }> {
+  const { from, to, period_reason, model, ...inputs } = await measureWhatIfInputs(wh, { discount: o.discount ?? 0.01, margin: o.margin, now: o.now });
+  return { ...retentionWhatIf(inputs, o.retention, o.horizonMonths ?? 36), measured: { from, to, period_reason, model } };
 }

@@ -76,6 +76,7 @@ Examples:
       if (o.format === 'json') return printJson(result);
       if (o.format === 'table') {
         const known = result.nps.filter((p) => p.value !== null).length;
+        if (result.period_reason) process.stdout.write(`${result.period_reason}\n`);
         process.stdout.write(`Monthly NPS ${result.from} – ${result.to}: ${known} of ${result.nps.length} months with answers.\n`);
         for (const u of result.unavailable) process.stdout.write(`${u.outcome}: unavailable. ${u.note ?? ''}\n`);
       }

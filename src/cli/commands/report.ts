@@ -11,8 +11,8 @@ import { emit } from '../output.js';
 export function reportCommand(): Command {
   const cmd = new Command('report')
     .description('Compute the metrics over a period: value, interval, n, benchmark band, trend, and optionally a comparison.')
-    .option('--from <date>', 'first day of the period, YYYY-MM-DD (default: 12 full months ago)')
-    .option('--to <date>', 'the day after the period (default: the first of this month)')
+    .option('--from <date>', 'first day of the period, YYYY-MM-DD (default: 12 full months ago, or before the data ends when it ends earlier)')
+    .option('--to <date>', 'the day after the period (default: the first of this month, or after the data\'s last full month)')
     .addOption(new Option('--grain <grain>', 'series buckets').choices([...GRAINS]).default('month'))
     .option('--metric <id>', 'only this metric (repeatable; see retain metrics)', collect, [])
     .addOption(new Option('--team <team>', 'only metrics this team owns (repeatable)').choices([...TEAMS]).argParser(collect).default([]))

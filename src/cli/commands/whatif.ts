@@ -20,7 +20,7 @@ export function whatifCommand(): Command {
     .addHelpText(
       'after',
       `
-Inputs are measured over the last 12 full months with the report's definitions: annual retention,
+Inputs are measured over the last 12 full months (of the data, when it ends earlier) with the report's definitions: annual retention,
 customers active now, new customers per month, revenue per active customer and month; the margin
 is the gross_margin setting. Cost savings and referrals that grow with tenure are left out, so the
 uplift is a floor, not a forecast.
@@ -34,6 +34,7 @@ Examples:
       if (o.format === 'json') return printJson(w);
       const i = w.inputs;
       const money = (v: number) => Math.round(v).toLocaleString('en-US');
+      if (w.measured.period_reason) process.stdout.write(`${w.measured.period_reason}\n`);
       process.stdout.write(
         `Measured ${w.measured.from} – ${w.measured.to} (${w.measured.model} model): annual retention ${i.annualRetention.toFixed(1)} %, ` +
           `${money(i.activeCustomers)} active customers, ${money(i.newPerMonth)} new a month, ${i.revenuePerCustomerMonth.toFixed(2)} revenue per customer a month, margin ${i.grossMargin}.\n` +

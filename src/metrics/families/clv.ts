@@ -21,6 +21,7 @@ export const clvHistoric: MetricDef = {
   direction: 'higher',
   tables: ['orders'],
   teams: ['data', 'leadership'],
+  reads: ['activity_window', 'gross_margin'],
   convention: `Churn by the workspace model over the same period; gross_margin 1.0 gives revenue CLV. parts: aov, purchases_per_year, annual_churn (percent), lifetime_years.`,
   // The movements are retention's own query (run once for both); the orders' statistics join
   // their rows on bucket and segment.
@@ -59,6 +60,7 @@ export const clvPredicted: MetricDef = {
   direction: 'higher',
   tables: ['orders'],
   teams: ['data', 'leadership'],
+  reads: ['gross_margin'],
   noSeries: true,
   noSegments: true,
   convention: `Models fitted by maximum likelihood on completed orders up to the day before the period ends (calibration end), in days; all customers with a purchase by then; --where selects whose CLV is averaged. parts: total, and the bgnbd_* and gammagamma_* parameters.`,

@@ -160,6 +160,7 @@ export const survival: MetricDef = {
   tables: ['orders', 'subscription_events'],
   modelTables: MODEL_TABLES,
   teams: ['data', 'leadership'],
+  reads: ['activity_window'],
   noSeries: true,
   convention:
     'The value is in months (30.4375 days), over every customer first active before the end of the period, as of that end; ages are exact (from the instants, not rounded), churns before censorings at equal ages. parts: survival in percent at 1, 3, 6, 12 and 24 months (s1 … s24) with Greenwood 95 % intervals (s1_lo, s1_hi …).',

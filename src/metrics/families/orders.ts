@@ -130,11 +130,12 @@ const categories = (s: Scope) =>
 
 /**
  * Per bucket (and the period, a NULL bucket): ordering customers (n), those with two or more
- * categories (k, also multi) and with exactly one, and the units sold (sold). Upsell and
- * cross-sell read the customers, the return rate the units: the order lines are joined once.
+ * categories (k, also multi), with exactly one, and with any (categorised), and the units sold
+ * (sold). Upsell and cross-sell read the customers, the return rate the units: the order lines
+ * are joined once.
  */
 export const orderLineStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('categories >= 2')} AS k,
-    ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single, sum(units) AS sold
+    ${s.d.countIf('categories >= 2')} AS multi, ${s.d.countIf('categories = 1')} AS single, ${s.d.countIf('categories >= 1')} AS categorised, sum(units) AS sold
   FROM (${categories(s)}) c GROUP BY bucket, segment`;
 
 export const upsellRatio: MetricDef = {
@@ -150,6 +151,7 @@ export const upsellRatio: MetricDef = {
   convention: 'Categories come from order lines of completed orders; lines without a category are not counted.',
   sql: orderLineStats,
   finish: (st) => {
+    if (uncategorised(st)) return { value: null, n: 0, note: NO_CATEGORY };
     const v = ratio(num(st, 'multi'), num(st, 'single'));
     return v === null ? { value: null, n: num(st, 'multi'), note: 'No customer bought from exactly one category in the period.' } : { value: v, n: num(st, 'multi') + num(st, 'single') };
   },
@@ -167,8 +169,12 @@ export const crossSellRate: MetricDef = {
   periodInSeries: true,
   test: kOfN,
   sql: orderLineStats,
-  finish: (st) => proportion(st, 'No completed orders in the period.'),
+  // 0 % would say no one bought across categories, when no line says what category it is.
+  finish: (st) => (uncategorised(st) ? { value: null, n: 0, note: NO_CATEGORY } : proportion(st, 'No completed orders in the period.')),
 };
+
+const uncategorised = (st: Stats) => num(st, 'n') > 0 && num(st, 'categorised') === 0;
+const NO_CATEGORY = 'Unavailable: no order line in the period has a product category, so buying across categories cannot be seen. Import order lines with their category.';
 
 /** The statistics k of n as a rate; null with a note when n is 0. */
 const proportion = (st: Stats, empty: string) => rate(...kOfN(st), empty);

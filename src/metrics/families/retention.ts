@@ -125,6 +125,7 @@ export const retentionRate: MetricDef = {
   tables: ['orders', 'subscription_events'],
   modelTables: MODEL_TABLES,
   teams: ['data', 'leadership'],
+  reads: ['activity_window'],
   test: (st) => [num(st, 'retained'), num(st, 's')],
   convention: MODEL_NOTE,
   benchmark: {
@@ -152,6 +153,7 @@ export const churnRate: MetricDef = {
   tables: ['orders', 'subscription_events'],
   modelTables: MODEL_TABLES,
   teams: ['data', 'leadership'],
+  reads: ['activity_window'],
   test: (st) => [num(st, 's') - num(st, 'retained'), num(st, 's')],
   convention: `${MODEL_NOTE} parts.monthly_equivalent is 1 − (1 − churn)^(1/months) for the period's length in months (30.4375 days); the band rates it.`,
   bandValue: (v) => v.parts?.monthly_equivalent ?? null,

@@ -71,6 +71,11 @@ export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, str
   return out;
 }
 
+/** Whether a setting was set (not left at its default). */
+export async function isSet(wh: Warehouse, key: SettingKey): Promise<boolean> {
+  return (await storedSettings(wh)).has(key);
+}
+
 /** Set in `to` the settings `from` has set (into a fresh workspace: a staging one, or a copy). */
 export async function copySettings(from: Warehouse, to: Warehouse): Promise<void> {
   for (const [k, v] of await storedSettings(from)) await to.exec('INSERT INTO _settings VALUES ($1, $2)', [k, v]);
