@@ -42,11 +42,11 @@ describe('metric registry', () => {
     const out = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--from', '2025-07-01', '--to', '2026-01-01', '--format', 'json', '--compare', 'previous'], { encoding: 'utf8' });
     expect(out.status).toBe(0);
     const report = JSON.parse(out.stdout) as { metrics: Record<string, unknown>[] } & Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['from', 'to', 'grain', 'timezone', 'data', 'period_reason', 'metrics']);
+    expect(Object.keys(report)).toEqual(['from', 'to', 'grain', 'timezone', 'currency', 'data', 'period_reason', 'metrics']);
     expect(report).toMatchObject({ from: '2025-07-01', to: '2026-01-01', grain: 'month', timezone: 'UTC' });
     expect(report.metrics.map((m) => m.id)).toEqual(METRICS.map((m) => m.id));
     for (const m of report.metrics) {
-      expect(Object.keys(m)).toEqual(['id', 'name', 'unit', 'value', 'n', 'ci95', 'parts', 'benchmark', 'series', 'compare', 'note', 'small_n', 'warnings']);
+      expect(Object.keys(m)).toEqual(['id', 'name', 'unit', 'value', 'n', 'ci95', 'parts', 'benchmark', 'series', 'compare', 'note', 'needs', 'small_n', 'warnings']);
       expect((m.series as unknown[]).length, String(m.id)).toBe(METRICS.find((x) => x.id === m.id)!.noSeries ? 0 : 6);
     }
     const bad = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--metric', 'nope'], { encoding: 'utf8' });

@@ -57,6 +57,7 @@ describe('outputs colour and mark the verdict', () => {
     series: [],
     compare,
     note: null,
+    needs: [],
     small_n: false,
     warnings: [],
   });
@@ -66,6 +67,7 @@ describe('outputs colour and mark the verdict', () => {
     to: '2024-02-01',
     grain: 'month',
     timezone: 'UTC',
+    currency: 'USD',
     data: null,
     period_reason: null,
     metrics: [

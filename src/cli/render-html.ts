@@ -6,7 +6,7 @@
 import type { MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
-import { TEAMS } from '../metrics/types.js';
+import { TEAMS, type Benchmark } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
 import { changeText, formatValue, periodLines, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
@@ -14,23 +14,42 @@ import { changeText, formatValue, periodLines, SMALL_LEGEND, SMALL_MARK, toneOf 
 /** Text for HTML: the five characters that could open markup, as character references. */
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function card(m: MetricResult, extra = ''): string {
-  const def = metricById(m.id);
-  const bands = m.benchmark ? def?.benchmark?.bands : undefined;
+const GRAIN_WORD: Record<string, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' };
+
+/**
+ * The bands to shade behind a series, and what the chart's caption says: a band defined for
+ * monthly values is drawn behind a monthly series only, never behind values of another length.
+ */
+export function trendBands(m: MetricResult, grain: string): { bands: Benchmark['bands'] | undefined; caption: string } {
+  const b = m.benchmark;
+  const basis = `${GRAIN_WORD[grain] ?? grain} values; the headline is over the whole period.`;
+  if (!b) return { bands: undefined, caption: basis };
+  if (b.basis && b.basis !== grain) return { bands: undefined, caption: `${basis} Bands not drawn: they rate ${b.basis === 'month' ? 'monthly' : 'annual'} values.` };
+  return { bands: b.bands, caption: `${basis} Shaded: benchmark bands.` };
+}
+
+function card(m: MetricResult, grain: string, currency: string, extra = ''): string {
   const hasTrend = m.series.some((s) => s.value !== null);
-  const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0])} – ${formatValue(m.unit, m.ci95[1])}` : '';
+  const trend = trendBands(m, grain);
+  const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0], currency)} – ${formatValue(m.unit, m.ci95[1], currency)}` : '';
   // Coloured by the verdict alone: a fall in churn is green, a rise in complaints red.
-  const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m, '✱'))}</span>` : '';
+  const change = m.compare && m.compare.change !== null ? `<span class="change ${toneOf(m.compare)}">${esc(changeText(m, '✱', currency))}</span>` : '';
   return `<section class="card" id="${esc(m.id)}">
   <h3>${esc(m.name)}</h3>
-  <div class="value">${esc(formatValue(m.unit, m.value))}${m.small_n ? `<sup class="small" title="${esc(SMALL_LEGEND)}">${SMALL_MARK}</sup>` : ''} ${change}</div>
-  <div class="meta">${m.benchmark?.band ? `<span class="band">${esc(m.benchmark.band)}</span>` : ''}<span>n = ${m.n.toLocaleString('en-US')}</span>${ci ? `<span>${esc(ci)}</span>` : ''}</div>
-  ${hasTrend ? `<figure>${trendChart(m, bands)}</figure>` : ''}
+  <div class="value">${esc(formatValue(m.unit, m.value, currency))}${m.small_n ? `<sup class="small" title="${esc(SMALL_LEGEND)}">${SMALL_MARK}</sup>` : ''} ${change}</div>
+  <div class="meta">${m.benchmark?.band ? `<span class="band">${esc(m.benchmark.band)}${m.benchmark.basis ? ` (${m.benchmark.basis === 'month' ? 'monthly' : 'annual'} rate)` : ''}</span>` : ''}<span>n = ${m.n.toLocaleString('en-US')}</span>${ci ? `<span>${esc(ci)}</span>` : ''}</div>
+  ${hasTrend ? `<figure>${trendChart(m, trend.bands)}<figcaption>${esc(trend.caption)}</figcaption></figure>` : ''}
   ${extra}
   ${m.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n  ')}
-  ${m.note ? `<p class="note">${esc(m.note)}</p>` : ''}
+  ${valueNote(m) ? `<p class="note">${esc(valueNote(m)!)}</p>` : ''}
 </section>`;
 }
+
+/**
+ * The note about this value (why it is missing, a warning of the fit), not the metric's standing
+ * convention: conventions name JSON parts and settings, and live in the docs.
+ */
+const valueNote = (m: MetricResult) => (m.note && m.note !== metricById(m.id)?.convention ? m.note : null);
 
 /** The chart that belongs under a metric beside its trend, if any. */
 function extraChart(m: MetricResult, all: ReadonlyMap<string, MetricResult>): string {
@@ -60,7 +79,7 @@ export function renderReportHtml(r: Report): string {
   const sections = TEAMS.map((team) => {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) return '';
-    return `<h2>${esc(team[0]!.toUpperCase() + team.slice(1))}</h2>\n<div class="grid">${ms.map((m) => card(m, extraChart(m, byId))).join('\n')}</div>`;
+    return `<h2>${esc(team[0]!.toUpperCase() + team.slice(1))}</h2>\n<div class="grid">${ms.map((m) => card(m, r.grain, r.currency, extraChart(m, byId))).join('\n')}</div>`;
   }).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -87,6 +106,7 @@ export function renderReportHtml(r: Report): string {
   .band { background: #eef2ff; color: #3730a3; border-radius: 999px; padding: 0 8px; }
   figure { margin: 8px 0 0; }
   figure svg { width: 100%; height: auto; display: block; }
+  figcaption { font-size: 11px; color: var(--muted); }
   .note { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
   .warn { font-size: 12px; color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b; padding: 4px 8px; margin: 8px 0 0; }
   .small { font-size: 14px; color: #92400e; margin-left: 2px; }

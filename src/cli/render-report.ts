@@ -9,12 +9,12 @@ import { renderTable, toCsv } from './output.js';
 /** Marks a value behind fewer than SMALL_N answers or customers, in every output. */
 export const SMALL_MARK = '†';
 export const SMALL_LEGEND = `${SMALL_MARK} fewer than ${SMALL_N} answers or customers behind the rate`;
-const marked = (unit: string, v: number | null, small: boolean) => `${formatValue(unit, v)}${small ? ` ${SMALL_MARK}` : ''}`;
+const marked = (unit: string, v: number | null, small: boolean, currency?: string) => `${formatValue(unit, v, currency)}${small ? ` ${SMALL_MARK}` : ''}`;
 
 /** The lines above a report: the period, the data's range, and why the period is not the default. */
 export function periodLines(r: Report): string[] {
   return [
-    `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}.`,
+    `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}; money in ${r.currency}.`,
     ...(r.data ? [`The data runs from ${r.data.first} to ${r.data.last}.`] : []),
     ...(r.period_reason ? [r.period_reason] : []),
   ];
@@ -29,19 +29,26 @@ export function sparkline(values: readonly (number | null)[]): string {
   return values.map((v) => (v === null ? ' ' : SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * 7)])).join('');
 }
 
-export function formatValue(unit: string, v: number | null): string {
+/** A value as people read it: with its unit, money with its currency, a duration in the unit that fits. */
+export function formatValue(unit: string, v: number | null, currency?: string): string {
   if (v === null) return '–';
   switch (unit) {
     case 'percent':
       return `${v.toFixed(1)} %`;
-    case 'money':
-      return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case 'money': {
+      const amount = v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return currency ? `${amount} ${currency}` : amount;
+    }
     case 'count':
       return Math.round(v).toLocaleString('en-US');
-    case 'seconds':
-      return v >= 3600 ? `${(v / 3600).toFixed(1)} h` : v >= 60 ? `${(v / 60).toFixed(1)} min` : `${v.toFixed(0)} s`;
+    case 'seconds': {
+      const a = Math.abs(v);
+      return a >= 86_400 ? `${(v / 86_400).toFixed(1)} days` : a >= 3600 ? `${(v / 3600).toFixed(1)} h` : a >= 60 ? `${(v / 60).toFixed(1)} min` : `${v.toFixed(0)} s`;
+    }
     case 'days':
-      return `${v.toFixed(1)} d`;
+      return `${v.toFixed(1)} days`;
+    case 'months':
+      return `${v.toFixed(1)} months`;
     default:
       // Scores and ratios: at most two decimals, without trailing zeros (NPS 4.8, CLI 2.24).
       return Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toFixed(2)));
@@ -60,11 +67,11 @@ export function toneOf(c: Comparison): Tone {
 }
 
 /** "+2.1 pt worse *": the change, its verdict in words and `mark` when significant. */
-export function changeText(m: MetricResult, mark = '*'): string {
+export function changeText(m: MetricResult, mark = '*', currency?: string): string {
   const c = m.compare;
   if (!c || c.change === null) return '';
   const sign = c.change > 0 ? '+' : '';
-  const amount = m.unit === 'percent' ? `${c.change.toFixed(1)} pt` : formatValue(m.unit, c.change);
+  const amount = m.unit === 'percent' ? `${c.change.toFixed(1)} pt` : formatValue(m.unit, c.change, currency);
   const word = c.verdict === 'unchanged' ? 'unchanged' : `${c.verdict}${c.significant ? ` ${mark}` : ''}`;
   return `${sign}${amount} ${word}`;
 }
@@ -72,17 +79,17 @@ export function changeText(m: MetricResult, mark = '*'): string {
 const ANSI: Record<Tone, string> = { good: '\x1b[32m', bad: '\x1b[31m', muted: '\x1b[90m' };
 const MARK: Record<Tone, string> = { good: '🟢', bad: '🔴', muted: '⚪' };
 
-function change(m: MetricResult, colour: boolean): string {
-  const text = changeText(m);
+function change(m: MetricResult, colour: boolean, currency?: string): string {
+  const text = changeText(m, '*', currency);
   return text && colour ? `${ANSI[toneOf(m.compare!)]}${text}\x1b[0m` : text;
 }
 
-const row = (m: MetricResult, colour = false) => ({
+const row = (m: MetricResult, currency: string | undefined, colour = false) => ({
   metric: m.name,
-  value: marked(m.unit, m.value, m.small_n),
-  change: change(m, colour),
+  value: marked(m.unit, m.value, m.small_n, currency),
+  change: change(m, colour, currency),
   band: m.benchmark?.band ?? '',
-  n: m.n,
+  n: m.n.toLocaleString('en-US'),
   trend: sparkline(m.series.map((s) => s.value)),
 });
 
@@ -92,7 +99,7 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
-    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map((m) => row(m, o.colour))));
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map((m) => row(m, r.currency, o.colour))));
   }
   const broken = r.metrics.filter((m) => m.segments?.length);
   if (broken.length) {
@@ -102,18 +109,21 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
       metric: m.name,
       ...Object.fromEntries(segments.map((seg) => {
         const x = m.segments!.find((y) => (y.segment ?? '(none)') === seg);
-        return [seg, x ? `${marked(m.unit, x.value, x.small_n)} (${x.n})` : ''];
+        return [seg, x ? `${marked(m.unit, x.value, x.small_n, r.currency)} (${x.n.toLocaleString('en-US')})` : ''];
       })),
     }));
     out.push(renderTable(['metric', ...segments], rows));
   }
-  const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
+  const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}${importHint(m)}`);
   if (notes.length) out.push('', 'NO VALUE', ...notes);
   const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `  ${m.name}: ${w}`));
   if (warnings.length) out.push('', 'READ WITH CARE', ...warnings);
   out.push('', ...legend(r));
   return out.join('\n');
 }
+
+/** The command that makes an unavailable metric available, for the terminal. */
+const importHint = (m: MetricResult) => (m.needs.length ? ` Import them with retain import ${m.needs[0]} <file>.` : '');
 
 /** What the marks in a report mean, for the marks it uses. */
 function legend(r: Report): string[] {
@@ -152,7 +162,7 @@ export function renderReportMarkdown(r: Report): string {
   const lines = [`# Retain report`, '', ...periodLines(r), ''];
   lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
   for (const m of r.metrics) {
-    const x = row(m);
+    const x = row(m, r.currency);
     const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
     lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
   }

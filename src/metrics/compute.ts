@@ -76,11 +76,14 @@ export interface MetricResult {
   n: number;
   ci95: [number, number] | null;
   parts: Record<string, number | null> | null;
-  benchmark: { band: string | null; source: string } | null;
+  /** The band the value falls in, and the bands with their basis (the period length they rate). */
+  benchmark: { band: string | null; source: string; basis: 'month' | 'year' | null; bands: readonly Band[] } | null;
   series: { start: string; value: number | null; n: number }[];
   compare: Comparison | null;
   segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null; small_n: boolean }[];
   note: string | null;
+  /** Tables with no rows the metric needs (it is unavailable until they are imported); else empty. */
+  needs: string[];
   /** Fewer than SMALL_N answers or customers behind a rate. */
   small_n: boolean;
   /** Where the value is right but misleading, in plain language. */
@@ -91,7 +94,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const base = { id: m.id, name: m.name, unit: m.unit };
   const notYet = NOT_YET_ON[wh.dialect.name]?.[m.id];
   if (notYet) {
-    return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.`, small_n: false, warnings: [] };
+    return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.`, needs: [], small_n: false, warnings: [] };
   }
   const settings = await getSettings(wh);
   const model = workspaceModel(settings.model, emptyTables);
@@ -106,7 +109,9 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       benchmark: null,
       series: [],
       compare: null,
-      note: `Unavailable: no rows in ${missing.join(', ')}. Import them with retain import ${missing[0]} <file>.`,
+      // In words for any reader (the HTML report too); \`needs\` names the tables for a command.
+      note: `Unavailable: no ${inWords(missing)} have been imported.`,
+      needs: missing,
       small_n: false,
       warnings: [],
     };
@@ -151,7 +156,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     defaultMargin: !(await isSet(wh, 'gross_margin')),
     range: req.dataRange ?? (await dataRange(wh, req.timezone)),
   };
-  const checked = (v: Value) => ({ note: v.note ?? m.convention ?? null, small_n: isSmallN(m, v.value, v.n), warnings: warningsFor(m, v.value, v.n, context) });
+  const checked = (v: Value) => ({ note: v.note ?? m.convention ?? null, needs: [], small_n: isSmallN(m, v.value, v.n), warnings: warningsFor(m, v.value, v.n, context) });
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
@@ -217,6 +222,9 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   };
 }
 
+/** Table names as words, joined: "subscription events or orders". */
+const inWords = (tables: readonly string[]) => tables.map((t) => t.replaceAll('_', ' ')).join(' or ');
+
 /** The active-customer model: subscription when subscription data exists (or when set), else transactional. */
 export function workspaceModel(setting: string, empty: ReadonlySet<string>): 'subscription' | 'transactional' {
   if (setting === 'subscription' || setting === 'transactional') return setting;
@@ -248,7 +256,8 @@ function significance(m: MetricDef, a: Stats, b: Stats): number | null {
 function benchmarkOf(m: MetricDef, v: Value, b: Benchmark | undefined): MetricResult['benchmark'] {
   if (!b) return null;
   const x = m.bandValue ? m.bandValue(v) : v.value;
-  return { band: x === null ? null : bandOf(b.bands, x), source: b.source };
+  // Bands from a file rate what the registry's rate (bandValue): the same basis.
+  return { band: x === null ? null : bandOf(b.bands, x), source: b.source, basis: b.basis ?? m.benchmark?.basis ?? null, bands: b.bands };
 }
 
 export function bandOf(bands: readonly Band[], v: number): string | null {

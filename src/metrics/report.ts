@@ -1,6 +1,6 @@
 /**
  * A report: the chosen metrics over a period, each computed by compute.ts, in the JSON shape every
- * surface shares: {"from","to","grain","timezone","data","period_reason","metrics":[…]}.
+ * surface shares: {"from","to","grain","timezone","currency","data","period_reason","metrics":[…]}.
  */
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
@@ -35,6 +35,8 @@ export interface Report {
   to: string;
   grain: Grain;
   timezone: string;
+  /** The reporting currency every money value is in. */
+  currency: string;
   /** The first and last day of the data (every table of what customers did); null with none. */
   data: DayRange | null;
   /** Why the period is not the one asked for or the default (the data ends before it), else null. */
@@ -82,7 +84,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   } finally {
     await tables.drop();
   }
-  const report: Report = { from, to, grain, timezone, data, period_reason: defaults.reason, metrics };
+  const report: Report = { from, to, grain, timezone, currency: settings.currency, data, period_reason: defaults.reason, metrics };
   // Kept out of JSON.stringify: not part of the JSON shape.
   if (o.by) Object.defineProperty(report, 'by', { value: o.by, enumerable: false });
   return report;

@@ -9,7 +9,7 @@ import type { TableName } from '../warehouse/schema/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Scope } from './scope.js';
 
-export type Unit = 'percent' | 'score' | 'money' | 'seconds' | 'days' | 'count' | 'ratio';
+export type Unit = 'percent' | 'score' | 'money' | 'seconds' | 'days' | 'months' | 'count' | 'ratio';
 export type Direction = 'higher' | 'lower';
 export const TEAMS = ['marketing', 'support', 'sales', 'product', 'data', 'leadership'] as const;
 export type Team = (typeof TEAMS)[number];
@@ -24,6 +24,12 @@ export interface Band {
 export interface Benchmark {
   readonly bands: readonly Band[];
   readonly source: string;
+  /**
+   * The length of period the bands rate, for a value that grows with it (churn over a year is
+   * more than over a month): the report rates its monthly or annual equivalent (bandValue), and a
+   * chart shades the bands only behind a series of that grain. Absent: any period (NPS, AOV).
+   */
+  readonly basis?: 'month' | 'year';
   /** Context from the source that is not a band. */
   readonly facts?: readonly string[];
 }

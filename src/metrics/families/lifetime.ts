@@ -155,7 +155,7 @@ export const survival: MetricDef = {
   name: 'Customer survival (median lifetime)',
   description: 'Kaplan–Meier estimate of how long customers stay, censoring those still active; the value is the median lifetime.',
   formula: 'S(t) = Π over churn times t_j ≤ t of (1 − churned_j / at risk_j), on exact ages; median lifetime = first churn time with S ≤ 50 %',
-  unit: 'ratio',
+  unit: 'months',
   direction: 'higher',
   tables: ['orders', 'subscription_events'],
   modelTables: MODEL_TABLES,

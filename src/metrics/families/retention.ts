@@ -127,18 +127,27 @@ export const retentionRate: MetricDef = {
   teams: ['data', 'leadership'],
   reads: ['activity_window'],
   test: (st) => [num(st, 'retained'), num(st, 's')],
-  convention: MODEL_NOTE,
+  convention: `${MODEL_NOTE} The band rates the annual equivalent, retention^(1/years) for the period's length in years (365.25 days).`,
+  bandValue: (v) => v.parts?.annual_equivalent ?? null,
   benchmark: {
     bands: [
       { label: 'low', max: 70 },
       { label: 'typical', min: 70, max: 90 },
       { label: 'high', min: 90 },
     ],
-    source: `${SOURCE} (typically 70–90 %; subscription businesses higher)`,
+    basis: 'year',
+    source: `${SOURCE} (typically 70–90 % a year; subscription businesses higher)`,
   },
   sql: movementSql,
-  finish: (st) => rate(num(st, 'retained'), num(st, 's'), EMPTY, { parts: parts(st) }),
+  finish: (st) => {
+    const v = rate(num(st, 'retained'), num(st, 's'), EMPTY, { parts: parts(st) });
+    if (v.value !== null) v.parts = { ...parts(st), annual_equivalent: annualEquivalent(v.value, num(st, 'days') / 365.25) };
+    return v;
+  },
 };
+
+/** Annual retention equivalent of a retention share over `years` years: r^(1/years). */
+export const annualEquivalent = (retentionPercent: number, years: number): number => 100 * Math.pow(retentionPercent / 100, 1 / years);
 
 /** Monthly churn equivalent of a churn share over `months` months: 1 − (1 − c)^(1/months). */
 export const monthlyEquivalent = (churnPercent: number, months: number): number => 100 * (1 - Math.pow(1 - churnPercent / 100, 1 / months));
@@ -155,7 +164,7 @@ export const churnRate: MetricDef = {
   teams: ['data', 'leadership'],
   reads: ['activity_window'],
   test: (st) => [num(st, 's') - num(st, 'retained'), num(st, 's')],
-  convention: `${MODEL_NOTE} parts.monthly_equivalent is 1 − (1 − churn)^(1/months) for the period's length in months (30.4375 days); the band rates it.`,
+  convention: `${MODEL_NOTE} The band rates the monthly equivalent, 1 − (1 − churn)^(1/months) for the period's length in months (30.4375 days).`,
   bandValue: (v) => v.parts?.monthly_equivalent ?? null,
   benchmark: {
     bands: [
@@ -163,6 +172,7 @@ export const churnRate: MetricDef = {
       { label: 'typical', min: 1, max: 5 },
       { label: 'high', min: 5 },
     ],
+    basis: 'month',
     source: `${SOURCE} (typically 1–5 % a month; competitive, low-barrier industries higher)`,
   },
   sql: movementSql,
