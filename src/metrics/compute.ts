@@ -9,7 +9,7 @@ import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
 import type { ReportTables } from './report-tables.js';
-import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
+import type { Band, Benchmark, MetricDef, Stats, Value, VariantDef } from './types.js';
 import { bucketStarts, previousPeriod, shiftYears } from './calendar.js';
 
 export { bucketStarts, lastFullMonths, previousPeriod, shiftYears } from './calendar.js';
@@ -34,6 +34,8 @@ export interface ReportRequest {
   segments?: string;
   /** Tables the report computes once for several metrics (the purchase summary); dropped by its maker. */
   tables?: ReportTables;
+  /** Compute the metric's definition variants beside its value (period only). */
+  variants?: boolean;
 }
 
 /**
@@ -77,6 +79,16 @@ export interface MetricResult {
   compare: Comparison | null;
   segments?: { segment: string | null; value: number | null; n: number; ci95: [number, number] | null }[];
   note: string | null;
+  /** Other tools' definitions of the metric, when the request asked for them (absent otherwise). */
+  variants?: VariantResult[];
+}
+
+export interface VariantResult {
+  id: string;
+  name: string;
+  value: number | null;
+  n: number;
+  reason: string;
 }
 
 export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
@@ -106,12 +118,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     grossMargin: Number(settings.gross_margin),
     engagementWeights: JSON.parse(settings.engagement_weights) as Record<string, number>,
   };
-  const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string) => {
+  type Queries = Pick<MetricDef, 'sql' | 'alsoSql' | 'alsoJoin'>;
+  const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string, q: Queries = m) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];
     // Each query on its own scope, so its text and parameters are exactly those of another metric
     // that runs it too, and the report's cache runs it once.
     const results = await Promise.all(
-      [m.sql, ...(m.alsoSql ?? [])].map(async (build) => {
+      [q.sql, ...(q.alsoSql ?? [])].map(async (build) => {
         const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model, ...(segments ? { segments } : {}) });
         const sql = build(s);
         const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
@@ -128,7 +141,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
         }));
       }),
     );
-    return results.length === 1 ? results[0]! : joinStats(m.id, results, m.alsoJoin === 'full');
+    return results.length === 1 ? results[0]! : joinStats(m.id, results, q.alsoJoin === 'full');
   };
   const unsliced = { where: req.slice.where };
   if (m.fromModel) {
@@ -183,6 +196,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
     compare = comparison(m, [cf, ct], value.value, before.value, significance(m, period?.stats ?? {}, prior?.stats ?? {}));
   }
+  // A variant reads the period's statistics, or runs its own queries (by month when it compounds).
+  const variantOf = async (v: VariantDef): Promise<VariantResult> => {
+    const rows = v.sql ? await run(req.from, req.to, v.grain ?? null, unsliced, undefined, { sql: v.sql, alsoSql: v.alsoSql }) : periodRows;
+    const out = v.finishRows ? v.finishRows(rows.filter((r) => r.bucket !== 'period')) : v.finish!(rows[0]?.stats ?? {});
+    return { id: v.id, name: v.name, value: out.value, n: out.n, reason: v.reason };
+  };
+  const variants = req.variants && m.variants ? await Promise.all(m.variants.map(variantOf)) : undefined;
   return {
     ...base,
     value: value.value,
@@ -194,6 +214,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     compare,
     ...(segments ? { segments } : {}),
     note: value.note ?? m.convention ?? null,
+    ...(variants ? { variants } : {}),
   };
 }
 
