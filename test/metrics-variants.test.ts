@@ -21,6 +21,12 @@ const variant = (r: MetricResult, id: string) => {
   return { value: v.value, n: v.n };
 };
 
+/** Each customer's MRR changes (one subscription each), as subscription events. */
+async function loadSubscriptions(changes: Record<string, [string, number][]>): Promise<void> {
+  const rows = Object.entries(changes).flatMap(([c, list]) => list.map(([at, mrr], i) => `${c}-${i},${c},s-${c},${at},${mrr}`));
+  await load(wh, { subscription_events: `event_id,customer_id,subscription_id,occurred_at,mrr\n${rows.join('\n')}` });
+}
+
 describe('csat', () => {
   it('top-two-box, top-box and the mean answer on the same ten answers', async () => {
     const scores = [5, 5, 4, 4, 4, 4, 3, 3, 2, 3];
@@ -93,5 +99,77 @@ describe('repeat_purchase_rate', () => {
     // Whole history before 1 February: c1 (June + January) and c2 → 2 / 5 = 40 %; c5's earlier
     // order was cancelled, c6's second comes after the period.
     expect(variant(r, 'repeat_purchase_lifetime')).toEqual({ value: 40, n: 5 });
+  });
+});
+
+describe('churn_rate', () => {
+  it('over the start, the average, start plus new, and monthly rates compounded', async () => {
+    // Subscriptions, Q1 2024 (boundaries 1 Jan, 1 Feb, 1 Mar, 1 Apr); 0 MRR ends one.
+    // c1, c4 pay throughout; c2 leaves on 15 Jan; c3 leaves on 10 Feb and is back on 5 Mar;
+    // c5 starts on 10 Jan and leaves on 20 Feb; c7 starts on 5 Feb, c6 on 10 Mar.
+    const changes: Record<string, [string, number][]> = {
+      c1: [['2023-12-01', 10]],
+      c2: [['2023-12-01', 10], ['2024-01-15', 0]],
+      c3: [['2023-12-01', 10], ['2024-02-10', 0], ['2024-03-05', 10]],
+      c4: [['2023-12-01', 10]],
+      c5: [['2024-01-10', 10], ['2024-02-20', 0]],
+      c6: [['2024-03-10', 10]],
+      c7: [['2024-02-05', 10]],
+    };
+    await loadSubscriptions(changes);
+    const r = await metric(wh, 'churn_rate', { from: '2024-01-01', to: '2024-04-01', variants: true });
+    // S (1 Jan) = {c1, c2, c3, c4}; E (1 Apr) = {c1, c3, c4, c6, c7}; retained {c1, c3, c4};
+    // churned {c2}; new c5, c6, c7. Retain: 1 / 4 = 25 %.
+    expect(r).toMatchObject({ value: 25, n: 4, parts: { start: 4, end: 5, new: 3, retained: 3, churned: 1 } });
+    // Average base: 1 / ((4 + 5) / 2) = 1 / 4.5.
+    expect(variant(r, 'churn_average_base').value).toBeCloseTo(100 / 4.5, 12);
+    // Start plus new: 1 / (4 + 3) = 1 / 7.
+    expect(variant(r, 'churn_with_new').value).toBeCloseTo(100 / 7, 12);
+    expect(variant(r, 'churn_with_new').n).toBe(7);
+    // Months: January 1 of 4 leave (c2); February, of {c1, c3, c4, c5}, c3 and c5 → 2 of 4;
+    // March, of {c1, c4, c7}, none. 1 − (3/4)·(2/4)·(3/3) = 1 − 3/8 = 62.5 %.
+    expect(variant(r, 'churn_compounded_monthly')).toEqual({ value: 62.5, n: 4 });
+  });
+});
+
+describe('bounce_rate', () => {
+  it('agrees with the GA4 rule on events where a one-page session has no duration', async () => {
+    // Session → its events (seconds after 10:00 on 10 January).
+    const sessions: Record<string, [number, string][]> = {
+      s1: [[0, 'pageview']], // a bounce by both rules
+      s2: [[0, 'pageview'], [5, 'pageview']], // two page views within 10 s: engaged
+      s3: [[0, 'pageview'], [3, 'click']], // an interaction within 10 s: engaged
+      s4: [[0, 'pageview'], [40, 'scroll']], // 40 s and an interaction: engaged
+      s5: [[0, 'pageview']], // a bounce by both rules
+    };
+    const rows = Object.entries(sessions).flatMap(([id, events]) =>
+      events.map(([sec, type], i) => `${id}-${i},v-${id},,${id},2024-01-10T10:00:${String(sec).padStart(2, '0')}Z,${type},/p`),
+    );
+    await load(wh, { web_events: `event_id,visitor_id,customer_id,session_id,occurred_at,type,path\n${rows.join('\n')}` });
+    const r = await metric(wh, 'bounce_rate', JAN);
+    // Retain: one page view and nothing else — s1, s5 → 2 / 5 = 40 %. GA4: not engaged
+    // (< 10 s, < 2 page views, no interaction) — s1, s5 → 1 − 3 / 5 = 40 %.
+    expect(r).toMatchObject({ value: 40, n: 5 });
+    expect(variant(r, 'bounce_not_engaged')).toEqual({ value: 40, n: 5 });
+  });
+});
+
+describe('nrr', () => {
+  it('excludes reactivations, or counts them as expansion', async () => {
+    // At 1 January: c1 100, c2 50, c3 80 → 230. In January c1 grows to 250 (+150), c2 leaves
+    // (−50), c3 shrinks to 60 (−20), c4 is new at 40, c5 — gone since November — returns at 70.
+    const changes: Record<string, [string, number][]> = {
+      c1: [['2023-12-01', 100], ['2024-01-10', 250]],
+      c2: [['2023-12-01', 50], ['2024-01-05', 0]],
+      c3: [['2023-12-01', 80], ['2024-01-12', 60]],
+      c4: [['2024-01-03', 40]],
+      c5: [['2023-10-01', 30], ['2023-11-01', 0], ['2024-01-20', 70]],
+    };
+    await loadSubscriptions(changes);
+    const r = await metric(wh, 'nrr', JAN);
+    // Retain: (230 + 150 − 50 − 20) / 230 = 310 / 230. With reactivation: (310 + 70) / 230 = 380 / 230.
+    expect(r.value).toBeCloseTo((100 * 310) / 230, 9);
+    expect(variant(r, 'nrr_with_reactivation').value).toBeCloseTo((100 * 380) / 230, 9);
+    expect(variant(r, 'nrr_with_reactivation').n).toBe(3);
   });
 });
