@@ -2,11 +2,13 @@
  * Definition variants (METRICS.md): each variant's value beside Retain's on a small fixture, every
  * value worked out by hand here. Variants are computed only when the request asks for them.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricResult } from '../src/metrics/compute.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { load, metric } from './helpers/metrics.js';
-import { memoryWorkspace } from './helpers/workspace.js';
+import { memoryWorkspace, tmp, writeFixture } from './helpers/workspace.js';
 
 let wh: Warehouse;
 beforeEach(async () => (wh = await memoryWorkspace()));
@@ -171,5 +173,35 @@ describe('nrr', () => {
     expect(r.value).toBeCloseTo((100 * 310) / 230, 9);
     expect(variant(r, 'nrr_with_reactivation').value).toBeCloseTo((100 * 380) / 230, 9);
     expect(variant(r, 'nrr_with_reactivation').n).toBe(3);
+  });
+});
+
+describe('retain report --variants', () => {
+  const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
+  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+  it('adds the variants to JSON, Markdown and HTML only when asked', () => {
+    const dir = tmp();
+    const db = join(dir, 'w.duckdb');
+    // Four answers: 5, 5, 4, 2 → top-two-box 3/4 = 75 %, top box 2/4 = 50 %, mean 16/4 = 4.
+    const file = writeFixture(dir, 'csat.csv', 'response_id,customer_id,survey,score,scale_max,responded_at\nr1,c1,csat,5,5,2024-01-10\nr2,c2,csat,5,5,2024-01-11\nr3,c3,csat,4,5,2024-01-12\nr4,c4,csat,2,5,2024-01-13\n');
+    expect(cli(['import', 'survey_responses', file, '--db', db]).status).toBe(0);
+    const report = (...more: string[]) => cli(['report', '--metric', 'csat', '--from', '2024-01-01', '--to', '2024-02-01', '--db', db, ...more]);
+    const withVariants = report('--variants', '--format', 'json');
+    expect(withVariants.status, withVariants.stderr).toBe(0);
+    const [m] = (JSON.parse(withVariants.stdout) as { metrics: MetricResult[] }).metrics;
+    expect(m!.value).toBe(75);
+    expect(m!.variants!.map((v) => [v.id, v.value, v.n])).toEqual([
+      ['csat_top_box', 50, 4],
+      ['csat_mean_answer', 4, 4],
+    ]);
+    const plain = JSON.parse(report('--format', 'json').stdout) as { metrics: Record<string, unknown>[] };
+    expect('variants' in plain.metrics[0]!).toBe(false);
+    const md = report('--variants', '--format', 'md').stdout;
+    expect(md).toContain('|   ↳ Top-box share | 50.0 % |  |  | 4 |');
+    expect(md).toContain('## Definition variants');
+    const html = report('--variants', '--format', 'html').stdout;
+    expect(html).toContain('<h2 id="variants">Definition variants</h2>');
+    expect(report('--format', 'html').stdout).not.toContain('Definition variants');
   });
 });

@@ -71,13 +71,22 @@ const row = (m: MetricResult, colour = false) => ({
   trend: sparkline(m.series.map((s) => s.value)),
 });
 
+/** The metric's row, then a row per definition variant beneath it (when the report has them). */
+const rowsOf = (m: MetricResult, colour = false) => [
+  row(m, colour),
+  ...(m.variants ?? []).map((v) => ({ metric: `  ↳ ${v.name}`, value: formatValue(v.unit, v.value), change: '', band: '', n: v.n, trend: '' })),
+];
+
+/** Each variant's reason, under the heading of its metric. */
+const variantReasons = (r: Report) => r.metrics.flatMap((m) => (m.variants ?? []).map((v) => ({ metric: m.name, variant: v.name, reason: v.reason })));
+
 /** Grouped by each metric's first owning team; changes coloured by verdict when `colour` (a terminal). */
 export function renderReportTable(r: Report, o: { colour?: boolean } = {}): string {
   const out = [`Retain report ${r.from} … ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}`];
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
-    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map((m) => row(m, o.colour))));
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.flatMap((m) => rowsOf(m, o.colour))));
   }
   const broken = r.metrics.filter((m) => m.segments?.length);
   if (broken.length) {
@@ -94,6 +103,8 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}`);
   if (notes.length) out.push('', 'NO VALUE', ...notes);
+  const reasons = variantReasons(r);
+  if (reasons.length) out.push('', 'DEFINITION VARIANTS (beside Retain’s value, never instead of it)', ...reasons.map((x) => `  ${x.metric}, ${x.variant}: ${x.reason}`));
   if (r.metrics.some((m) => m.compare)) out.push('', 'better / worse: read through each metric’s direction; * significant at the 5 % level');
   return out.join('\n');
 }
@@ -125,11 +136,14 @@ export function renderReportMarkdown(r: Report): string {
   const lines = [`# Retain report`, '', `${r.from} to ${r.to} (exclusive), by ${r.grain}, time zone ${r.timezone}.`, ''];
   lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
   for (const m of r.metrics) {
-    const x = row(m);
-    const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
-    lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+    for (const x of rowsOf(m)) {
+      const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
+      lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+    }
   }
   const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
   if (notes.length) lines.push('', '## Notes', '', ...notes);
+  const reasons = variantReasons(r);
+  if (reasons.length) lines.push('', '## Definition variants', '', ...reasons.map((x) => `- **${x.metric}**, ${x.variant}: ${x.reason}`));
   return lines.join('\n') + '\n';
 }

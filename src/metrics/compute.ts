@@ -86,6 +86,7 @@ export interface MetricResult {
 export interface VariantResult {
   id: string;
   name: string;
+  unit: string;
   value: number | null;
   n: number;
   reason: string;
@@ -200,7 +201,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   const variantOf = async (v: VariantDef): Promise<VariantResult> => {
     const rows = v.sql ? await run(req.from, req.to, v.grain ?? null, unsliced, undefined, { sql: v.sql, alsoSql: v.alsoSql }) : periodRows;
     const out = v.finishRows ? v.finishRows(rows.filter((r) => r.bucket !== 'period')) : v.finish!(rows[0]?.stats ?? {});
-    return { id: v.id, name: v.name, value: out.value, n: out.n, reason: v.reason };
+    return { id: v.id, name: v.name, unit: v.unit ?? m.unit, value: out.value, n: out.n, reason: v.reason };
   };
   const variants = req.variants && m.variants ? await Promise.all(m.variants.map(variantOf)) : undefined;
   return {

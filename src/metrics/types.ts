@@ -52,6 +52,8 @@ export interface VariantDef {
   readonly reason: string;
   /** Tools whose own documentation defines the metric this way (omitted when none is known). */
   readonly usedBy?: readonly string[];
+  /** When not the metric's (the CSAT mean answer is a score beside a percentage). */
+  readonly unit?: Unit;
   /** Queries of its own (else the metric's), joined as the metric's `sql` and `alsoSql` are. */
   readonly sql?: (s: Scope) => string;
   readonly alsoSql?: readonly ((s: Scope) => string)[];

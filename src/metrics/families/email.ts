@@ -77,6 +77,8 @@ export const EMAIL_METRICS: readonly MetricDef[] = [
     {
       id: 'email_total_opens',
       name: 'Opens (not unique) / delivered',
+      // Twilio SendGrid's glossary: the opens percentage is every open over delivered messages.
+      usedBy: ['Twilio SendGrid'],
       reason: 'Every open event counts, so a recipient who opens three times counts three times (and one who only clicked, none); it can pass 100 %.',
       finish: opensPerDelivered,
     },

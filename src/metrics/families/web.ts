@@ -95,6 +95,8 @@ export const bounceRate: MetricDef = {
     {
       id: 'bounce_not_engaged',
       name: 'Sessions not engaged (GA4 rule)',
+      // Google's Analytics help, "[GA4] Session": engaged = longer than 10 s, a key event, or ≥ 2 page views.
+      usedBy: ['Google Analytics 4'],
       reason: 'Google’s engaged-session rule; here a one-page session has no duration and every other event is an interaction, so it agrees with Retain’s value (GA4 itself times the page in view and counts only key events).',
       // Engaged: lasting ≥ 10 s, or ≥ 2 page views, or an interaction (METRICS.md). A session of one
       // page view and nothing else lasts 0 s, so this is Retain's bounce by another route.
