@@ -93,13 +93,22 @@ const row = (m: MetricResult, currency: string | undefined, colour = false) => (
   trend: sparkline(m.series.map((s) => s.value)),
 });
 
+/** The metric's row, then a row per definition variant beneath it (when the report has them). */
+const rowsOf = (m: MetricResult, currency: string | undefined, colour = false) => [
+  row(m, currency, colour),
+  ...(m.variants ?? []).map((v) => ({ metric: `  ↳ ${v.name}`, value: formatValue(v.unit, v.value, currency), change: '', band: '', n: v.n.toLocaleString('en-US'), trend: '' })),
+];
+
+/** Each variant's reason, under the heading of its metric. */
+const variantReasons = (r: Report) => r.metrics.flatMap((m) => (m.variants ?? []).map((v) => ({ metric: m.name, variant: v.name, reason: v.reason })));
+
 /** Grouped by each metric's first owning team; changes coloured by verdict when `colour` (a terminal). */
 export function renderReportTable(r: Report, o: { colour?: boolean } = {}): string {
   const out = ['Retain report', ...periodLines(r)];
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
-    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.map((m) => row(m, r.currency, o.colour))));
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.flatMap((m) => rowsOf(m, r.currency, o.colour))));
   }
   const broken = r.metrics.filter((m) => m.segments?.length);
   if (broken.length) {
@@ -118,6 +127,8 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
   if (notes.length) out.push('', 'NO VALUE', ...notes);
   const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `  ${m.name}: ${w}`));
   if (warnings.length) out.push('', 'READ WITH CARE', ...warnings);
+  const reasons = variantReasons(r);
+  if (reasons.length) out.push('', 'DEFINITION VARIANTS (beside Retain’s value, never instead of it)', ...reasons.map((x) => `  ${x.metric}, ${x.variant}: ${x.reason}`));
   out.push('', ...legend(r));
   return out.join('\n');
 }
@@ -162,14 +173,17 @@ export function renderReportMarkdown(r: Report): string {
   const lines = [`# Retain report`, '', ...periodLines(r), ''];
   lines.push('| metric | value | change | band | n | trend |', '| --- | ---: | ---: | --- | ---: | --- |');
   for (const m of r.metrics) {
-    const x = row(m, r.currency);
-    const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
-    lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+    for (const x of rowsOf(m, r.currency)) {
+      const mark = m.compare && x.change ? `${MARK[toneOf(m.compare)]} ` : '';
+      lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
+    }
   }
   const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `- **${m.name}**: ${w}`));
   if (warnings.length) lines.push('', '## Read with care', '', ...warnings);
   const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
   if (notes.length) lines.push('', '## Notes', '', ...notes);
+  const reasons = variantReasons(r);
+  if (reasons.length) lines.push('', '## Definition variants', '', ...reasons.map((x) => `- **${x.metric}**, ${x.variant}: ${x.reason}`));
   const keys = legend(r);
   if (keys.length) lines.push('', ...keys.map((k) => `_${k}_`));
   return lines.join('\n') + '\n';

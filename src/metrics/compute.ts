@@ -11,7 +11,7 @@ import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
 import type { ReportTables } from './report-tables.js';
-import type { Band, Benchmark, MetricDef, Stats, Value } from './types.js';
+import type { Band, Benchmark, MetricDef, Stats, Value, VariantDef } from './types.js';
 import { bucketStarts, previousPeriod, shiftYears } from './calendar.js';
 
 export { bucketStarts, lastFullMonths, previousPeriod, shiftYears } from './calendar.js';
@@ -38,6 +38,8 @@ export interface ReportRequest {
   tables?: ReportTables;
   /** The days each table's data covers (the report reads it once; else each metric does). */
   dataRange?: DataRange;
+  /** Compute the metric's definition variants beside its value (period only). */
+  variants?: boolean;
 }
 
 /**
@@ -88,6 +90,17 @@ export interface MetricResult {
   small_n: boolean;
   /** Where the value is right but misleading, in plain language. */
   warnings: string[];
+  /** Other tools' definitions of the metric, when the request asked for them (absent otherwise). */
+  variants?: VariantResult[];
+}
+
+export interface VariantResult {
+  id: string;
+  name: string;
+  unit: string;
+  value: number | null;
+  n: number;
+  reason: string;
 }
 
 export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequest, emptyTables: ReadonlySet<string>): Promise<MetricResult> {
@@ -121,12 +134,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     grossMargin: Number(settings.gross_margin),
     engagementWeights: JSON.parse(settings.engagement_weights) as Record<string, number>,
   };
-  const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string) => {
+  type Queries = Pick<MetricDef, 'sql' | 'alsoSql' | 'alsoJoin'>;
+  const run = async (from: string, to: string, grain: Grain | null, slice: Slice, segments?: string, q: Queries = m) => {
     const starts = grain ? bucketStarts(from, to, grain) : [];
     // Each query on its own scope, so its text and parameters are exactly those of another metric
     // that runs it too, and the report's cache runs it once.
     const results = await Promise.all(
-      [m.sql, ...(m.alsoSql ?? [])].map(async (build) => {
+      [q.sql, ...(q.alsoSql ?? [])].map(async (build) => {
         const s = makeScope(wh.dialect, { from, to, timezone: req.timezone, grain, slice, settings: scopeSettings, bucketStarts: starts, model, ...(segments ? { segments } : {}) });
         const sql = build(s);
         const key = `${sql}\u0000${JSON.stringify(s.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
@@ -143,7 +157,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
         }));
       }),
     );
-    return results.length === 1 ? results[0]! : joinStats(m.id, results, m.alsoJoin === 'full');
+    return results.length === 1 ? results[0]! : joinStats(m.id, results, q.alsoJoin === 'full');
   };
   const unsliced = { where: req.slice.where };
   const compared = req.compare ? comparedPeriod(req.from, req.to, req.compare) : null;
@@ -208,6 +222,13 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     const before = m.finishRows ? m.finishRows(priorRows) : m.finish(prior?.stats ?? {});
     compare = comparison(m, [cf, ct], value.value, before.value, significance(m, period?.stats ?? {}, prior?.stats ?? {}));
   }
+  // A variant reads the period's statistics, or runs its own queries (by month when it compounds).
+  const variantOf = async (v: VariantDef): Promise<VariantResult> => {
+    const rows = v.sql ? await run(req.from, req.to, v.grain ?? null, unsliced, undefined, { sql: v.sql, alsoSql: v.alsoSql }) : periodRows;
+    const out = v.finishRows ? v.finishRows(rows.filter((r) => r.bucket !== 'period')) : v.finish!(rows[0]?.stats ?? {});
+    return { id: v.id, name: v.name, unit: v.unit ?? m.unit, value: out.value, n: out.n, reason: v.reason };
+  };
+  const variants = req.variants && m.variants ? await Promise.all(m.variants.map(variantOf)) : undefined;
   return {
     ...base,
     value: value.value,
@@ -219,6 +240,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     compare,
     ...(segments ? { segments } : {}),
     ...checked(value),
+    ...(variants ? { variants } : {}),
   };
 }
 

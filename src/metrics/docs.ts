@@ -32,6 +32,10 @@ export function metricsMarkdown(): string {
       out.push(`- **Benchmark bands:** ${bands}. Source: ${m.benchmark.source}.`);
       for (const f of m.benchmark.facts ?? []) out.push(`- ${f}`);
     }
+    if (m.variants?.length) {
+      out.push('', '### Definition variants', '', 'Shown beside the value with `retain report --variants` (never instead of it).', '');
+      for (const v of m.variants) out.push(`- **${v.name}** (\`${v.id}\`): ${v.reason}${v.usedBy?.length ? ` Known to be used by: ${v.usedBy.join(', ')}.` : ''}`);
+    }
     out.push('');
   }
   return out.join('\n');

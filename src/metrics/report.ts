@@ -28,6 +28,8 @@ export interface ReportOptions {
   activityWindow?: string;
   /** A benchmarks JSON file (see benchmarks.ts); also $RETAIN_BENCHMARKS. */
   benchmarks?: string;
+  /** Compute each metric's definition variants beside its value. */
+  variants?: boolean;
 }
 
 export interface Report {
@@ -68,7 +70,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
   const tables = new ReportTables(wh);
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {

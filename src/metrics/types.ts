@@ -46,6 +46,29 @@ export interface Value {
   note?: string;
 }
 
+/**
+ * Another tool's definition of the same metric, shown beside Retain's value (never instead of
+ * it). It reuses the metric's statistics (its own `finish`) or, when it needs other data, has
+ * queries of its own built like a metric's; computed for the period only.
+ */
+export interface VariantDef {
+  readonly id: string;
+  readonly name: string;
+  /** One line: how it differs from Retain's definition and why the values differ. */
+  readonly reason: string;
+  /** Tools whose own documentation defines the metric this way (omitted when none is known). */
+  readonly usedBy?: readonly string[];
+  /** When not the metric's (the CSAT mean answer is a score beside a percentage). */
+  readonly unit?: Unit;
+  /** Queries of its own (else the metric's), joined as the metric's `sql` and `alsoSql` are. */
+  readonly sql?: (s: Scope) => string;
+  readonly alsoSql?: readonly ((s: Scope) => string)[];
+  /** Its queries run by this grain over the period (a rate compounded month by month); `finishRows` then reads the buckets. */
+  readonly grain?: 'month';
+  finish?(stats: Stats): Value;
+  finishRows?(rows: readonly { bucket: string; stats: Stats }[]): Value;
+}
+
 export interface MetricDef {
   readonly id: string;
   readonly name: string;
@@ -115,4 +138,6 @@ export interface MetricDef {
    * rate's k of n for a two-proportion test.
    */
   readonly test?: 'nps' | ((st: Stats) => readonly [k: number, n: number]);
+  /** Other tools' definitions, computed beside the value when a report asks for them (METRICS.md, "Definition variants"). */
+  readonly variants?: readonly VariantDef[];
 }

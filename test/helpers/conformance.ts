@@ -27,5 +27,5 @@ export function expectSame(a: unknown, b: unknown, path: string, tolerance = 1e-
   } else expect(b, path).toEqual(a);
 }
 
-export const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark, segments: r.segments, small_n: r.small_n, warnings: r.warnings });
+export const comparable = (r: MetricResult) => ({ value: r.value, n: r.n, ci95: r.ci95, parts: r.parts, series: r.series, note: r.note, benchmark: r.benchmark, segments: r.segments, small_n: r.small_n, warnings: r.warnings, variants: r.variants });
 

@@ -22,6 +22,7 @@ export function reportCommand(): Command {
     .option('--timezone <tz>', 'time zone for period and buckets (default: the workspace setting)')
     .option('--activity-window <days>', 'transactional activity window, e.g. 90d (default: the workspace setting)')
     .option('--benchmarks <file>', 'JSON benchmark bands per industry and for this workspace (default: $RETAIN_BENCHMARKS)')
+    .option('--variants', 'also give other tools’ definitions of churn, bounce rate, NRR, CSAT, repeat purchase and email opens, each with its reason')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'html']).default('table'))
     .option('--out <file>', 'write the report to this file')
     .addHelpText(
@@ -32,6 +33,7 @@ Examples:
   $ retain report --from 2025-01-01 --to 2026-01-01 --grain quarter --compare year
   $ retain report --team support --where country=DE --by channel
   $ retain report --metric nps --metric csat --format json > cx.json
+  $ retain report --metric churn_rate --variants                     # churn as other tools define it, beside Retain's
   $ retain report --compare year --format html --out report.html    # one file, charts included, opens offline`,
     )
     .action(async (o: ReportFlags) => {
@@ -41,7 +43,7 @@ Examples:
         (wh) =>
           buildReport(
             wh,
-            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks },
+            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks, variants: o.variants },
             (done, total) => bar.update('computing metrics', (100 * done) / total),
           ),
         true,
@@ -74,6 +76,7 @@ interface ReportFlags {
   timezone?: string;
   activityWindow?: string;
   benchmarks?: string;
+  variants?: boolean;
   format: 'table' | 'json' | 'csv' | 'md' | 'html';
   out?: string;
 }

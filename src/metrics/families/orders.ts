@@ -23,6 +23,20 @@ const perCustomer = (s: Scope) => s.groupWithPeriod(['segment', 'customer_id'], 
 const customerOrders = (s: Scope) =>
   `SELECT bucket, segment, count(*) AS n, sum(orders) AS ordered, ${s.d.countIf('orders >= 2')} AS k FROM (${perCustomer(s)}) c GROUP BY bucket, segment`;
 
+/**
+ * The period's ordering customers (n) and those of them with two or more completed orders over
+ * their whole history up to the period's end (k): the repeat purchase rate of tools that count
+ * every earlier order.
+ */
+const customerHistories = (s: Scope) => {
+  const d = s.d;
+  const buyers = `SELECT bucket, segment, customer_id FROM (${completedOrders(s)}) o GROUP BY bucket, segment, customer_id`;
+  const history = `SELECT customer_id, count(*) AS lifetime_orders FROM ${d.table('orders')} h
+    WHERE h.status = 'completed' AND h.ordered_at < ${s.to} AND ${s.keep('h.customer_id')} GROUP BY customer_id`;
+  return `SELECT bucket, segment, count(*) AS n, ${d.countIf('lifetime_orders >= 2')} AS k
+    FROM (${buyers}) b ${d.join('inner')} (${history}) h USING (customer_id) GROUP BY bucket, segment`;
+};
+
 export const aov: MetricDef = {
   id: 'aov',
   statsAdditive: true,
@@ -87,6 +101,15 @@ export const repeatPurchaseRate: MetricDef = {
   },
   sql: customerOrders,
   finish: (st) => proportion(st, 'No completed orders in the period.'),
+  variants: [
+    {
+      id: 'repeat_purchase_lifetime',
+      name: 'Over the whole history',
+      reason: 'Orders before the period count too: a customer ordering once in the period who had ordered before is a repeat buyer, so it is higher.',
+      sql: customerHistories,
+      finish: (st) => proportion(st, 'No completed orders in the period.'),
+    },
+  ],
 };
 
 export const returningCustomerRate: MetricDef = {

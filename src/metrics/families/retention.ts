@@ -4,7 +4,7 @@
  * strictly before the instant) or transactional (a completed order in [t − W, t)). S is active at
  * a bucket's start, E at its end, N first active inside it; retained = S ∩ E, churned = S − E.
  */
-import { rate, stat as num } from '../stats.js';
+import { rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { MetricDef, Stats, Value } from '../types.js';
 
@@ -181,6 +181,43 @@ export const churnRate: MetricDef = {
     if (v.value !== null) v.parts = { ...parts(st), monthly_equivalent: monthlyEquivalent(v.value, num(st, 'days') / 30.4375) };
     return v;
   },
+  variants: [
+    {
+      id: 'churn_average_base',
+      name: 'Over the average customer count',
+      reason: 'Divides by the average of the customers at the start and at the end, so growth in the period lowers it and shrinkage raises it.',
+      finish: (st) => churnedOver(st, (num(st, 's') + num(st, 'e')) / 2, num(st, 's')),
+    },
+    {
+      id: 'churn_with_new',
+      name: 'Over start plus new customers',
+      reason: 'New customers of the period join the denominator though none of them can count as churned, so it is lower wherever the period brings new customers.',
+      finish: (st) => churnedOver(st, num(st, 's') + num(st, 'nw'), num(st, 's') + num(st, 'nw')),
+    },
+    {
+      id: 'churn_compounded_monthly',
+      name: 'Monthly rates compounded',
+      reason: 'Each month’s churn over that month’s start, compounded as 1 − Π(1 − m): customers who leave and come back, and new customers who leave, count as churned, so it is higher over many months.',
+      sql: movementSql,
+      grain: 'month',
+      finishRows: compoundedMonthly,
+    },
+  ],
 };
+
+/** Retain's churned customers (of those active at the start) over another base, in percent; n the customers the base counts. */
+function churnedOver(st: Stats, base: number, n: number): Value {
+  const v = ratio(num(st, 's') - num(st, 'retained'), base);
+  return v === null ? { value: null, n: 0, note: EMPTY } : { value: 100 * v, n };
+}
+
+/** 1 − Π(1 − m) over the months with someone to retain; n the customers active at the period's start. */
+function compoundedMonthly(rows: readonly { bucket: string; stats: Stats }[]): Value {
+  const months = [...rows].sort((x, y) => x.bucket.localeCompare(y.bucket));
+  const measured = months.filter((r) => num(r.stats, 's') > 0);
+  if (!measured.length) return { value: null, n: 0, note: EMPTY };
+  const kept = measured.reduce((p, r) => p * (num(r.stats, 'retained') / num(r.stats, 's')), 1);
+  return { value: 100 * (1 - kept), n: num(months[0]!.stats, 's') };
+}
 
 export const RETENTION_METRICS: readonly MetricDef[] = [retentionRate, churnRate];

@@ -113,6 +113,15 @@ export const nrr: MetricDef = {
   direction: 'higher',
   teams: ['leadership'],
   finish: (st) => minus100(revenueChurnNet.finish(st)),
+  variants: [
+    {
+      id: 'nrr_with_reactivation',
+      name: 'Reactivation counted as expansion',
+      reason: 'MRR of customers who come back after churning is added as if existing customers had grown, so it is higher wherever churned customers return.',
+      // The MRR at the start, with every movement of its customers and the reactivations, as a share of it.
+      finish: (st) => ofStart(st, num(st, 'mrr_start') + num(st, 'churn') + num(st, 'contraction') + num(st, 'expansion') + num(st, 'reactivation')),
+    },
+  ],
 };
 
 export const grr: MetricDef = {

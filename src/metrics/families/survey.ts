@@ -1,6 +1,6 @@
 /** Survey metrics: NPS, CSAT (top-2-box and mean), CES and the Customer Loyalty Index. */
 import { kOfN, npsInterval, rate, ratio, stat as num } from '../stats.js';
-import type { MetricDef } from '../types.js';
+import type { MetricDef, Stats, Value } from '../types.js';
 import type { Scope } from '../scope.js';
 
 
@@ -57,6 +57,17 @@ export const nps: MetricDef = {
 
 /** CSAT top two points: 4–5 on a 5-point scale, 9–10 on a 10-point one. */
 const TOP2 = 'score >= coalesce(scale_max, 5) - 1';
+/** The top point alone: 5 of 5, 10 of 10. */
+const TOP1 = 'score >= coalesce(scale_max, 5)';
+/** The sum of the answers on a 1–5 scale, 10-point answers rescaled by 1 + (score − 1)·4/9. */
+const SUM_ON_5 = 'sum(CASE WHEN coalesce(scale_max, 5) = 10 THEN 1 + (score - 1) * 4.0 / 9 ELSE CAST(score AS DOUBLE) END)';
+const NO_CSAT = 'No CSAT answers in the period.';
+
+/** The mean CSAT answer on a 1–5 scale, from the answers' count and their rescaled sum. */
+function meanOnFive(st: Stats): Value {
+  const v = ratio(num(st, 'total'), num(st, 'n'));
+  return v === null ? { value: null, n: 0, note: NO_CSAT } : { value: v, n: num(st, 'n') };
+}
 
 export const csat: MetricDef = {
   id: 'csat',
@@ -77,8 +88,25 @@ export const csat: MetricDef = {
     ],
     source: SURVEY_SOURCE,
   },
-  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(TOP2)} AS k FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
-  finish: (st) => rate(...kOfN(st), 'No CSAT answers in the period.'),
+  // The top point and the answers' sum too, for the variants.
+  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf(TOP2)} AS k, ${s.d.countIf(TOP1)} AS top, ${SUM_ON_5} AS total
+    FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
+  finish: (st) => rate(...kOfN(st), NO_CSAT),
+  variants: [
+    {
+      id: 'csat_top_box',
+      name: 'Top-box share',
+      reason: 'Only the highest point (5 of 5) counts as satisfied, so it is lower than the top-two-box share.',
+      finish: (st) => rate(num(st, 'top'), num(st, 'n'), NO_CSAT),
+    },
+    {
+      id: 'csat_mean_answer',
+      name: 'Mean answer (1–5)',
+      unit: 'score',
+      reason: 'The average answer on a 1–5 scale (the csat_mean metric) instead of a share of satisfied answers: a score, not a percentage.',
+      finish: meanOnFive,
+    },
+  ],
 };
 
 export const csatMean: MetricDef = {
@@ -92,13 +120,8 @@ export const csatMean: MetricDef = {
   tables: ['survey_responses'],
   teams: ['support'],
   convention: 'Reported on a 1–5 scale; 10-point answers are rescaled.',
-  sql: (s) => `SELECT bucket, segment, count(*) AS n,
-      sum(CASE WHEN coalesce(scale_max, 5) = 10 THEN 1 + (score - 1) * 4.0 / 9 ELSE CAST(score AS DOUBLE) END) AS total
-    FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
-  finish: (st) => {
-    const v = ratio(num(st, 'total'), num(st, 'n'));
-    return v === null ? { value: null, n: 0, note: 'No CSAT answers in the period.' } : { value: v, n: num(st, 'n') };
-  },
+  sql: (s) => `SELECT bucket, segment, count(*) AS n, ${SUM_ON_5} AS total FROM (${answers(s, 'csat')}) a GROUP BY bucket, segment`,
+  finish: meanOnFive,
 };
 
 export const effortScore: MetricDef = {

@@ -17,7 +17,8 @@ const base = { tables: ['web_events'] as const, teams: ['marketing', 'product'] 
 
 /** The session statistics every session metric reads (one query, shared through the report cache). */
 const sessionStats = (s: Scope) => `SELECT bucket, segment, count(*) AS n, ${s.d.countIf('pageviews = 1 AND interactions = 0')} AS k,
-    sum(${s.d.secondsBetween('started', 'ended')}) AS total, ${s.d.countIf('pageviews > 0')} AS exits, sum(pageviews) AS views
+    sum(${s.d.secondsBetween('started', 'ended')}) AS total, ${s.d.countIf('pageviews > 0')} AS exits, sum(pageviews) AS views,
+    ${s.d.countIf(`${s.d.secondsBetween('started', 'ended')} >= 10 OR pageviews >= 2 OR interactions > 0`)} AS engaged
   FROM (${inPeriod(s)}) x GROUP BY bucket, segment`;
 const NONE = 'No web sessions in the period.';
 
@@ -90,6 +91,18 @@ export const bounceRate: MetricDef = {
   test: (st) => [num(st, 'k'), num(st, 'n')],
   sql: sessionStats,
   finish: (st) => rate(...kOfN(st), NONE),
+  variants: [
+    {
+      id: 'bounce_not_engaged',
+      name: 'Sessions not engaged (GA4 rule)',
+      // Google's Analytics help, "[GA4] Session": engaged = longer than 10 s, a key event, or ≥ 2 page views.
+      usedBy: ['Google Analytics 4'],
+      reason: 'Google’s engaged-session rule; here a one-page session has no duration and every other event is an interaction, so it agrees with Retain’s value (GA4 itself times the page in view and counts only key events).',
+      // Engaged: lasting ≥ 10 s, or ≥ 2 page views, or an interaction (METRICS.md). A session of one
+      // page view and nothing else lasts 0 s, so this is Retain's bounce by another route.
+      finish: (st) => rate(num(st, 'n') - num(st, 'engaged'), num(st, 'n'), NONE),
+    },
+  ],
 };
 
 /** Pages reported one by one in exit_rate's parts. */
