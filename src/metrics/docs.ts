@@ -32,6 +32,7 @@ export function metricsMarkdown(): string {
       out.push(`- **Benchmark bands:** ${bands}. Source: ${m.benchmark.source}.`);
       for (const f of m.benchmark.facts ?? []) out.push(`- ${f}`);
     }
+    if (m.noBenchmark) out.push(`- **No benchmark:** ${m.noBenchmark}`);
     out.push('');
   }
   return out.join('\n');
