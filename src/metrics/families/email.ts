@@ -3,6 +3,7 @@
  * delivered to in the period, counting each recipient once per campaign (unique opens, unique
  * clicks), whenever their open or click came.
  */
+import { aroundAverage } from '../average-bands.js';
 import { rate, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { Benchmark, MetricDef } from '../types.js';
@@ -58,22 +59,16 @@ function emailRate(id: string, name: string, description: string, formula: strin
 // Mailchimp's averages over campaigns sent to 1,000 or more subscribers, all industries: unique
 // opens and unique clicks over delivered emails, as these rates count them.
 const MAILCHIMP = 'Mailchimp, Email Marketing Benchmarks by Industry (October 2019; campaigns to 1,000 or more subscribers, all industries)';
-const aroundAverage = (average: number, what: string): Benchmark => ({
-  bands: [
-    { label: 'below the all-industry average', max: average },
-    { label: 'above the all-industry average', min: average },
-  ],
-  source: `${MAILCHIMP}: average ${what} ${average} %`,
-});
+const mailchimp = (average: number, what: string): Benchmark => aroundAverage(average, 'all-industry', `${MAILCHIMP}: average ${what} ${average} %`);
 
 export const EMAIL_METRICS: readonly MetricDef[] = [
   {
     ...emailRate('email_open_rate', 'Email open rate', 'Share of delivered recipients who opened.', 'unique opens / delivered · 100', 'opened', 'delivered'),
-    benchmark: aroundAverage(22.71, 'unique open rate'),
+    benchmark: mailchimp(22.71, 'unique open rate'),
   },
   {
     ...emailRate('email_ctr', 'Email click-through rate', 'Share of delivered recipients who clicked.', 'unique clickers / delivered · 100', 'clicked', 'delivered'),
-    benchmark: aroundAverage(2.91, 'click rate'),
+    benchmark: mailchimp(2.91, 'click rate'),
   },
   {
     ...emailRate('email_click_to_open', 'Email click-to-open rate', 'Share of openers who clicked.', 'unique clickers / unique openers · 100', 'clicked', 'opened'),
@@ -92,6 +87,6 @@ export const EMAIL_METRICS: readonly MetricDef[] = [
   },
   {
     ...emailRate('email_unsubscribe_rate', 'Email unsubscribe rate', 'Share of delivered recipients who unsubscribed.', 'unsubscribes / delivered · 100', 'unsubscribed', 'delivered'),
-    benchmark: aroundAverage(0.25, 'unsubscribe rate'),
+    benchmark: mailchimp(0.25, 'unsubscribe rate'),
   },
 ];

@@ -4,18 +4,16 @@
  * import (when read, on ClickHouse: warehouse/derived/web-sessions.ts). A session belongs to the
  * bucket it started in.
  */
+import { aroundAverage } from '../average-bands.js';
 import { webSessions } from '../../warehouse/derived/web-sessions.js';
 import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
 import type { Benchmark, MetricDef, Stats } from '../types.js';
 
 
+export const CONTENTSQUARE = 'Contentsquare, 2021 Digital Experience Benchmark (over 20 billion sessions)';
 const BOUNCE_BENCHMARK: Benchmark = {
-  bands: [
-    { label: 'below the all-industry average', max: 47 },
-    { label: 'above the all-industry average', min: 47 },
-  ],
-  source: 'Contentsquare, 2021 Digital Experience Benchmark (over 20 billion sessions; all-industry average bounce rate 47 %)',
+  ...aroundAverage(47, 'all-industry', `${CONTENTSQUARE}: all-industry average bounce rate 47 %`),
   facts: ['B2B sites bounce most (75 %); energy (38 %), grocery (40 %) and travel (42 %) least.'],
 };
 
