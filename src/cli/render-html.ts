@@ -16,7 +16,9 @@ export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 function card(m: MetricResult, extra = ''): string {
   const def = metricById(m.id);
-  const bands = m.benchmark ? def?.benchmark?.bands : undefined;
+  // The registry's bands are shaded only when they rated the value: an industry's or a benchmarks
+  // file's bands (another source) are not the ones the result carries the label of.
+  const bands = m.benchmark && m.benchmark.source === def?.benchmark?.source ? def.benchmark.bands : undefined;
   const hasTrend = m.series.some((s) => s.value !== null);
   const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0])} – ${formatValue(m.unit, m.ci95[1])}` : '';
   // Coloured by the verdict alone: a fall in churn is green, a rise in complaints red.
