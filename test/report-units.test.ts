@@ -54,6 +54,23 @@ describe('bands on their basis', () => {
     expect(c.benchmark).toMatchObject({ band: 'high', basis: 'month' });
   });
 
+  it('rates a value by annual bands only over a year when it has no annual equivalent', async () => {
+    const subs = await memoryWorkspace();
+    // One customer at 100 a month from 2023-12-01, 120 from 2024-06-01: over 2024, NRR 120 / 100.
+    await load(subs, {
+      customers: 'customer_id,created_at\nc1,2023-12-01',
+      subscription_events: 'event_id,customer_id,subscription_id,occurred_at,mrr\ne1,c1,s1,2023-12-01,100\ne2,c1,s1,2024-06-01,120',
+    });
+    const year = await metric(subs, 'nrr', { from: '2024-01-01', to: '2025-01-01' });
+    expect(year.value).toBeCloseTo(120, 9);
+    expect(year.benchmark).toMatchObject({ band: 'above the medians', basis: 'year' }); // ≥ 110
+    // The first quarter (100 / 100 = 100 %) is not rated by annual medians.
+    const quarter = await metric(subs, 'nrr', { from: '2024-01-01', to: '2024-04-01' });
+    expect(quarter.value).toBeCloseTo(100, 9);
+    expect(quarter.benchmark).toMatchObject({ band: null, basis: 'year' });
+    await subs.close();
+  });
+
   it('shades bands only behind a series of their basis, and the caption says which', async () => {
     const year = { from: '2024-01-01', to: '2025-01-01' };
     const monthlyChurn = await metric(wh, 'churn_rate', { ...year, grain: 'month' });

@@ -180,7 +180,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
       const before = await m.fromModel(wh, modelScope(...compared), req.tables);
       compare = comparison(m, compared, v.value, before.value, null);
     }
-    return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, ...checked(v) };
+    return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark, [req.from, req.to]), series: [], compare, ...checked(v) };
   }
   const seriesRows = await run(req.from, req.to, req.grain, unsliced);
   // Rows for the period: the series' own when the metric is defined over buckets (a cohort
@@ -235,7 +235,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     n: value.n,
     ci95: value.ci95 ?? null,
     parts: value.parts ?? null,
-    benchmark: benchmarkOf(m, value, req.benchmarks?.[m.id] ?? m.benchmark),
+    benchmark: benchmarkOf(m, value, req.benchmarks?.[m.id] ?? m.benchmark, [req.from, req.to]),
     series,
     compare,
     ...(segments ? { segments } : {}),
@@ -275,11 +275,22 @@ function significance(m: MetricDef, a: Stats, b: Stats): number | null {
   return null;
 }
 
-function benchmarkOf(m: MetricDef, v: Value, b: Benchmark | undefined): MetricResult['benchmark'] {
+/**
+ * The band of a value. Bands with a basis rate values over that length of period: the metric's
+ * equivalent for it (bandValue), or, without one, the value only when the period is that long
+ * (annual NRR bands say nothing of a quarter's NRR). Bands from a file have the registry's basis.
+ */
+function benchmarkOf(m: MetricDef, v: Value, b: Benchmark | undefined, period: readonly [string, string]): MetricResult['benchmark'] {
   if (!b) return null;
-  const x = m.bandValue ? m.bandValue(v) : v.value;
-  // Bands from a file rate what the registry's rate (bandValue): the same basis.
-  return { band: x === null ? null : bandOf(b.bands, x), source: b.source, basis: b.basis ?? m.benchmark?.basis ?? null, bands: b.bands };
+  const basis = b.basis ?? m.benchmark?.basis ?? null;
+  const x = m.bandValue ? m.bandValue(v) : basis && !lasts(period, basis) ? null : v.value;
+  return { band: x === null ? null : bandOf(b.bands, x), source: b.source, basis, bands: b.bands };
+}
+
+/** Whether [from, to) is a calendar month or year long (28–31 or 365–366 days). */
+function lasts([from, to]: readonly [string, string], basis: 'month' | 'year'): boolean {
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+  return basis === 'month' ? days >= 28 && days <= 31 : days >= 365 && days <= 366;
 }
 
 export function bandOf(bands: readonly Band[], v: number): string | null {

@@ -7,7 +7,7 @@ import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import { didYouMean } from '../warehouse/suggest.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { loadBenchmarks } from './benchmarks.js';
+import { workspaceBenchmarks } from './benchmarks.js';
 import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type ReportRequest } from './compute.js';
 import { dataRange, defaultPeriod, rangeOf, type DayRange } from './data-range.js';
 import { METRICS } from './registry.js';
@@ -68,7 +68,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   }
   const activityWindowDays = o.activityWindow ? days(o.activityWindow) : undefined;
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
-  const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
+  const benchmarks = await workspaceBenchmarks(settings.industry, benchmarksFile, METRICS.map((m) => m.id));
   const tables = new ReportTables(wh);
   const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants };
   const empty = await emptyTables(wh, TABLE_NAMES);

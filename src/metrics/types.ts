@@ -89,6 +89,11 @@ export interface MetricDef {
    * left at its default of 100 %.
    */
   readonly reads?: readonly ('activity_window' | 'gross_margin')[];
+  /**
+   * Why no band is meaningful, for a metric without `benchmark` (a count, a money total whose level
+   * is the business's scale, a matrix, a rate no public study defines as this one does).
+   */
+  readonly noBenchmark?: string;
   /** A convention stated with every value (e.g. which date a rate counts by). */
   readonly convention?: string;
   /** Whether the period value is the sum of its series (counts); used by the consistency checks. */

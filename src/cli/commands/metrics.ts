@@ -18,6 +18,7 @@ export function metricsCommand(): Command {
         tables: m.tables,
         teams: m.teams,
         benchmark: m.benchmark ?? null,
+        no_benchmark: m.noBenchmark ?? null,
       }));
       if (o.format === 'json') return printJson(list);
       printRows(

@@ -14,6 +14,7 @@ const DAYS_PER_YEAR = 365.25;
 
 export const clvHistoric: MetricDef = {
   id: 'clv_historic',
+  noBenchmark: 'Money per customer: its level reflects prices, margins and the age of the customer base, not performance against peers.',
   name: 'Historic customer lifetime value',
   description: 'What a customer is worth from the period’s order value, purchase rate and churn, at the workspace gross margin.',
   formula: `AOV × purchases per customer per year × expected lifetime in years × gross margin; lifetime = 1 / annual churn (at most ${MAX_LIFETIME_YEARS} years), annual churn = 1 − (1 − churn)^(12 / months in the period)`,
@@ -53,6 +54,7 @@ export const CLV_MONTHLY_DISCOUNT = 0.01;
 
 export const clvPredicted: MetricDef = {
   id: 'clv_predicted',
+  noBenchmark: 'Money per customer forecast from the workspace’s own history: its level reflects prices and margins, so no band across businesses is meaningful.',
   name: 'Predictive customer lifetime value',
   description: 'What each customer is expected to bring over the next 12 months: BG/NBD purchases (with the chance they are still a customer) × Gamma-Gamma spend per purchase, discounted; the mean over customers (total in parts).',
   formula: `per customer: Σ_{m=1..${CLV_HORIZON_MONTHS}} (E[X(m)] − E[X(m−1)] | x, t_x, T) × E[spend | x, m̄] / (1 + ${CLV_MONTHLY_DISCOUNT})^m × gross margin; mean over customers`,

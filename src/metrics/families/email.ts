@@ -3,9 +3,10 @@
  * delivered to in the period, counting each recipient once per campaign (unique opens, unique
  * clicks), whenever their open or click came.
  */
+import { aroundAverage } from '../average-bands.js';
 import { rate, ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef, Stats, Value } from '../types.js';
+import type { Benchmark, MetricDef, Stats, Value } from '../types.js';
 
 
 /**
@@ -72,8 +73,14 @@ function emailRate(id: string, name: string, description: string, formula: strin
   };
 }
 
+// Mailchimp's averages over campaigns sent to 1,000 or more subscribers, all industries: unique
+// opens and unique clicks over delivered emails, as these rates count them.
+const MAILCHIMP = 'Mailchimp, Email Marketing Benchmarks by Industry (October 2019; campaigns to 1,000 or more subscribers, all industries)';
+const mailchimp = (average: number, what: string): Benchmark => aroundAverage(average, 'all-industry', `${MAILCHIMP}: average ${what} ${average} %`);
+
 export const EMAIL_METRICS: readonly MetricDef[] = [
-  emailRate('email_open_rate', 'Email open rate', 'Share of delivered recipients who opened.', 'unique opens / delivered · 100', 'opened', 'delivered', [
+  {
+    ...emailRate('email_open_rate', 'Email open rate', 'Share of delivered recipients who opened.', 'unique opens / delivered · 100', 'opened', 'delivered', [
     {
       id: 'email_total_opens',
       name: 'Opens (not unique) / delivered',
@@ -90,15 +97,29 @@ export const EMAIL_METRICS: readonly MetricDef[] = [
       finish: (st) => rate(num(st, 'sent_opened'), num(st, 'sent'), 'No email was sent in the period.'),
     },
   ]),
-  emailRate('email_ctr', 'Email click-through rate', 'Share of delivered recipients who clicked.', 'unique clickers / delivered · 100', 'clicked', 'delivered'),
-  emailRate('email_click_to_open', 'Email click-to-open rate', 'Share of openers who clicked.', 'unique clickers / unique openers · 100', 'clicked', 'opened'),
-  emailRate(
-    'email_conversion_rate',
-    'Email conversion rate',
-    'Share of delivered recipients who converted: a conversion event, or a completed order within 7 days of their click.',
-    'recipients with a conversion attributed to the campaign / delivered · 100',
-    'converted',
-    'delivered',
-  ),
-  emailRate('email_unsubscribe_rate', 'Email unsubscribe rate', 'Share of delivered recipients who unsubscribed.', 'unsubscribes / delivered · 100', 'unsubscribed', 'delivered'),
+    benchmark: mailchimp(22.71, 'unique open rate'),
+  },
+  {
+    ...emailRate('email_ctr', 'Email click-through rate', 'Share of delivered recipients who clicked.', 'unique clickers / delivered · 100', 'clicked', 'delivered'),
+    benchmark: mailchimp(2.91, 'click rate'),
+  },
+  {
+    ...emailRate('email_click_to_open', 'Email click-to-open rate', 'Share of openers who clicked.', 'unique clickers / unique openers · 100', 'clicked', 'opened'),
+    noBenchmark: 'No public benchmark with this definition was found: the published studies give open and click rates over delivered emails, not clicks over opens.',
+  },
+  {
+    ...emailRate(
+      'email_conversion_rate',
+      'Email conversion rate',
+      'Share of delivered recipients who converted: a conversion event, or a completed order within 7 days of their click.',
+      'recipients with a conversion attributed to the campaign / delivered · 100',
+      'converted',
+      'delivered',
+    ),
+    noBenchmark: 'What counts as a conversion (an event, or an order within 7 days of a click) differs between tools; no public benchmark with this definition exists.',
+  },
+  {
+    ...emailRate('email_unsubscribe_rate', 'Email unsubscribe rate', 'Share of delivered recipients who unsubscribed.', 'unsubscribes / delivered · 100', 'unsubscribed', 'delivered'),
+    benchmark: mailchimp(0.25, 'unsubscribe rate'),
+  },
 ];

@@ -5,6 +5,7 @@ import type { MetricDef } from '../types.js';
 
 export const socialEngagementRate: MetricDef = {
   id: 'social_engagement_rate',
+  noBenchmark: 'Studies divide interactions by followers, reach or impressions, and differ by platform; no public benchmark with this definition (per impression, all platforms) exists.',
   statsAdditive: true,
   noSegments: true,
   name: 'Social engagement rate',
@@ -40,6 +41,7 @@ const eventStats = (s: Parameters<MetricDef['sql']>[0]) => {
 
 export const eventRegistrations: MetricDef = {
   id: 'event_registrations',
+  noBenchmark: 'A count: its level reflects the size of the audience and how many events were held.',
   statsAdditive: true,
   name: 'Event registrations',
   description: 'Registrations for events and campaigns in the period.',
@@ -55,6 +57,7 @@ export const eventRegistrations: MetricDef = {
 
 export const eventAttendanceRate: MetricDef = {
   id: 'event_attendance_rate',
+  noBenchmark: 'Depends on whether events are free or paid, online or in person; no public benchmark with a stated definition exists.',
   statsAdditive: true,
   name: 'Event attendance rate',
   description: 'Share of registrations in the period that were followed by attendance.',
@@ -73,6 +76,7 @@ export const eventAttendanceRate: MetricDef = {
 
 export const eventInteractionsPerAttendee: MetricDef = {
   id: 'event_interactions_per_attendee',
+  noBenchmark: 'Depends on what an event offers to interact with (polls, submissions, comments); no public benchmark exists.',
   statsAdditive: true,
   name: 'Interactions per attendee',
   description: 'Polls, submissions and comments per attendee, for registrations in the period.',

@@ -53,6 +53,7 @@ export const returnRate: MetricDef = {
 
 export const dso: MetricDef = {
   id: 'dso',
+  noBenchmark: 'Set by the payment terms the business offers (net 30, net 60, …): a band is meaningful only against those terms, which a workspace does not record.',
   name: 'Days sales outstanding',
   description: 'How many days of credit sales are waiting to be paid.',
   formula: 'receivables at to / credit sales in the period × days in the period',

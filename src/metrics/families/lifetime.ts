@@ -45,6 +45,7 @@ function cohortSql(s: Scope): string {
 
 export const cohortRetention: MetricDef = {
   id: 'cohort_retention',
+  noBenchmark: 'A matrix of cohorts by age, not one number; the headline retention rate has bands (retention_rate).',
   name: 'Cohort retention matrix',
   description: 'Customers grouped by the bucket of their first activity; each cell is the share of the cohort active k buckets later.',
   formula: 'cell (cohort, k) = cohort customers active in bucket cohort + k / cohort size · 100; the value is the size-weighted share active one bucket later, over cohorts whose next bucket is observed',
@@ -152,6 +153,7 @@ const SURVIVAL_AT = [1, 3, 6, 12, 24] as const;
 
 export const survival: MetricDef = {
   id: 'survival',
+  noBenchmark: 'A curve over customer age whose median depends on how often the product is bought; no public benchmark states one on this definition.',
   name: 'Customer survival (median lifetime)',
   description: 'Kaplan–Meier estimate of how long customers stay, censoring those still active; the value is the median lifetime.',
   formula: 'S(t) = Π over churn times t_j ≤ t of (1 − churned_j / at risk_j), on exact ages; median lifetime = first churn time with S ≤ 50 %',

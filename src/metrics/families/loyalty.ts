@@ -6,6 +6,7 @@ import { customersAtEnds } from './retention.js';
 
 export const redemptionRate: MetricDef = {
   id: 'redemption_rate',
+  noBenchmark: 'Depends on the programme’s earning and redemption rules and on whether points expire; no public benchmark with this definition exists.',
   statsAdditive: true,
   name: 'Redemption rate',
   description: 'Points redeemed as a share of points issued in the period.',
@@ -25,6 +26,7 @@ export const redemptionRate: MetricDef = {
 
 export const activeEngagementRate: MetricDef = {
   id: 'active_engagement_rate',
+  noBenchmark: 'Depends on how the programme enrols and rewards members; no public benchmark with this definition exists.',
   name: 'Active engagement rate',
   description: 'Programme members who earned or redeemed points in the period, as a share of all customers.',
   formula: 'members with an earn or redeem entry in the period / customers created before to · 100',
@@ -42,6 +44,7 @@ export const activeEngagementRate: MetricDef = {
 
 export const participationRate: MetricDef = {
   id: 'participation_rate',
+  noBenchmark: 'Depends on how customers join the programme (opt-in or automatic); no public benchmark with this definition exists.',
   name: 'Participation rate',
   description: 'Programme members at the end of the period as a share of all customers then.',
   formula: 'members at to (joined before, not left) / customers created before to · 100',
@@ -65,6 +68,7 @@ export const participationRate: MetricDef = {
 
 export const pointsLiability: MetricDef = {
   id: 'points_liability',
+  noBenchmark: 'A count of points: its level reflects the programme’s size and what a point is worth.',
   name: 'Outstanding points',
   description: 'Points issued and not yet redeemed or expired, at the end of the period.',
   formula: 'earned + adjustments − redeemed − expired, over entries before to',

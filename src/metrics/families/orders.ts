@@ -65,6 +65,7 @@ export const aov: MetricDef = {
 
 export const purchaseFrequency: MetricDef = {
   id: 'purchase_frequency',
+  noBenchmark: 'Orders per customer depend on the period’s length and on how often the product is needed; no public benchmark states a period and a category.',
   periodInSeries: true,
   name: 'Purchase frequency',
   description: 'Completed orders per ordering customer.',
@@ -114,6 +115,7 @@ export const repeatPurchaseRate: MetricDef = {
 
 export const returningCustomerRate: MetricDef = {
   id: 'returning_customer_rate',
+  noBenchmark: 'Depends on the period’s length and the purchase cycle; no public benchmark with this definition (ordered before the period began) exists.',
   periodInSeries: true,
   name: 'Returning customer rate',
   description: 'Share of ordering customers who had ordered before the period (or bucket) began.',
@@ -163,6 +165,7 @@ export const orderLineStats = (s: Scope) => `SELECT bucket, segment, count(*) AS
 
 export const upsellRatio: MetricDef = {
   id: 'upsell_ratio',
+  noBenchmark: 'Depends on how the catalogue is split into categories, which differs from shop to shop; no public benchmark exists.',
   name: 'Upsell ratio',
   description: 'Customers buying from two or more product categories per customer buying from exactly one.',
   formula: 'customers with ≥ 2 distinct categories / customers with exactly 1, in the period',
@@ -182,6 +185,7 @@ export const upsellRatio: MetricDef = {
 
 export const crossSellRate: MetricDef = {
   id: 'cross_sell_rate',
+  noBenchmark: 'Depends on how many categories the catalogue has and how they are drawn; no public benchmark states a category scheme.',
   name: 'Cross-sell rate',
   description: 'Share of ordering customers who bought from two or more product categories.',
   formula: 'customers with ≥ 2 distinct categories / ordering customers · 100, in the period',

@@ -10,6 +10,7 @@ const TOP_FEATURES = 10;
 
 export const productAdoptionRate: MetricDef = {
   id: 'product_adoption_rate',
+  noBenchmark: 'Depends on the product and on which activity counts as use; no public benchmark with this definition exists.',
   name: 'Feature adoption',
   description: 'Share of active customers who used the product in the period; per feature (activity event name) in parts.',
   formula: 'customers active at the end who used the feature in the period / customers active at the end · 100',
@@ -80,6 +81,7 @@ export function quantileOf(counts: ReadonlyMap<number, number>, q: number): numb
 
 export const engagementScore: MetricDef = {
   id: 'engagement_score',
+  noBenchmark: 'Scaled against the workspace’s own 99th percentile with its own weights, so it is relative by construction.',
   name: 'Customer engagement score',
   description: 'Per customer, weighted product activity over the trailing 30 days, scaled 0–100 against the 99th percentile; the mean over customers.',
   formula: 'raw = Σ weight(event) × count over the 30 days before the end; score = min(100, round(100 · raw / p99(raw > 0)))',

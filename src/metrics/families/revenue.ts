@@ -7,7 +7,28 @@
 import { ratio, stat as num } from '../stats.js';
 import type { Scope } from '../scope.js';
 import { boundaryPairs, mrrSpans } from './retention.js';
-import type { MetricDef, Stats, Value } from '../types.js';
+import type { Benchmark, MetricDef, Stats, Value } from '../types.js';
+
+
+// SaaS Capital's survey medians by annual contract value (companies above $1M ARR): NRR from
+// 100 % (contracts under $12k) to 110 % (over $250k), GRR from 90 % to 93 %. The revenue churns
+// are their complements (100 − NRR, 100 − GRR). Annual figures: they rate a 12-month period.
+const SAAS_CAPITAL = 'SaaS Capital, 2023 B2B SaaS Retention Benchmarks (Research Brief 28; medians by annual contract value, companies above $1M ARR; annual figures, so they rate a 12-month period)';
+/** Three bands around the range of the medians [low, high). */
+const aroundMedians = (low: number, high: number, source: string, fact?: string): Benchmark => ({
+  bands: [
+    { label: 'below the medians', max: low },
+    { label: 'within the medians', min: low, max: high },
+    { label: 'above the medians', min: high },
+  ],
+  source,
+  basis: 'year',
+  ...(fact ? { facts: [fact] } : {}),
+});
+const NRR_BENCHMARK = aroundMedians(100, 110, SAAS_CAPITAL, 'Median NRR rises with the contract value: 100 % under $12k a year, 110 % over $250k.');
+const GRR_BENCHMARK = aroundMedians(90, 93, SAAS_CAPITAL, 'Median GRR is nearly flat across contract values, 90–93 %.');
+const NET_REVENUE_CHURN_BENCHMARK = aroundMedians(-10, 0, `${SAAS_CAPITAL}, as 100 − NRR`);
+const GROSS_REVENUE_CHURN_BENCHMARK = aroundMedians(7, 10, `${SAAS_CAPITAL}, as 100 − GRR`);
 
 
 /** Per bucket and segment: MRR at start and end, the five movements (losses negative), customers. */
@@ -54,6 +75,7 @@ function ofStart(st: Stats, amount: number): Value {
 export const mrr: MetricDef = {
   ...base,
   id: 'mrr',
+  noBenchmark: 'A money total: its level reflects the size of the business, not how well it keeps customers.',
   name: 'MRR',
   description: 'Monthly recurring revenue at the end of the period (each bucket’s end in a series).',
   formula: 'Σ over customers of the summed MRR of their subscriptions, each at its latest change before the instant',
@@ -66,6 +88,7 @@ export const mrr: MetricDef = {
 export const mrrMovements: MetricDef = {
   ...base,
   id: 'mrr_movements',
+  noBenchmark: 'Money totals of the movements: their level reflects the size of the business. The rates built on them (gross and net revenue churn, NRR, GRR) have bands.',
   name: 'MRR movements',
   description: 'The change in MRR split into new, expansion, contraction, churn and reactivation.',
   formula: 'each customer’s change between the period’s two end instants, classified; new + expansion + contraction + churn + reactivation = MRR change',
@@ -82,6 +105,7 @@ export const mrrMovements: MetricDef = {
 export const revenueChurnGross: MetricDef = {
   ...base,
   id: 'revenue_churn_gross',
+  benchmark: GROSS_REVENUE_CHURN_BENCHMARK,
   name: 'Gross revenue churn',
   description: 'MRR lost to churn and contraction, as a share of the MRR at the start.',
   formula: '(churned + contraction MRR) / MRR at from · 100',
@@ -94,6 +118,7 @@ export const revenueChurnGross: MetricDef = {
 export const revenueChurnNet: MetricDef = {
   ...base,
   id: 'revenue_churn_net',
+  benchmark: NET_REVENUE_CHURN_BENCHMARK,
   name: 'Net revenue churn',
   description: 'MRR lost to churn and contraction less expansion, as a share of the MRR at the start; negative when expansion outweighs losses.',
   formula: '(churned + contraction − expansion MRR) / MRR at from · 100 (new and reactivated customers excluded)',
@@ -106,6 +131,7 @@ export const revenueChurnNet: MetricDef = {
 export const nrr: MetricDef = {
   ...base,
   id: 'nrr',
+  benchmark: NRR_BENCHMARK,
   name: 'Net revenue retention',
   description: 'MRR kept from the customers of the start of the period, with their expansion: 100 − net revenue churn.',
   formula: '100 − net revenue churn',
@@ -127,6 +153,7 @@ export const nrr: MetricDef = {
 export const grr: MetricDef = {
   ...base,
   id: 'grr',
+  benchmark: GRR_BENCHMARK,
   name: 'Gross revenue retention',
   description: 'MRR kept from the customers of the start of the period, without expansion: 100 − gross revenue churn.',
   formula: '100 − gross revenue churn',
@@ -159,6 +186,7 @@ function existingOrdersSql(s: Scope): string {
 
 export const existingRevenueGrowth: MetricDef = {
   id: 'existing_revenue_growth',
+  noBenchmark: 'No public benchmark with this definition (existing customers’ revenue against the window just before) exists; for subscriptions NRR has bands.',
   name: 'Existing-customer revenue growth',
   description: 'How the revenue from customers who were already customers at the start of the period changed.',
   formula:

@@ -10,6 +10,7 @@ const BEST = ['champions', 'loyal'];
 
 export const rfm: MetricDef = {
   id: 'rfm',
+  noBenchmark: 'Customers are scored against the workspace’s own quintiles, so the segment shares are relative by construction.',
   name: 'RFM segments (champions + loyal)',
   description: 'Buying customers scored by recency, frequency and monetary quintiles and named by segment; the value is the share in the best two (champions and loyal).',
   formula: `R, F, M = quintile (1–5, 5 best) of days since the last purchase, purchase days and revenue; segment = first rule that matches: ${RFM_SEGMENTS.map((s) => `${s.name} (${s.when.replaceAll('AND', 'and')})`).join('; ')}; value = (champions + loyal) / buying customers · 100`,

@@ -1,10 +1,22 @@
 /** Customer service (Zendesk conventions): AHT, FCR, first response time, open tickets, complaints. */
 import { kOfN, rate, ratio, stat as num } from '../stats.js';
-import type { MetricDef } from '../types.js';
+import type { Benchmark, MetricDef } from '../types.js';
+
+
+const FCR_BENCHMARK: Benchmark = {
+  bands: [
+    { label: 'low', max: 70 },
+    { label: 'good', min: 70, max: 80 },
+    { label: 'world class', min: 80 },
+  ],
+  source: 'SQM Group, 2022 call center FCR benchmark (over 500 North American call centers; 69 % or below low, 70–79 % good, 80 % or more world class)',
+  facts: ['SQM measures FCR by post-contact survey; Retain counts tickets resolved in one contact, which reads higher where a customer comes back on a new ticket.'],
+};
 
 
 export const aht: MetricDef = {
   id: 'aht',
+  noBenchmark: 'Handling time depends on the channel (phone, chat, email) and the kind of issue; published figures mix channels and state no common definition.',
   statsAdditive: true,
   name: 'Average handling time',
   description: 'Mean agent handling time of the tickets resolved in the period.',
@@ -24,6 +36,7 @@ export const aht: MetricDef = {
 
 export const fcr: MetricDef = {
   id: 'fcr',
+  benchmark: FCR_BENCHMARK,
   statsAdditive: true,
   name: 'First contact resolution',
   description: 'Share of resolved tickets that needed exactly one contact.',
@@ -41,6 +54,7 @@ export const fcr: MetricDef = {
 
 export const firstResponseTime: MetricDef = {
   id: 'first_response_time',
+  noBenchmark: 'Depends on the channel and the service hours promised; published figures mix channels and state no common definition.',
   name: 'First response time',
   description: 'Median time from a ticket opening to the first agent response.',
   formula: 'median(first_response_at − opened_at) of tickets opened in the period with a response',
@@ -57,6 +71,7 @@ export const firstResponseTime: MetricDef = {
 
 export const openTickets: MetricDef = {
   id: 'open_tickets',
+  noBenchmark: 'A count: its level reflects the size of the customer base.',
   name: 'Open tickets',
   description: 'Tickets open at the end of the period (at each bucket end in a series).',
   formula: 'tickets with opened_at < to and no resolution before to',
@@ -77,6 +92,7 @@ export const openTickets: MetricDef = {
 
 export const complaints: MetricDef = {
   id: 'complaints',
+  noBenchmark: 'A count: its level reflects the size of the customer base; complaints per customer depend on what is flagged as one.',
   statsAdditive: true,
   name: 'Complaints',
   description: 'Tickets flagged as complaints opened in the period.',

@@ -111,6 +111,7 @@ export const csat: MetricDef = {
 
 export const csatMean: MetricDef = {
   id: 'csat_mean',
+  noBenchmark: 'A mean on a 1–5 scale: published satisfaction benchmarks are top-2-box shares (rated on csat) or indices on other scales, so none has this definition.',
   statsAdditive: true,
   name: 'CSAT mean',
   description: 'The mean satisfaction answer on a 1–5 scale.',
@@ -126,6 +127,7 @@ export const csatMean: MetricDef = {
 
 export const effortScore: MetricDef = {
   id: 'effort_score',
+  noBenchmark: 'Effort is asked on different scales (1–5, 1–7) and wordings; no public benchmark with this 1–7 definition exists.',
   statsAdditive: true,
   name: 'Customer Effort Score (CES)',
   description: 'How easy it was to get something done, 1–7 (7 = very easy). Not the engagement score.',
@@ -147,6 +149,7 @@ const CLI_QUESTIONS = ['cli_recommend', 'cli_repurchase', 'cli_other_products'] 
 
 export const loyaltyIndex: MetricDef = {
   id: 'loyalty_index',
+  noBenchmark: 'The mean of three 1–6 answers is a construct of its own; no public benchmark with this definition exists.',
   statsAdditive: true,
   name: 'Customer Loyalty Index (CLI)',
   description: 'Mean of the means of three 1–6 questions (recommend, buy again, try other products); 1 = very likely.',

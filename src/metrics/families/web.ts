@@ -4,10 +4,18 @@
  * import (when read, on ClickHouse: warehouse/derived/web-sessions.ts). A session belongs to the
  * bucket it started in.
  */
+import { aroundAverage } from '../average-bands.js';
 import { webSessions } from '../../warehouse/derived/web-sessions.js';
 import { kOfN, rate, ratio, stat as num, sumByKey } from '../stats.js';
 import type { Scope } from '../scope.js';
-import type { MetricDef, Stats } from '../types.js';
+import type { Benchmark, MetricDef, Stats } from '../types.js';
+
+
+export const CONTENTSQUARE = 'Contentsquare, 2021 Digital Experience Benchmark (over 20 billion sessions)';
+const BOUNCE_BENCHMARK: Benchmark = {
+  ...aroundAverage(47, 'all-industry', `${CONTENTSQUARE}: all-industry average bounce rate 47 %`),
+  facts: ['B2B sites bounce most (75 %); energy (38 %), grocery (40 %) and travel (42 %) least.'],
+};
 
 /** Sessions started in the period with bucket and segment. */
 const inPeriod = (s: Scope) => `SELECT ${s.bucket('q.started')} AS bucket, ${s.segment('q.customer_id')} AS segment, q.*
@@ -40,6 +48,7 @@ function allViews(rows: readonly { stats: Stats }[]): { value: number; n: number
 export const pageViews: MetricDef = {
   ...base,
   id: 'page_views',
+  noBenchmark: 'A count: its level reflects the site’s traffic, not the quality of the visits.',
   name: 'Page views',
   description: 'Page-view events in the period.',
   formula: 'count of pageview events',
@@ -54,6 +63,7 @@ export const pageViews: MetricDef = {
 export const sessionCount: MetricDef = {
   ...base,
   id: 'sessions',
+  noBenchmark: 'A count: its level reflects the site’s traffic, not the quality of the visits.',
   name: 'Sessions',
   description: 'Visits: given session ids, or a visitor’s events split where the gap exceeds 30 minutes.',
   formula: 'count of sessions started in the period',
@@ -67,6 +77,7 @@ export const sessionCount: MetricDef = {
 export const avgSessionDuration: MetricDef = {
   ...base,
   id: 'avg_session_duration',
+  noBenchmark: 'Depends on how visits are split (a 30-minute gap) and on single-event sessions counting 0 s, which analytics tools treat differently; no public benchmark with this definition exists.',
   name: 'Average session duration',
   description: 'Mean time from a session’s first to its last event.',
   formula: 'mean(last event − first event) per session; a single-event session counts as 0 s',
@@ -83,6 +94,7 @@ export const avgSessionDuration: MetricDef = {
 export const bounceRate: MetricDef = {
   ...base,
   id: 'bounce_rate',
+  benchmark: BOUNCE_BENCHMARK,
   name: 'Bounce rate',
   description: 'Share of sessions with exactly one page view and no interaction.',
   formula: 'sessions with one page view and no interaction event / sessions · 100',
@@ -114,6 +126,7 @@ export const exitRate: MetricDef = {
   // Exits and views add up over buckets, page by page: the period is the sum of the series.
   periodFromSeries: true,
   id: 'exit_rate',
+  noBenchmark: 'A rate per page whose level depends on the page’s role (a confirmation page is an exit by design); no band over all pages is meaningful.',
   name: 'Exit rate',
   description: 'Per page: sessions that ended on it as a share of its page views. The value is over all pages.',
   formula: 'sessions whose last page view is the page / page views of the page · 100',

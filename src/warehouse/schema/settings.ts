@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
 import { TABLES } from './tables.js';
+import { assertKnownIndustry, INDUSTRIES } from './industries.js';
 import { isTimeZone } from './time-zone.js';
 
 // zod is loaded when a setting is validated (retain config set), not by every command that reads
@@ -40,7 +41,7 @@ export const SETTINGS = {
     description: 'Gross margin (0–1] applied to CLV and profit.',
   },
   point_value: { schema: (z: Z) => z.coerce.number().nonnegative().transform(String), default: '', description: 'Money per loyalty point.' },
-  industry: { schema: (z: Z) => z.string().min(1), default: '', description: 'Industry, selects benchmark bands.' },
+  industry: { schema: (z: Z) => z.string().min(1), default: '', description: `Industry, selects built-in benchmark bands: ${INDUSTRIES.join(', ')}.` },
   engagement_weights: {
     schema: (z: Z) => z.string().refine((s) => {
       try {
@@ -91,6 +92,8 @@ export function validateSetting(key: string, value: string): string {
   assertKnownSetting(key);
   const r = SETTINGS[key].schema(loadZod()).safeParse(value);
   if (!r.success) throw new UsageError('bad-setting', `${key} must be ${r.error.issues[0]?.message ?? 'valid'}; got "${value}".`);
+  // An industry selects built-in bands; a name they do not know is most likely a slip.
+  if (key === 'industry') assertKnownIndustry(value);
   return String(r.data);
 }
 
