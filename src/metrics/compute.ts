@@ -34,6 +34,8 @@ export interface ReportRequest {
   segments?: string;
   /** Tables the report computes once for several metrics (the purchase summary); dropped by its maker. */
   tables?: ReportTables;
+  /** L2 penalty of the model fits behind predictive metrics (default 0). */
+  penalizer?: number;
 }
 
 /**
@@ -134,11 +136,12 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
-    const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables);
+    const fit = { penalizer: req.penalizer ?? 0 };
+    const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables, fit);
     let compare: MetricResult['compare'] = null;
     if (req.compare) {
       const [cf, ct] = comparedPeriod(req.from, req.to, req.compare);
-      const before = await m.fromModel(wh, modelScope(cf, ct), req.tables);
+      const before = await m.fromModel(wh, modelScope(cf, ct), req.tables, fit);
       compare = comparison(m, [cf, ct], v.value, before.value, null);
     }
     return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark), series: [], compare, note: v.note ?? m.convention ?? null };

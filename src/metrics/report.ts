@@ -27,6 +27,8 @@ export interface ReportOptions {
   activityWindow?: string;
   /** A benchmarks JSON file (see benchmarks.ts); also $RETAIN_BENCHMARKS. */
   benchmarks?: string;
+  /** L2 penalty of the model fits (predictive CLV); default 0. */
+  penalizer?: number;
 }
 
 export interface Report {
@@ -58,7 +60,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = benchmarksFile ? await loadBenchmarks(benchmarksFile, settings.industry, METRICS.map((m) => m.id)) : undefined;
   const tables = new ReportTables(wh);
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, penalizer: o.penalizer };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {
