@@ -25,7 +25,8 @@ import { RFM_SEGMENTS } from '../models/rfm.js';
 import { emptyTables, workspaceModel } from './compute.js';
 import { customerFactsSql, RISK_INPUTS } from './customer-facts.js';
 import { measureWhatIfInputs } from './whatif.js';
-import { customerField, makeScope } from './scope.js';
+import { makeScope } from './scope.js';
+import { checkSlice, parseWhere } from './slice.js';
 
 export const LISTS = ['all', 'at-risk', 'promoters', 'passives', 'detractors', ...RFM_SEGMENTS.map((s) => s.id).filter((id) => id !== 'at-risk')] as const;
 export const SORTS = ['clv', 'risk', 'p_alive', 'revenue', 'recency', 'nps', 'engagement'] as const;
@@ -93,12 +94,8 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
   const tz = settings.timezone;
   const model = workspaceModel(settings.model, await emptyTables(wh, TABLE_NAMES));
   const asOf = o.asOf ?? (await lastOrderDate(wh, tz)) ?? new Date().toISOString().slice(0, 10);
-  const where = (o.where ?? []).map((w) => {
-    const i = w.indexOf('=');
-    if (i <= 0) throw new UsageError('bad-where', `--where ${w}: expected field=value.`, 'Example: --where country=DE');
-    customerField(wh.dialect, w.slice(0, i).trim());
-    return { field: w.slice(0, i).trim(), value: w.slice(i + 1) };
-  });
+  const where = (o.where ?? []).map(parseWhere);
+  await checkSlice(wh, { where });
   const next = new Date(Date.parse(`${asOf}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const s = makeScope(wh.dialect, {
     from: asOf,

@@ -12,6 +12,7 @@ import { computeMetric, emptyTables, lastFullMonths, type MetricResult, type Rep
 import { METRICS } from './registry.js';
 import { ReportTables } from './report-tables.js';
 import { GRAINS, withSegments, type Grain, type Slice } from './scope.js';
+import { checkSlice, parseWhere } from './slice.js';
 import { TEAMS, type MetricDef, type Team } from './types.js';
 
 export interface ReportOptions {
@@ -53,6 +54,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   if (!GRAINS.includes(grain)) throw new UsageError('bad-grain', `Unknown grain ${o.grain}.`, `Grains: ${GRAINS.join(', ')}.`);
   const chosen = selectMetrics(o.metrics ?? [], o.teams ?? []);
   const slice: Slice = { where: (o.where ?? []).map(parseWhere), ...(o.by ? { by: o.by } : {}) };
+  await checkSlice(wh, slice);
   if (o.compare && o.compare !== 'previous' && o.compare !== 'year') {
     throw new UsageError('bad-compare', `--compare ${o.compare}: use previous or year.`);
   }
@@ -92,12 +94,6 @@ function selectMetrics(ids: readonly string[], teams: readonly string[]): Metric
     if (!(TEAMS as readonly string[]).includes(t)) throw new UsageError('unknown-team', `Unknown team ${t}.`, `Teams: ${TEAMS.join(', ')}.`);
   }
   return METRICS.filter((m) => (ids.length === 0 || ids.includes(m.id)) && (teams.length === 0 || m.teams.some((t) => teams.includes(t as Team))));
-}
-
-function parseWhere(w: string): { field: string; value: string } {
-  const i = w.indexOf('=');
-  if (i <= 0) throw new UsageError('bad-where', `--where ${w}: expected field=value.`, 'Example: --where country=DE');
-  return { field: w.slice(0, i).trim(), value: w.slice(i + 1) };
 }
 
 function date(v: string, flag: string): string {
