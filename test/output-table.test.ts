@@ -20,10 +20,7 @@ describe('tableLines', () => {
       'segment     customers  action',
       '──────────  ─────────  ─────────────────',
       'Champions          12  Reward them:',
-      `${pad}early access,`,
-      `${pad}exclusive offers;`,
-      `${pad}ask for reviews`,
-      `${pad}and referrals.`,
+      ...['early access,', 'exclusive offers;', 'ask for reviews', 'and referrals.'].map((t) => pad + t),
       "Can't lose          3  Win them back",
       `${pad}personally.`,
     ]);
