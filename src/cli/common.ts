@@ -53,6 +53,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
 
+/** --penalizer for every command that fits the purchase models (their errors advise it). */
+export const penalizerOption = (): Option =>
+  new Option('--penalizer <x>', 'L2 penalty on the model parameters, as in lifetimes (default 0; e.g. 0.001 when a fit runs off)').argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError('bad-option', `--penalizer must be a number ≥ 0; got "${v}".`, 'Use 0 for none, e.g. 0.001 for a light one.');
+    return n;
+  });
+
 /** A date option as YYYY-MM-DD (a real calendar day). */
 export function isoDate(flag: string) {
   return (v: string): string => {

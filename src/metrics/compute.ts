@@ -40,6 +40,8 @@ export interface ReportRequest {
   dataRange?: DataRange;
   /** Compute the metric's definition variants beside its value (period only). */
   variants?: boolean;
+  /** L2 penalty of the model fits behind predictive metrics (default 0). */
+  penalizer?: number;
 }
 
 /**
@@ -174,10 +176,11 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
-    const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables);
+    const fit = { penalizer: req.penalizer ?? 0 };
+    const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables, fit);
     let compare: MetricResult['compare'] = null;
     if (compared) {
-      const before = await m.fromModel(wh, modelScope(...compared), req.tables);
+      const before = await m.fromModel(wh, modelScope(...compared), req.tables, fit);
       compare = comparison(m, compared, v.value, before.value, null);
     }
     return { ...base, value: v.value, n: v.n, ci95: v.ci95 ?? null, parts: v.parts ?? null, benchmark: benchmarkOf(m, v, req.benchmarks?.[m.id] ?? m.benchmark, [req.from, req.to]), series: [], compare, ...checked(v) };

@@ -9,7 +9,12 @@
  * subscribers paying now. CLV over the horizon: BG/NBD × Gamma-Gamma in a transactional workspace;
  * in a subscription workspace MRR × margin over the months the workspace's monthly retention
  * leaves, discounted.
+ *
+ * The model is needed only for what it predicts: where BG/NBD cannot be fitted (a workspace of a
+ * few customers), the lists of RFM segments and NPS classes still work, with CLV, P(alive) and risk
+ * null and a note saying why; the at-risk list and the model's sort keys stop with a usage error.
  */
+import { ModelError } from '../models/errors.js';
 import { UsageError } from '../warehouse/errors.js';
 import { getSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
@@ -20,7 +25,8 @@ import { RFM_SEGMENTS } from '../models/rfm.js';
 import { emptyTables, workspaceModel } from './compute.js';
 import { customerFactsSql, RISK_INPUTS } from './customer-facts.js';
 import { measureWhatIfInputs } from './whatif.js';
-import { customerField, makeScope } from './scope.js';
+import { makeScope } from './scope.js';
+import { checkSlice, parseWhere } from './slice.js';
 
 export const LISTS = ['all', 'at-risk', 'promoters', 'passives', 'detractors', ...RFM_SEGMENTS.map((s) => s.id).filter((id) => id !== 'at-risk')] as const;
 export const SORTS = ['clv', 'risk', 'p_alive', 'revenue', 'recency', 'nps', 'engagement'] as const;
@@ -39,6 +45,8 @@ export interface CustomerListOptions {
   asOf?: string;
   horizonMonths?: number;
   discount?: number;
+  /** L2 penalty of the BG/NBD and Gamma-Gamma fits (default 0). */
+  penalizer?: number;
 }
 
 export interface CustomerRow {
@@ -69,7 +77,12 @@ export interface CustomerList {
   customers: CustomerRow[];
   /** How risk and CLV were obtained. */
   method: string;
+  /** Why CLV, P(alive) and risk are null, when the model could not be fitted. */
+  note?: string;
 }
+
+/** The sort keys only the purchase model gives. */
+const MODEL_SORTS: readonly SortKey[] = ['clv', 'risk', 'p_alive'];
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -81,12 +94,8 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
   const tz = settings.timezone;
   const model = workspaceModel(settings.model, await emptyTables(wh, TABLE_NAMES));
   const asOf = o.asOf ?? (await lastOrderDate(wh, tz)) ?? new Date().toISOString().slice(0, 10);
-  const where = (o.where ?? []).map((w) => {
-    const i = w.indexOf('=');
-    if (i <= 0) throw new UsageError('bad-where', `--where ${w}: expected field=value.`, 'Example: --where country=DE');
-    customerField(wh.dialect, w.slice(0, i).trim());
-    return { field: w.slice(0, i).trim(), value: w.slice(i + 1) };
-  });
+  const where = (o.where ?? []).map(parseWhere);
+  await checkSlice(wh, { where });
   const next = new Date(Date.parse(`${asOf}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const s = makeScope(wh.dialect, {
     from: asOf,
@@ -103,10 +112,26 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
   const margin = Number(settings.gross_margin);
   let score: (r: Row) => { clv: number | null; p_alive: number | null; risk: number | null };
   let method: string;
-  let fit: TransactionalFit | null = null;
-  if (model === 'transactional') {
-    const f = (fit = await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day', pareto: false }));
-    method = `BG/NBD (r ${f.bgnbd.r.toPrecision(3)}, α ${f.bgnbd.alpha.toPrecision(3)}, a ${f.bgnbd.a.toPrecision(3)}, b ${f.bgnbd.b.toPrecision(3)}) and Gamma-Gamma fitted on ${f.customers} customers as of ${asOf}; risk = 1 − P(alive) for repeat customers; CLV over ${horizon} months at ${discount} a month, margin ${margin}.`;
+  let note: string | undefined;
+  const penalizer = o.penalizer ?? 0;
+  const fitted = model === 'transactional' ? await fitTransactional(wh, { calibrationEnd: asOf, timeUnit: 'day', pareto: false, penalizer }).catch(modelErrorOnly) : null;
+  const fit: TransactionalFit | null = fitted instanceof ModelError ? null : fitted;
+  const unfitted = fitted instanceof ModelError ? fitted : null;
+  if (unfitted) {
+    const needs = list === 'at-risk' ? '--segment at-risk' : o.sort && MODEL_SORTS.includes(o.sort) ? `--sort ${o.sort}` : null;
+    if (needs) {
+      throw new UsageError(
+        'no-model',
+        `${needs} needs the BG/NBD model's predictions, and the model cannot be fitted on this workspace: ${unfitted.message}`,
+        `${penalizer > 0 ? 'Try a larger --penalizer' : 'Add --penalizer 0.001'} or import more orders; the RFM and NPS lists (champions, promoters, detractors, …) and --sort revenue, recency, nps or engagement work without the model.`,
+      );
+    }
+    note = `No CLV, P(alive) or risk: the BG/NBD model cannot be fitted on this workspace (${unfitted.message})`;
+    method = `RFM segments and NPS from the orders and answers as of ${asOf}; no purchase model.`;
+    score = () => ({ clv: null, p_alive: null, risk: null });
+  } else if (fit) {
+    const f = fit;
+    method = `BG/NBD (r ${f.bgnbd.r.toPrecision(3)}, α ${f.bgnbd.alpha.toPrecision(3)}, a ${f.bgnbd.a.toPrecision(3)}, b ${f.bgnbd.b.toPrecision(3)}) and Gamma-Gamma fitted on ${f.customers} customers as of ${asOf}${penalizer > 0 ? ` with penalizer ${penalizer}` : ''}; risk = 1 − P(alive) for repeat customers; CLV over ${horizon} months at ${discount} a month, margin ${margin}.`;
     score = (r) => {
       if (r.repeat_days === null || r.repeat_days === undefined) return { clv: null, p_alive: null, risk: null };
       const x = Number(r.repeat_days);
@@ -177,7 +202,7 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
           ? c.nps_class === list.slice(0, -1)
           : c.rfm === list);
   const chosen = out.filter(pass);
-  const sort = o.sort ?? (list === 'at-risk' ? 'clv' : list === 'detractors' ? 'nps' : 'clv');
+  const sort = o.sort ?? (list === 'detractors' ? 'nps' : unfitted ? 'revenue' : 'clv');
   // Worst first for risk-like keys is the most useful order for acting: highest risk, lowest NPS.
   const key = (c: CustomerRow): number | null => (sort === 'recency' ? c.recency_days : sort === 'p_alive' ? c.p_alive : c[sort]);
   const ascending = sort === 'nps' || sort === 'p_alive' || sort === 'recency';
@@ -187,5 +212,11 @@ export async function customerList(wh: Warehouse, o: CustomerListOptions): Promi
     if (x === null || y === null) return x === y ? a.customer_id.localeCompare(b.customer_id) : x === null ? 1 : -1;
     return (ascending ? x - y : y - x) || a.customer_id.localeCompare(b.customer_id);
   });
-  return { asOf, model, list, total: chosen.length, customers: chosen.slice(0, o.limit ?? 50), method };
+  return { asOf, model, list, total: chosen.length, customers: chosen.slice(0, o.limit ?? 50), method, ...(note ? { note } : {}) };
+}
+
+/** A model error as the value (the fit is then left out); anything else is rethrown. */
+function modelErrorOnly(e: unknown): ModelError {
+  if (e instanceof ModelError) return e;
+  throw e;
 }

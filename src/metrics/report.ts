@@ -13,6 +13,7 @@ import { dataRange, defaultPeriod, rangeOf, type DayRange } from './data-range.j
 import { METRICS } from './registry.js';
 import { ReportTables } from './report-tables.js';
 import { GRAINS, withSegments, type Grain, type Slice } from './scope.js';
+import { checkSlice, parseWhere } from './slice.js';
 import { TEAMS, type MetricDef, type Team } from './types.js';
 
 export interface ReportOptions {
@@ -30,6 +31,8 @@ export interface ReportOptions {
   benchmarks?: string;
   /** Compute each metric's definition variants beside its value. */
   variants?: boolean;
+  /** L2 penalty of the model fits (predictive CLV); default 0. */
+  penalizer?: number;
 }
 
 export interface Report {
@@ -63,6 +66,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   if (!GRAINS.includes(grain)) throw new UsageError('bad-grain', `Unknown grain ${o.grain}.`, `Grains: ${GRAINS.join(', ')}.`);
   const chosen = selectMetrics(o.metrics ?? [], o.teams ?? []);
   const slice: Slice = { where: (o.where ?? []).map(parseWhere), ...(o.by ? { by: o.by } : {}) };
+  await checkSlice(wh, slice);
   if (o.compare && o.compare !== 'previous' && o.compare !== 'year') {
     throw new UsageError('bad-compare', `--compare ${o.compare}: use previous or year.`);
   }
@@ -70,7 +74,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = await workspaceBenchmarks(settings.industry, benchmarksFile, METRICS.map((m) => m.id));
   const tables = new ReportTables(wh);
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants, penalizer: o.penalizer };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {
@@ -102,12 +106,6 @@ function selectMetrics(ids: readonly string[], teams: readonly string[]): Metric
     if (!(TEAMS as readonly string[]).includes(t)) throw new UsageError('unknown-team', `Unknown team ${t}.`, `Teams: ${TEAMS.join(', ')}.`);
   }
   return METRICS.filter((m) => (ids.length === 0 || ids.includes(m.id)) && (teams.length === 0 || m.teams.some((t) => teams.includes(t as Team))));
-}
-
-function parseWhere(w: string): { field: string; value: string } {
-  const i = w.indexOf('=');
-  if (i <= 0) throw new UsageError('bad-where', `--where ${w}: expected field=value.`, 'Example: --where country=DE');
-  return { field: w.slice(0, i).trim(), value: w.slice(i + 1) };
 }
 
 function date(v: string, flag: string): string {

@@ -94,19 +94,19 @@ export interface ScopeInput {
 }
 
 // An instant is no segment (and engines print it differently): cohorts group by acquisition time.
-const CUSTOMER_FIELDS = tableDef('customers')
+export const CUSTOMER_FIELDS = tableDef('customers')
   .fields.filter((f) => f.kind !== 'timestamp')
   .map((f) => f.name)
   .filter((n) => n !== 'attributes' && n !== 'customer_id');
 
 /** The customers alias inside the filter and breakdown subqueries: a name no metric uses for its own tables. */
-const ALIAS = 'slice_c';
+export const SLICE_ALIAS = 'slice_c';
 
 /** The SQL for a customer field or attribute key, by name; a usage error for anything else. */
 export function customerField(d: Dialect, name: string): string {
-  if (CUSTOMER_FIELDS.includes(name)) return `${ALIAS}.${d.ident(name)}`;
+  if (CUSTOMER_FIELDS.includes(name)) return `${SLICE_ALIAS}.${d.ident(name)}`;
   const key = name.startsWith('attributes.') ? name.slice('attributes.'.length) : name;
-  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return d.jsonText(`${ALIAS}.attributes`, key);
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return d.jsonText(`${SLICE_ALIAS}.attributes`, key);
   throw new UsageError(
     'unknown-field',
     `Cannot filter or group by "${name}".`,
@@ -122,7 +122,7 @@ export async function withSegments<T>(wh: Warehouse, by: string, fn: (table: str
   const d = wh.dialect;
   const field = customerField(d, by);
   const table = `_segments_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const select = `SELECT ${ALIAS}.customer_id AS key, ${field} AS value FROM ${d.table('customers')} ${ALIAS}`;
+  const select = `SELECT ${SLICE_ALIAS}.customer_id AS key, ${field} AS value FROM ${d.table('customers')} ${SLICE_ALIAS}`;
   try {
     for (const statement of d.lookupTable(table, select)) await wh.exec(statement);
     return await fn(table);
@@ -213,6 +213,6 @@ export function makeScope(d: Dialect, input: ScopeInput): Scope {
       if (!input.segments) throw new Error('A breakdown needs its segments lookup table (withSegments).');
       return d.lookup(input.segments, id);
     },
-    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${ALIAS}.customer_id FROM ${d.table('customers')} ${ALIAS} WHERE ${whereP()})` : d.alwaysTrue),
+    keep: (id) => (input.slice.where.length ? `${id} IN (SELECT ${SLICE_ALIAS}.customer_id FROM ${d.table('customers')} ${SLICE_ALIAS} WHERE ${whereP()})` : d.alwaysTrue),
   };
 }

@@ -112,6 +112,8 @@ export interface Dialect {
   jsonObject(pairs: readonly [string, string][]): string;
   /** Extract a field of a JSON object text as text (NULL when absent). */
   jsonText(jsonExpr: string, key: string): string;
+  /** In a SELECT list: one row for each top-level key of a JSON object text (none for NULL). */
+  jsonKeyRows(jsonExpr: string): string;
   /** A 64-bit hash of one or more values (equal values, equal hashes). */
   hash64(exprs: readonly string[]): string;
   /** A stable hash of a text, as text (dedupes quarantined rows). */

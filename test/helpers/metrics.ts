@@ -39,14 +39,14 @@ export async function metric(wh: Warehouse, id: string, req: Partial<ReportReque
   return result;
 }
 
-const CLICKHOUSE = process.env.RETAIN_TEST_CLICKHOUSE;
+export const CLICKHOUSE = process.env.RETAIN_TEST_CLICKHOUSE;
 const mirrors = new Map<Warehouse, { server: Awaited<ReturnType<typeof openClickHouse>>; database: string }>();
 
 /**
  * The workspace's ClickHouse copy, brought up to date: every row shipped again each time, so
  * earlier copies are re-deliveries the reads must collapse (as the import's would be).
  */
-async function mirrorOf(wh: Warehouse): Promise<Warehouse> {
+export async function mirrorOf(wh: Warehouse): Promise<Warehouse> {
   let mirror = mirrors.get(wh);
   if (!mirror) {
     const database = `retain_fixture_${process.pid}_${mirrors.size}_${Date.now().toString(36)}`;

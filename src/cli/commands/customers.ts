@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { AT_RISK, customerList, LISTS, SORTS } from '../../metrics/customers.js';
-import { collect, dbOption, isoDate, positiveInt, printJson, withWorkspace } from '../common.js';
+import { collect, dbOption, isoDate, penalizerOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { printRows } from '../output.js';
 
 export function customersCommand(): Command {
@@ -13,6 +13,7 @@ export function customersCommand(): Command {
     .option('--limit <n>', 'at most this many customers', positiveInt('--limit'), 50)
     .option('--as-of <date>', 'as of this day, inclusive (default: the last order day)', isoDate('--as-of'))
     .option('--horizon <months>', 'CLV horizon in months', positiveInt('--horizon'), 12)
+    .addOption(penalizerOption())
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addHelpText(
       'after',
@@ -21,6 +22,8 @@ Lists: at-risk (churn risk ≥ ${AT_RISK}), promoters, passives, detractors (lat
 last year), and the RFM segments (champions, loyal, …). Risk is 1 − P(alive) of the BG/NBD model in
 a transactional workspace, and a weighted score of engagement decline, detractor answers,
 contraction, tickets, complaints and late invoices in a subscription workspace (shown in JSON).
+Where the model cannot be fitted (a few customers), the RFM and NPS lists still work with CLV,
+P(alive) and risk empty and a note saying why; at-risk and --sort clv, risk or p_alive need it.
 CSV cells that a spreadsheet would run as a formula are escaped.
 
 Examples:
@@ -31,12 +34,12 @@ Examples:
     .action(async (o: Flags) => {
       const result = await withWorkspace(
         o,
-        (wh) => customerList(wh, { segment: o.segment, rfm: o.rfm, where: o.where, sort: o.sort, limit: o.limit, asOf: o.asOf, horizonMonths: o.horizon }),
+        (wh) => customerList(wh, { segment: o.segment, rfm: o.rfm, where: o.where, sort: o.sort, limit: o.limit, asOf: o.asOf, horizonMonths: o.horizon, penalizer: o.penalizer }),
         true,
       );
       if (o.format === 'json') return printJson(result);
       if (o.format === 'table') {
-        process.stdout.write(`${result.total.toLocaleString('en-US')} customers on the ${result.list} list as of ${result.asOf}; showing ${result.customers.length}.\n${result.method}\n`);
+        process.stdout.write(`${result.total.toLocaleString('en-US')} customers on the ${result.list} list as of ${result.asOf}; showing ${result.customers.length}.\n${result.method}\n${result.note ? `note: ${result.note}\n` : ''}`);
       }
       const fixed = (v: number | null, k: number) => (v === null ? null : Number(v.toFixed(k)));
       printRows(
@@ -57,5 +60,6 @@ interface Flags {
   limit: number;
   asOf?: string;
   horizon: number;
+  penalizer?: number;
   format: 'table' | 'json' | 'csv';
 }

@@ -4,8 +4,7 @@ import { fitSummary, fitTransactional, type FitSummary } from '../../models/fit-
 import { aliveMatrixChart, conditionalChart, newCustomerChart, trackingChart } from '../charts.js';
 import { npsGrowth } from '../../metrics/nps-growth.js';
 import { rfmSegments } from '../../models/segments.js';
-import { dbOption, formatOption, isoDate, positiveInt, printJson, withWorkspace } from '../common.js';
-import { UsageError } from '../../warehouse/errors.js';
+import { dbOption, formatOption, isoDate, penalizerOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { emit, printRows } from '../output.js';
 import { esc } from '../render-html.js';
 
@@ -91,12 +90,6 @@ Examples:
 }
 
 const timeUnitOption = () => new Option('--time-unit <unit>', 'unit of recency and T: sets the scale of the fitted parameters').choices(['day', 'week']);
-const penalizerOption = () =>
-  new Option('--penalizer <x>', 'L2 penalty on the parameters, as in lifetimes (default 0)').argParser((v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError('bad-option', `--penalizer must be a number ≥ 0; got "${v}".`);
-    return n;
-  });
 
 function fitCommand(): Command {
   const cmd = new Command('fit')

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { buildReport } from '../../metrics/report.js';
 import { GRAINS } from '../../metrics/scope.js';
 import { TEAMS } from '../../metrics/types.js';
-import { collect, dbOption, withWorkspace } from '../common.js';
+import { collect, dbOption, penalizerOption, withWorkspace } from '../common.js';
 import { progressBar } from '../progress.js';
 import { renderReportHtml } from '../render-html.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render-report.js';
@@ -21,6 +21,7 @@ export function reportCommand(): Command {
     .addOption(new Option('--compare <period>', 'compare with the previous period or the same period a year earlier').choices(['previous', 'year']))
     .option('--timezone <tz>', 'time zone for period and buckets (default: the workspace setting)')
     .option('--activity-window <days>', 'transactional activity window, e.g. 90d (default: the workspace setting)')
+    .addOption(penalizerOption())
     .option('--benchmarks <file>', 'JSON benchmark bands per industry and for this workspace (default: $RETAIN_BENCHMARKS)')
     .option('--variants', 'also give other tools’ definitions of churn, bounce rate, NRR, CSAT, repeat purchase and email opens, each with its reason')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'html']).default('table'))
@@ -43,7 +44,7 @@ Examples:
         (wh) =>
           buildReport(
             wh,
-            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks, variants: o.variants },
+            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks, variants: o.variants, penalizer: o.penalizer },
             (done, total) => bar.update('computing metrics', (100 * done) / total),
           ),
         true,
@@ -75,6 +76,7 @@ interface ReportFlags {
   compare?: string;
   timezone?: string;
   activityWindow?: string;
+  penalizer?: number;
   benchmarks?: string;
   variants?: boolean;
   format: 'table' | 'json' | 'csv' | 'md' | 'html';

@@ -68,14 +68,14 @@ export const clvPredicted: MetricDef = {
   convention: `Models fitted by maximum likelihood on completed orders up to the day before the period ends (calibration end), in days; all customers with a purchase by then; --where selects whose CLV is averaged. parts: total, and the bgnbd_* and gammagamma_* parameters.`,
   sql: () => '',
   finish: () => ({ value: null, n: 0 }),
-  fromModel: async (wh, s, tables) => {
+  fromModel: async (wh, s, tables, options) => {
     const { timezone } = await getSettings(wh);
     const calibrationEnd = dateOfDay(dayNumber(s.period.to) - 1);
     // The fit is on every customer: the report's summary table serves it (RFM reads it too).
     const summaryTable = await tables?.summary(s, { calibrationEnd, timezone, timeUnit: 'day' });
     let fit;
     try {
-      fit = await fitTransactional(wh, { calibrationEnd, timeUnit: 'day', pareto: false, ...(summaryTable ? { summaryTable } : {}) });
+      fit = await fitTransactional(wh, { calibrationEnd, timeUnit: 'day', pareto: false, penalizer: options?.penalizer ?? 0, ...(summaryTable ? { summaryTable } : {}) });
     } catch (e) {
       if (e instanceof ModelError) return { value: null, n: 0, note: `The models cannot be fitted: ${e.message}` };
       throw e;

@@ -170,6 +170,9 @@ export const clickhouseDialect: Dialect = {
   // 18.16 has no JSONExtract: visitParam reads a top-level key of a flat object, which customer
   // attributes are.
   jsonText: (e, key) => `nullIf(visitParamExtractString(${e}, ${str(key)}), '')`,
+  // Nor JSONExtractKeys: a key is a quoted string (escapes skipped whole) followed by a colon; a
+  // string value never is one, since its closing quote is followed by a comma or the brace.
+  jsonKeyRows: (e) => `arrayJoin(extractAll(assumeNotNull(${e}), ${str('"((?:[^"\\\\]|\\\\.)*)"\\s*:')}))`,
   hash64: (exprs) => `cityHash64(${exprs.join(', ')})`,
   hashText: (e) => `hex(MD5(${e}))`,
   lower: (e) => `lower(${e})`,

@@ -140,6 +140,7 @@ export const duckdbDialect: Dialect = {
     `('"' || CASE WHEN length(${e}) > 60 THEN left(${e}, 57) || '...' ELSE ${e} END || '"')`,
   jsonObject: (pairs) => `json_object(${pairs.map(([k, v]) => `${str(k)}, ${v}`).join(', ')})::VARCHAR`,
   jsonText: (e, key) => `json_extract_string(${e}, ${str('$.' + JSON.stringify(key))})`,
+  jsonKeyRows: (e) => `unnest(json_keys(${e}))`,
   hash64: (exprs) => `hash(${exprs.join(', ')})`,
   hashText: (e) => `md5(${e})`,
   lower: (e) => `lower(${e})`,
