@@ -166,3 +166,20 @@ describe('warnings where a value is right but misleading', () => {
     expect((html.match(/<p class="warn">/g) ?? []).length).toBe(r.metrics.flatMap((m) => m.warnings).length);
   });
 });
+
+describe('the report table in a terminal', () => {
+  it('wraps prose and fits its tables to the width', async () => {
+    const wh = await memoryWorkspace();
+    const answers = Array.from({ length: 10 }, (_, i) => `r${i},c${i},nps,${i < 8 ? 10 : 3},,2024-08-05`).join('\n');
+    await load(wh, { survey_responses: `response_id,customer_id,survey,score,scale_max,responded_at\n${answers}` });
+    const r = await buildReport(wh, { from: '2024-08-01', to: '2024-09-01', metrics: ['nps', 'csat'] });
+    const narrow = renderReportTable(r, { width: 60 }).split('\n');
+    for (const l of narrow) expect(l.length, l).toBeLessThanOrEqual(60);
+    // The warning, one long line unwrapped, continues indented under its text.
+    const at = narrow.findIndex((l) => l.startsWith('  Net Promoter Score') && l.includes('Only 10'));
+    expect(at).toBeGreaterThan(0);
+    expect(narrow[at + 1]).toMatch(/^ {4}\S/);
+    expect(renderReportTable(r).split('\n').some((l) => l.length > 60)).toBe(true);
+    await wh.close();
+  });
+});

@@ -4,7 +4,7 @@ import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
 import { SMALL_N } from '../metrics/warnings.js';
-import { renderTable, toCsv } from './output.js';
+import { renderTable, toCsv, wrapText } from './output.js';
 
 /** Marks a value behind fewer than SMALL_N answers or customers, in every output. */
 export const SMALL_MARK = '†';
@@ -103,12 +103,18 @@ const rowsOf = (m: MetricResult, currency: string | undefined, colour = false) =
 const variantReasons = (r: Report) => r.metrics.flatMap((m) => (m.variants ?? []).map((v) => ({ metric: m.name, variant: v.name, reason: v.reason })));
 
 /** Grouped by each metric's first owning team; changes coloured by verdict when `colour` (a terminal). */
-export function renderReportTable(r: Report, o: { colour?: boolean } = {}): string {
-  const out = ['Retain report', ...periodLines(r)];
+export function renderReportTable(r: Report, o: { colour?: boolean; width?: number } = {}): string {
+  // Prose lines wrap to the terminal's width too, continuation lines indented under their text.
+  const wrap = (line: string, indent = '') => {
+    if (!o.width) return [line];
+    const lead = /^ */.exec(line)![0];
+    return wrapText(line.slice(lead.length), Math.max(20, o.width - indent.length)).map((l, i) => (i ? indent : lead) + l);
+  };
+  const out = ['Retain report', ...periodLines(r).flatMap((l) => wrap(l))];
   for (const team of TEAMS) {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) continue;
-    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.flatMap((m) => rowsOf(m, r.currency, o.colour))));
+    out.push('', team.toUpperCase(), renderTable(['metric', 'value', 'change', 'band', 'n', 'trend'], ms.flatMap((m) => rowsOf(m, r.currency, o.colour)), o.width));
   }
   const broken = r.metrics.filter((m) => m.segments?.length);
   if (broken.length) {
@@ -121,15 +127,15 @@ export function renderReportTable(r: Report, o: { colour?: boolean } = {}): stri
         return [seg, x ? `${marked(m.unit, x.value, x.small_n, r.currency)} (${x.n.toLocaleString('en-US')})` : ''];
       })),
     }));
-    out.push(renderTable(['metric', ...segments], rows));
+    out.push(renderTable(['metric', ...segments], rows, o.width));
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}${importHint(m)}`);
-  if (notes.length) out.push('', 'NO VALUE', ...notes);
+  if (notes.length) out.push('', 'NO VALUE', ...notes.flatMap((l) => wrap(l, '    ')));
   const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `  ${m.name}: ${w}`));
-  if (warnings.length) out.push('', 'READ WITH CARE', ...warnings);
+  if (warnings.length) out.push('', 'READ WITH CARE', ...warnings.flatMap((l) => wrap(l, '    ')));
   const reasons = variantReasons(r);
-  if (reasons.length) out.push('', 'DEFINITION VARIANTS (beside Retain’s value, never instead of it)', ...reasons.map((x) => `  ${x.metric}, ${x.variant}: ${x.reason}`));
-  out.push('', ...legend(r));
+  if (reasons.length) out.push('', 'DEFINITION VARIANTS (beside Retain’s value, never instead of it)', ...reasons.flatMap((x) => wrap(`  ${x.metric}, ${x.variant}: ${x.reason}`, '    ')));
+  out.push('', ...legend(r).flatMap((l) => wrap(l)));
   return out.join('\n');
 }
 

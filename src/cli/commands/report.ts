@@ -6,7 +6,7 @@ import { collect, dbOption, penalizerOption, withWorkspace } from '../common.js'
 import { progressBar } from '../progress.js';
 import { renderReportHtml } from '../render-html.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../render-report.js';
-import { emit } from '../output.js';
+import { emit, terminalWidth } from '../output.js';
 
 export function reportCommand(): Command {
   const cmd = new Command('report')
@@ -58,7 +58,7 @@ Examples:
               ? renderReportMarkdown(report)
               : o.format === 'html'
                 ? renderReportHtml(report)
-                : renderReportTable(report, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n';
+                : renderReportTable(report, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: terminalWidth() }) + '\n';
       await emit(text, o.out, 'report');
     });
   return dbOption(cmd);
