@@ -108,7 +108,7 @@ describe('warnings where a value is right but misleading', () => {
   it('marks a rate behind fewer than 30 observations', async () => {
     const nps = await metric(wh, 'nps', period);
     expect(nps).toMatchObject({ value: 60, n: 10, small_n: true });
-    expect(nps.warnings).toContain('Only 10 observations behind this rate (fewer than 30): it can move a lot by chance.');
+    expect(nps.warnings).toContainEqual({ code: 'small_n', message: 'Only 10 observations behind this rate (fewer than 30): it can move a lot by chance.' });
     // Retention: the 40 customers active on 2024-06-01 (ordered within 365 days), 10 active on
     // 2025-06-01 (ordered since 2024-06-01): 25 %, behind 40 customers — not small.
     const retention = await metric(wh, 'retention_rate', period);
@@ -120,7 +120,7 @@ describe('warnings where a value is right but misleading', () => {
   it('warns when the activity window reaches back before the data’s first day', async () => {
     // 365 days before 2024-06-01 is 2023-06-02, before the first order (2024-01-10).
     const r = await metric(wh, 'retention_rate', period);
-    expect(r.warnings).toEqual([expect.stringContaining('A customer counts as active for 365 days after an order, which reaches back to 2023-06-02, before the data')]);
+    expect(r.warnings).toEqual([{ code: 'window_before_data', message: expect.stringContaining('A customer counts as active for 365 days after an order, which reaches back to 2023-06-02, before the data') }]);
     // A 90-day window reaches back to 2024-03-03, after the first day: no warning.
     expect((await metric(wh, 'retention_rate', { ...period, activityWindowDays: 90 })).warnings).toEqual([]);
     // Subscription metrics and order metrics do not read the window.
@@ -131,17 +131,17 @@ describe('warnings where a value is right but misleading', () => {
     // The previous period is as long in days: 2024-06-01 … 2025-06-01 is 365 days, and 365 days
     // before 2024-06-01 (February 2024 has 29) is 2023-06-02 — before the first order, 2024-01-10.
     const r = await metric(wh, 'aov', { ...period, compare: 'previous' });
-    expect(r.warnings).toEqual(['The period compared against (2023-06-02 to 2024-06-01) starts before the data\'s first day (2024-01-10): the change is against a period the data only partly covers.']);
+    expect(r.warnings).toEqual([{ code: 'partial_comparison', message: "The period compared against (2023-06-02 to 2024-06-01) starts before the data's first day (2024-01-10): the change is against a period the data only partly covers." }]);
     // From 2024-09-01 to 2024-10-01 the previous month (August) is covered.
     expect((await metric(wh, 'aov', { from: '2024-09-01', to: '2024-10-01', compare: 'previous' })).warnings).toEqual([]);
   });
 
   it('warns that CLV is revenue while the gross margin is the default, until one is set', async () => {
     const before = await metric(wh, 'clv_historic', { ...period, activityWindowDays: 90 });
-    expect(before.warnings).toContain('Computed with a gross margin of 100 %, the default, because the workspace has none set: this is revenue, not profit.');
+    expect(before.warnings).toContainEqual({ code: 'default_margin', message: 'Computed with a gross margin of 100 %, the default, because the workspace has none set: this is revenue, not profit.' });
     await setSetting(wh, 'gross_margin', '0.4');
     const after = await metric(wh, 'clv_historic', { ...period, activityWindowDays: 90 });
-    expect(after.warnings.some((w) => w.includes('gross margin'))).toBe(false);
+    expect(after.warnings.some((w) => w.code === 'default_margin')).toBe(false);
     expect(after.value).toBeCloseTo(before.value! * 0.4, 9);
   });
 
@@ -149,6 +149,22 @@ describe('warnings where a value is right but misleading', () => {
     const r = await metric(wh, 'cross_sell_rate', period);
     expect(r).toMatchObject({ value: null, note: expect.stringContaining('no order line in the period has a product category') });
     expect((await metric(wh, 'upsell_ratio', period)).value).toBeNull();
+  });
+
+  it('says a warning three or more metrics share once, with their names', async () => {
+    const r = await buildReport(wh, { ...period, compare: 'previous', metrics: ['aov', 'purchase_frequency', 'repeat_purchase_rate', 'nps'] });
+    // The previous period starts before the data for all four; NPS (10 answers), purchase frequency
+    // and repeat purchase (10 ordering customers in the period) are behind fewer than 30.
+    expect(r.metrics.every((m) => m.warnings.some((w) => w.code === 'partial_comparison'))).toBe(true);
+    const table = renderReportTable(r);
+    const grouped = "The period compared against starts before the data's first day, so the change is against a period the data only partly covers: Net Promoter Score, Average order value, Purchase frequency, Repeat purchase rate.";
+    expect(table).toContain(`  ${grouped}`);
+    expect(table).toContain('  Fewer than 30 answers or customers behind the rate, so it can move a lot by chance: Net Promoter Score, Purchase frequency, Repeat purchase rate.');
+    expect(table.match(/The period compared against/g)).toHaveLength(1);
+    const html = renderReportHtml(r);
+    expect(html).toContain('<section class="care"><h2>Read with care</h2>');
+    expect(html).toContain(`<p class="warn">${grouped.replace("'", '&#39;')}</p>`);
+    expect(html.match(/The period compared against/g)).toHaveLength(1);
   });
 
   it('shows the mark and the warnings in every output', async () => {

@@ -9,7 +9,7 @@ import type { Report } from '../metrics/report.js';
 import { TEAMS, type Benchmark } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
-import { changeText, formatValue, periodLines, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
+import { changeText, formatValue, periodLines, readWithCare, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
 
 /** Text for HTML: the five characters that could open markup, as character references. */
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -28,7 +28,7 @@ export function trendBands(m: MetricResult, grain: string): { bands: Benchmark['
   return { bands: b.bands, caption: `${basis} Shaded: benchmark bands.` };
 }
 
-function card(m: MetricResult, grain: string, currency: string, extra = ''): string {
+function card(m: MetricResult, grain: string, currency: string, warnings: readonly string[], extra = ''): string {
   const hasTrend = m.series.some((s) => s.value !== null);
   const trend = trendBands(m, grain);
   const ci = m.ci95 ? `95 % CI ${formatValue(m.unit, m.ci95[0], currency)} – ${formatValue(m.unit, m.ci95[1], currency)}` : '';
@@ -40,7 +40,7 @@ function card(m: MetricResult, grain: string, currency: string, extra = ''): str
   <div class="meta">${m.benchmark?.band ? `<span class="band">${esc(m.benchmark.band)}${m.benchmark.basis ? ` (${m.benchmark.basis === 'month' ? 'monthly' : 'annual'} rate)` : ''}</span>` : ''}<span>n = ${m.n.toLocaleString('en-US')}</span>${ci ? `<span>${esc(ci)}</span>` : ''}</div>
   ${hasTrend ? `<figure>${trendChart(m, trend.bands)}<figcaption>${esc(trend.caption)}</figcaption></figure>` : ''}
   ${extra}
-  ${m.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n  ')}
+  ${warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n  ')}
   ${valueNote(m) ? `<p class="note">${esc(valueNote(m)!)}</p>` : ''}
 </section>`;
 }
@@ -90,10 +90,11 @@ function variantsSection(r: Report): string {
 
 export function renderReportHtml(r: Report): string {
   const byId = new Map(r.metrics.map((m) => [m.id, m]));
+  const care = readWithCare(r);
   const sections = TEAMS.map((team) => {
     const ms = r.metrics.filter((m) => metricById(m.id)?.teams[0] === team);
     if (!ms.length) return '';
-    return `<h2>${esc(team[0]!.toUpperCase() + team.slice(1))}</h2>\n<div class="grid">${ms.map((m) => card(m, r.grain, r.currency, extraChart(m, byId))).join('\n')}</div>`;
+    return `<h2>${esc(team[0]!.toUpperCase() + team.slice(1))}</h2>\n<div class="grid">${ms.map((m) => card(m, r.grain, r.currency, care.single.get(m.id) ?? [], extraChart(m, byId))).join('\n')}</div>`;
   }).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -123,6 +124,7 @@ export function renderReportHtml(r: Report): string {
   figcaption { font-size: 11px; color: var(--muted); }
   .note { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
   .warn { font-size: 12px; color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b; padding: 4px 8px; margin: 8px 0 0; }
+  .care { margin-top: 12px; } .care h2 { margin: 0 0 4px; font-size: 15px; }
   .small { font-size: 14px; color: #92400e; margin-left: 2px; }
   .scroll { overflow-x: auto; }
   table.variants { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
@@ -136,6 +138,7 @@ export function renderReportHtml(r: Report): string {
   <h1>Retain report</h1>
   ${periodLines(r).map((l) => `<p>${esc(l)}</p>`).join('\n  ')}
   <p>Shaded bands are benchmark bands. Changes are better (green) or worse (red) by each metric’s direction, grey when unchanged or not significant; ✱ marks a change significant at the 5 % level; ${esc(SMALL_LEGEND)}.</p>
+  ${care.grouped.length ? `<section class="care"><h2>Read with care</h2>${care.grouped.map((w) => `<p class="warn">${esc(w)}</p>`).join('')}</section>` : ''}
 </header>
 <main>
 ${sections}

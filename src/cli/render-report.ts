@@ -3,13 +3,33 @@ import type { Comparison, MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
-import { SMALL_N } from '../metrics/warnings.js';
+import { SMALL_N, WARNING_SUMMARY, type WarningCode } from '../metrics/warnings.js';
 import { renderTable, toCsv, wrapText } from './output.js';
 
 /** Marks a value behind fewer than SMALL_N answers or customers, in every output. */
 export const SMALL_MARK = '†';
 export const SMALL_LEGEND = `${SMALL_MARK} fewer than ${SMALL_N} answers or customers behind the rate`;
 const marked = (unit: string, v: number | null, small: boolean, currency?: string) => `${formatValue(unit, v, currency)}${small ? ` ${SMALL_MARK}` : ''}`;
+
+/**
+ * The report's warnings for people. A kind that three or more metrics share (a comparison period
+ * before the data, on a young workspace, touches them all) is said once, with their names; the
+ * others stay with their metric (`single`, by metric id).
+ */
+export function readWithCare(r: Report): { grouped: string[]; single: ReadonlyMap<string, string[]> } {
+  const byCode = new Map<WarningCode, string[]>();
+  for (const m of r.metrics) for (const w of m.warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), m.name]);
+  const many = new Set([...byCode].filter(([, names]) => names.length >= 3).map(([code]) => code));
+  const grouped = [...byCode].filter(([code]) => many.has(code)).map(([code, names]) => `${WARNING_SUMMARY[code]}: ${names.join(', ')}.`);
+  const single = new Map(r.metrics.map((m) => [m.id, m.warnings.filter((w) => !many.has(w.code)).map((w) => w.message)]));
+  return { grouped, single };
+}
+
+/** Every warning line of the report: the grouped kinds, then each metric's own. */
+function warningLines(r: Report, name: (s: string) => string): string[] {
+  const { grouped, single } = readWithCare(r);
+  return [...grouped, ...r.metrics.flatMap((m) => (single.get(m.id) ?? []).map((w) => `${name(m.name)}: ${w}`))];
+}
 
 /** The lines above a report: the period, the data's range, and why the period is not the default. */
 export function periodLines(r: Report): string[] {
@@ -131,8 +151,8 @@ export function renderReportTable(r: Report, o: { colour?: boolean; width?: numb
   }
   const notes = r.metrics.filter((m) => m.value === null && m.note).map((m) => `  ${m.name}: ${m.note}${importHint(m)}`);
   if (notes.length) out.push('', 'NO VALUE', ...notes.flatMap((l) => wrap(l, '    ')));
-  const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `  ${m.name}: ${w}`));
-  if (warnings.length) out.push('', 'READ WITH CARE', ...warnings.flatMap((l) => wrap(l, '    ')));
+  const warnings = warningLines(r, (n) => n);
+  if (warnings.length) out.push('', 'READ WITH CARE', ...warnings.flatMap((l) => wrap(`  ${l}`, '    ')));
   const reasons = variantReasons(r);
   if (reasons.length) out.push('', 'DEFINITION VARIANTS (beside Retain’s value, never instead of it)', ...reasons.flatMap((x) => wrap(`  ${x.metric}, ${x.variant}: ${x.reason}`, '    ')));
   out.push('', ...legend(r).flatMap((l) => wrap(l)));
@@ -170,7 +190,7 @@ export function renderReportCsv(r: Report): string {
       p: m.compare?.p ?? null,
       significant: m.compare?.significant ?? null,
       note: m.note,
-      warnings: m.warnings.join(' ') || null,
+      warnings: m.warnings.map((w) => w.message).join(' ') || null,
     })),
   );
 }
@@ -184,7 +204,7 @@ export function renderReportMarkdown(r: Report): string {
       lines.push(`| ${x.metric} | ${x.value} | ${mark}${x.change} | ${x.band} | ${x.n} | ${x.trend} |`);
     }
   }
-  const warnings = r.metrics.flatMap((m) => m.warnings.map((w) => `- **${m.name}**: ${w}`));
+  const warnings = warningLines(r, (n) => `**${n}**`).map((l) => `- ${l}`);
   if (warnings.length) lines.push('', '## Read with care', '', ...warnings);
   const notes = r.metrics.filter((m) => m.note).map((m) => `- **${m.name}**: ${m.note}`);
   if (notes.length) lines.push('', '## Notes', '', ...notes);

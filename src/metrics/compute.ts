@@ -6,7 +6,7 @@
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { getSettings, isSet } from '../warehouse/schema/settings.js';
 import { dataRange, type DataRange } from './data-range.js';
-import { isSmallN, warningsFor, type WarningContext } from './warnings.js';
+import { isSmallN, warningsFor, type ValueWarning, type WarningContext } from './warnings.js';
 import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
 import { npsChangeP, twoProportionP } from './stats.js';
 import { NOT_YET_ON } from './engines.js';
@@ -91,7 +91,7 @@ export interface MetricResult {
   /** Fewer than SMALL_N answers or customers behind a rate. */
   small_n: boolean;
   /** Where the value is right but misleading, in plain language. */
-  warnings: string[];
+  warnings: ValueWarning[];
   /** Other tools' definitions of the metric, when the request asked for them (absent otherwise). */
   variants?: VariantResult[];
 }
