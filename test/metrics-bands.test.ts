@@ -86,6 +86,12 @@ describe('built-in bands by industry', () => {
       code: 'unknown-industry',
       hint: expect.stringMatching(/Did you mean telecom\?.*Known industries: ecommerce, retail/),
     });
+    // A name far from every built-in one is the workspace's own: set, and the report asks a
+    // benchmarks file to give its bands.
+    await setSetting(wh, 'industry', 'nordic-ferries');
+    await expect(nps()).rejects.toMatchObject({ code: 'unknown-industry' });
+    const own = writeFixture(tmp(), 'own.json', JSON.stringify({ industries: { 'nordic-ferries': { nps: { bands: [{ label: 'ferry leader', min: 20 }], source: 'ferry survey 2026' } } } }));
+    expect((await nps(own)).benchmark).toMatchObject({ band: 'ferry leader', source: 'ferry survey 2026' });
     // A name stored before it was checked stops the report the same way.
     await wh.exec(`DELETE FROM _settings WHERE key = 'industry'`);
     await wh.exec(`INSERT INTO _settings VALUES ('industry', 'helthcare')`);
