@@ -31,7 +31,7 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
 
   it('renders every chart offline, at desktop and phone width', async () => {
     const html = join(dir, 'report.html');
-    const r = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--from', '2025-01-01', '--to', '2026-01-01', '--compare', 'previous', '--format', 'html', '--out', html], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'report', '--db', db, '--from', '2025-01-01', '--to', '2026-01-01', '--compare', 'previous', '--variants', '--format', 'html', '--out', html], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
 
     const browser = await launch();
@@ -50,6 +50,9 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
         expect(await page.$$eval(`#${id} figure svg`, (s) => s.length), id).toBeGreaterThanOrEqual(id === 'survival' || id === 'rfm' ? 1 : 2);
       }
       expect(requests).toEqual([]);
+      // What people read says things in words: no option syntax, commands, JSON parts or field names.
+      const text = await page.evaluate(() => [...document.querySelectorAll('header, .card > :not(figure), table.variants')].map((e) => (e as HTMLElement).innerText).join('\n'));
+      for (const line of text.split('\n')) expect(line, line).not.toMatch(/--[a-z]|retain [a-z]|parts\.|\b[a-z]+_[a-z_]+\b/);
       mkdirSync(join(root, 'docs'), { recursive: true });
       await page.screenshot({ path: join(root, 'docs', 'report-desktop.png') });
       await page.setViewportSize({ width: 390, height: 844 });

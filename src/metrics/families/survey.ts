@@ -103,7 +103,7 @@ export const csat: MetricDef = {
       id: 'csat_mean_answer',
       name: 'Mean answer (1–5)',
       unit: 'score',
-      reason: 'The average answer on a 1–5 scale (the csat_mean metric) instead of a share of satisfied answers: a score, not a percentage.',
+      reason: 'The average answer on a 1–5 scale (Retain reports it as CSAT mean) instead of a share of satisfied answers: a score, not a percentage.',
       finish: meanOnFive,
     },
   ],
