@@ -170,7 +170,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     tables: m.modelTables?.[model] ?? m.tables,
     activityWindowDays: scopeSettings.activityWindowDays,
     defaultMargin: !(await isSet(wh, 'gross_margin')),
-    range: req.dataRange ?? (await dataRange(wh, req.timezone)),
+    range: req.dataRange ?? (await dataRange(wh, req.timezone, req.cache)),
   };
   const checked = (v: Value) => ({ note: v.note ?? m.convention ?? null, needs: [], small_n: isSmallN(m, v.value, v.n), warnings: warningsFor(m, v.value, v.n, context) });
   if (m.fromModel) {

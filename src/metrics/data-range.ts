@@ -4,7 +4,7 @@
  * where a value is right but misleading (a window or comparison reaching before the data began).
  */
 import { TABLES, type TableName } from '../warehouse/schema/tables.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { lastFullMonths } from './calendar.js';
 
 /** First and last local day with data, YYYY-MM-DD (both inclusive). */
@@ -20,15 +20,21 @@ const ACTIVITY = TABLES.filter((t) => t.timeField && t.name !== 'customers' && t
 
 const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
-export async function dataRange(wh: Warehouse, timezone: string): Promise<DataRange> {
+/** The range, its query run once per cache (a report's query cache, by text). */
+export async function dataRange(wh: Warehouse, timezone: string, cache?: Map<string, Promise<Row[]>>): Promise<DataRange> {
   const d = wh.dialect;
   // count(*) beside min and max: ClickHouse gives 0, not NULL, for the min of no rows.
   const union = ACTIVITY.map((t) => {
     const local = d.localDay(d.ident(t.timeField!), timezone);
     return `SELECT ${d.str(t.name)} AS t, count(*) AS n, min(${local}) AS first, max(${local}) AS last FROM ${d.table(t.name)} x WHERE ${d.ident(t.timeField!)} IS NOT NULL`;
   }).join(' UNION ALL ');
+  let rows = cache?.get(union);
+  if (!rows) {
+    rows = wh.query(union);
+    cache?.set(union, rows);
+  }
   const out = new Map<TableName, DayRange>();
-  for (const r of await wh.query(union)) if (Number(r.n) > 0) out.set(String(r.t) as TableName, { first: day(Number(r.first)), last: day(Number(r.last)) });
+  for (const r of await rows) if (Number(r.n) > 0) out.set(String(r.t) as TableName, { first: day(Number(r.first)), last: day(Number(r.last)) });
   return out;
 }
 
