@@ -32,17 +32,27 @@ export const reportRequestSchema = z.object({
 });
 
 export type ReportRequestInput = z.input<typeof reportRequestSchema>;
+export type ReportRequest = z.output<typeof reportRequestSchema>;
 
-/** Parse a request from either surface; a malformed one is a UsageError like a bad option. */
+/**
+ * Parse input by a schema; a malformed one is a UsageError (`bad-option`) naming the option and
+ * the ones there are, like a bad flag. The API's routes parse their parameters through it too.
+ */
+export function parseOptions<S extends z.ZodObject>(schema: S, input: unknown): z.output<S> {
+  const r = schema.strict().safeParse(input);
+  if (r.success) return r.data as z.output<S>;
+  const issue = r.error.issues[0]!;
+  const name = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || 'request';
+  const message = issue.code === 'unrecognized_keys' ? 'not an option here' : issue.message;
+  throw new UsageError('bad-option', `${name}: ${message}.`, `Options: ${Object.keys(schema.shape).join(', ')}.`);
+}
+
+/** Parse a request from either surface into what buildReport takes. */
 export function parseReportRequest(input: unknown): ReportOptions {
-  const r = reportRequestSchema.strict().safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const name = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'request');
-    const known = Object.keys(reportRequestSchema.shape);
-    throw new UsageError('bad-option', `${name}: ${issue.message}.`, `Report options: ${known.join(', ')}.`);
-  }
-  const q = r.data;
+  return reportOptions(parseOptions(reportRequestSchema, input));
+}
+
+export function reportOptions(q: ReportRequest): ReportOptions {
   return {
     from: q.from,
     to: q.to,
