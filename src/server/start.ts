@@ -52,9 +52,13 @@ function register(app: FastifyInstance, wh: Warehouse, route: Route): void {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const wh = await openWorkspace(o.workspace);
-  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), requestIdLogLabel: 'request_id' });
+  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID() });
+  let closing: Promise<void> | undefined;
   app.addHook('onSend', async (request, reply) => {
     reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
+    // A kept-alive connection would hold the shutdown open until the client drops it: the
+    // answers of requests in flight when it begins close theirs.
+    if (closing) reply.header('connection', 'close');
   });
   app.setErrorHandler((e, request, reply) => {
     const p = problemOf(e);
@@ -72,7 +76,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const a = app.server.address();
   const port = typeof a === 'object' && a ? a.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     close: () =>
