@@ -13,8 +13,10 @@ import { METRICS } from '../src/metrics/registry.js';
 import { openApiPath } from '../src/server/openapi.js';
 import { defineRoute } from '../src/server/route.js';
 import { ROUTES } from '../src/server/routes.js';
-import { createApiKey, lookupApiKey, revokeApiKey } from '../src/warehouse/api-keys.js';
+import { createApiKey, listApiKeys, lookupApiKey, revokeApiKey } from '../src/warehouse/api-keys.js';
+import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
 import { openWorkspace } from '../src/warehouse/open.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { memoryWorkspace, tmp } from './helpers/workspace.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
@@ -76,17 +78,34 @@ describe('API keys at rest', () => {
     expect(keys.ingest).toMatch(/^rk_ingest_[A-Za-z0-9_-]{43}$/);
   });
 
+});
+
+/** The key store on each engine: DuckDB in memory, and ClickHouse when RETAIN_TEST_CLICKHOUSE names one. */
+const CLICKHOUSE = process.env.RETAIN_TEST_CLICKHOUSE;
+const stores: { name: string; open: () => Promise<Warehouse>; drop?: (wh: Warehouse) => Promise<void> }[] = [
+  { name: 'duckdb', open: memoryWorkspace },
+  ...(CLICKHOUSE
+    ? [{ name: 'clickhouse', open: () => openClickHouse({ url: CLICKHOUSE, database: `retain_test_keys_${process.pid}` }), drop: (wh: Warehouse) => wh.exec(`DROP DATABASE IF EXISTS retain_test_keys_${process.pid}`) }]
+    : []),
+];
+
+describe.each(stores)('API keys on $name', ({ open, drop }) => {
   it('a key is refused from the first lookup after it is revoked (nothing cached)', async () => {
-    const wh = await memoryWorkspace();
+    const wh = await open();
     try {
       const k = await createApiKey(wh, 'admin');
+      const other = await createApiKey(wh, 'read');
       expect(await lookupApiKey(wh, k.key)).toEqual({ id: k.id, kind: 'admin' });
       // One character changed: a different hash, unknown.
       expect(await lookupApiKey(wh, k.key.slice(0, -1) + (k.key.endsWith('A') ? 'B' : 'A'))).toBeNull();
       await revokeApiKey(wh, k.id);
       expect(await lookupApiKey(wh, k.key)).toBe('revoked');
+      // Only that one: the other key still works, and the list shows one revoked of two.
+      expect(await lookupApiKey(wh, other.key)).toEqual({ id: other.id, kind: 'read' });
+      expect((await listApiKeys(wh)).map((x) => [x.id, x.revoked_at !== null])).toEqual(expect.arrayContaining([[k.id, true], [other.id, false]]));
       await expect(revokeApiKey(wh, 'key_nope')).rejects.toMatchObject({ code: 'unknown-key' });
     } finally {
+      await drop?.(wh);
       await wh.close();
     }
   });

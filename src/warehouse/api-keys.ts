@@ -49,14 +49,15 @@ export async function createApiKey(wh: Warehouse, kind: string): Promise<{ key: 
 /** Every key, oldest first, without secrets: one entry per id, revoked_at from its revocation if any. */
 export async function listApiKeys(wh: Warehouse): Promise<ApiKeyInfo[]> {
   const rows = await wh.query(
-    `SELECT id, min(kind) AS kind, min(prefix) AS prefix, min(created_at) AS created_at, max(revoked_at) AS revoked_at FROM _api_keys GROUP BY id ORDER BY min(created_at), id`,
+    // Aliases unlike the columns: ClickHouse would read min(created_at) AS created_at into the ORDER BY's.
+    `SELECT id, min(kind) AS key_kind, min(prefix) AS key_prefix, min(created_at) AS made_at, max(revoked_at) AS revoked FROM _api_keys GROUP BY id ORDER BY made_at, id`,
   );
   return rows.map((r) => ({
     id: String(r.id),
-    kind: String(r.kind) as KeyKind,
-    prefix: String(r.prefix),
-    created_at: String(r.created_at),
-    revoked_at: r.revoked_at === null || r.revoked_at === undefined ? null : String(r.revoked_at),
+    kind: String(r.key_kind) as KeyKind,
+    prefix: String(r.key_prefix),
+    created_at: String(r.made_at),
+    revoked_at: r.revoked === null || r.revoked === undefined ? null : String(r.revoked),
   }));
 }
 
