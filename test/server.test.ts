@@ -26,7 +26,7 @@ const PERIOD = ['--from', '2025-07-01', '--to', '2026-01-01'];
 const db = join(tmp(), 'serve.duckdb');
 const keys: Record<'read' | 'admin' | 'ingest' | 'revoked', string> = { read: '', admin: '', ingest: '', revoked: '' };
 /** What the CLI answers for the same requests, read before the server locks the file. */
-const viaCli = { report: '', metrics: '', status: '', whereError: '' };
+const viaCli = { report: '', metrics: '', status: '', whereError: '', keys: '' };
 
 function createKey(kind: string): { key: string; id: string } {
   const r = cli(['keys', 'create', '--kind', kind, '--format', 'json', '--db', db]);
@@ -41,6 +41,7 @@ beforeAll(() => {
   const revoked = createKey('read');
   expect(cli(['keys', 'revoke', revoked.id, '--db', db]).status).toBe(0);
   keys.revoked = revoked.key;
+  viaCli.keys = cli(['keys', 'list', '--format', 'json', '--db', db]).stdout;
   const report = cli(['report', ...PERIOD, '--compare', 'previous', '--format', 'json', '--db', db]);
   expect(report.status, report.stderr).toBe(0);
   viaCli.report = report.stdout;
@@ -70,6 +71,18 @@ describe('API keys at rest', () => {
     } finally {
       await wh.close();
     }
+  });
+
+  it('retain keys list shows each key once, its kind, prefix and revocation, and no secret', () => {
+    const list = JSON.parse(viaCli.keys) as { id: string; kind: string; prefix: string; revoked_at: string | null }[];
+    // Made in this order: read, admin, ingest, then a read key that was revoked.
+    expect(list.map((k) => [k.kind, k.prefix, k.revoked_at !== null])).toEqual([
+      ['read', keys.read.slice(0, 12), false],
+      ['admin', keys.admin.slice(0, 12), false],
+      ['ingest', keys.ingest.slice(0, 12), false],
+      ['read', keys.revoked.slice(0, 12), true],
+    ]);
+    for (const key of Object.values(keys)) expect(viaCli.keys).not.toContain(key.replace(/^rk_[a-z]+_/, ''));
   });
 
   it('keys carry their kind and 32 random bytes (43 base64url characters)', () => {
