@@ -1,7 +1,7 @@
 /**
  * Errors as `application/problem+json` (RFC 9457): {type, title, status, code, detail, hint?},
  * with the stable codes the CLI gives (a UsageError's code, 400) and the server's own: not-found
- * (404), unauthorized (401), forbidden (403), not-ready (503), internal (500).
+ * (404), unauthorized (401), forbidden (403), not-ready and shutting-down (503), internal (500).
  */
 import type { FastifyReply } from 'fastify';
 import { RetainError, UsageError } from '../warehouse/errors.js';
@@ -22,7 +22,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   413: 'Payload too large',
   500: 'Internal error',
-  503: 'Not ready',
+  503: 'Unavailable',
 };
 
 /** An error a route throws to answer with a status other than UsageError's 400. */

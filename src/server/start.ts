@@ -52,8 +52,12 @@ function register(app: FastifyInstance, wh: Warehouse, route: Route): void {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const wh = await openWorkspace(o.workspace);
-  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID() });
+  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false });
   let closing: Promise<void> | undefined;
+  // Fastify's own 503 while closing skips the headers and the problem shape: this one has both.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return sendProblem(reply, problem(503, 'shutting-down', 'The server is shutting down.', 'Retry on another instance, or once it is back.'));
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
     // A kept-alive connection would hold the shutdown open until the client drops it: the
