@@ -24,8 +24,12 @@ const imports = (file: string) =>
 
 const resolveImport = (from: string, spec: string) => resolve(dirname(from), spec.replace(/\.js$/, '.ts'));
 
-/** Layers, top to bottom. A file may import its own layer or lower ones. */
-const LAYERS = ['cli', 'demo', 'metrics', 'models', 'warehouse'];
+/**
+ * Layers, top to bottom. A file may import its own layer or lower ones. The surfaces, cli and
+ * server, are side by side at the top: cli may import server (its `serve` command starts it),
+ * server never imports cli.
+ */
+const LAYERS = ['cli', 'server', 'demo', 'metrics', 'models', 'warehouse'];
 const layerOf = (file: string) => relative(src, file).split('/')[0]!;
 
 describe('architecture', () => {
@@ -40,6 +44,15 @@ describe('architecture', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  it('the CLI imports from the server only its start', () => {
+    const cli = all.filter((f) => layerOf(f) === 'cli');
+    const reached = cli.flatMap((f) => imports(f).filter((s) => s.startsWith('.')).map((s) => [f, resolveImport(f, s)] as const));
+    const bad = reached.filter(([, t]) => layerOf(t) === 'server' && relative(src, t) !== 'server/start.ts').map(([f, t]) => `${relative(root, f)} → ${relative(root, t)}`);
+    expect(bad).toEqual([]);
+    // And it does import it: the serve command exists.
+    expect(reached.some(([, t]) => relative(src, t) === 'server/start.ts')).toBe(true);
   });
 
   it('only the DuckDB engine folder imports the DuckDB driver', () => {
@@ -61,7 +74,7 @@ describe('architecture', () => {
       /\bcountIf\(/, /\bsumIf\(/, /\bargMax\(/, /\barrayJoin\b/, /\bgroupArray\(/, /\bFINAL\b/, /\btoDateTime\(/, /\bjoinGet\(/,
       /\buniqExact\(/, /ARRAY JOIN/, /\btoStartOf\w+\(/, /\bmultiIf\(/,
     ];
-    const layers = all.filter((f) => ['metrics/', 'models/', 'cli/'].some((l) => relative(src, f).startsWith(l)));
+    const layers = all.filter((f) => ['metrics/', 'models/', 'cli/', 'server/'].some((l) => relative(src, f).startsWith(l)));
     expect(layers.length).toBeGreaterThan(20);
     const found: string[] = [];
     for (const f of layers) {

@@ -73,4 +73,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Retention what-if: customers, revenue, profit and CLV over a horizon at today’s retention and with retention a few points higher.',
     load: async () => (await import('./commands/whatif.js')).whatifCommand,
   },
+  {
+    name: 'serve',
+    description: 'Serve the workspace over HTTP: the JSON API (reports, metrics, status) with API keys and an OpenAPI document.',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
+  {
+    name: 'keys',
+    description: 'API keys for retain serve: create one (shown once), list them, revoke one.',
+    load: async () => (await import('./commands/keys.js')).keysCommand,
+  },
 ];

@@ -1,5 +1,6 @@
 /** Options and helpers every command shares. */
 import { Option, type Command } from 'commander';
+import { penalizer } from '../metrics/penalizer.js';
 import { UsageError } from '../warehouse/errors.js';
 import { ENGINES, openWorkspace } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -55,11 +56,7 @@ export function printJson(value: unknown): void {
 
 /** --penalizer for every command that fits the purchase models (their errors advise it). */
 export const penalizerOption = (): Option =>
-  new Option('--penalizer <x>', 'L2 penalty on the model parameters, as in lifetimes (default 0; e.g. 0.001 when a fit runs off)').argParser((v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError('bad-option', `--penalizer must be a number ≥ 0; got "${v}".`, 'Use 0 for none, e.g. 0.001 for a light one.');
-    return n;
-  });
+  new Option('--penalizer <x>', 'L2 penalty on the model parameters, as in lifetimes (default 0; e.g. 0.001 when a fit runs off)').argParser(penalizer);
 
 /** A date option as YYYY-MM-DD (a real calendar day). */
 export function isoDate(flag: string) {

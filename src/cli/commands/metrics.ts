@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { METRICS } from '../../metrics/registry.js';
+import { metricCatalogue } from '../../metrics/catalogue.js';
 import { formatOption, printJson } from '../common.js';
 import { printRows } from '../output.js';
 
@@ -8,18 +8,7 @@ export function metricsCommand(): Command {
     .description('List the metric catalogue: what each metric means, its unit, owners and benchmark source.')
     .addHelpText('after', '\nExamples:\n  $ retain metrics\n  $ retain metrics --format json | jq \'.[] | select(.teams | index("support"))\'')
     .action((o: { format: 'table' | 'json' }) => {
-      const list = METRICS.map((m) => ({
-        id: m.id,
-        name: m.name,
-        description: m.description,
-        formula: m.formula,
-        unit: m.unit,
-        direction: m.direction,
-        tables: m.tables,
-        teams: m.teams,
-        benchmark: m.benchmark ?? null,
-        no_benchmark: m.noBenchmark ?? null,
-      }));
+      const list = metricCatalogue();
       if (o.format === 'json') return printJson(list);
       printRows(
         ['id', 'name', 'unit', 'teams', 'tables'],

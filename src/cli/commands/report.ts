@@ -38,15 +38,13 @@ Examples:
   $ retain report --compare year --format html --out report.html    # one file, charts included, opens offline`,
     )
     .action(async (o: ReportFlags) => {
+      // The same request model as the API's /v1/report (zod: loaded when the command runs).
+      const { parseReportRequest } = await import('../../metrics/request.js');
+      const request = parseReportRequest({ from: o.from, to: o.to, grain: o.grain, metric: o.metric, team: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activity_window: o.activityWindow, variants: o.variants, penalizer: o.penalizer });
       const bar = progressBar();
       const report = await withWorkspace(
         o,
-        (wh) =>
-          buildReport(
-            wh,
-            { from: o.from, to: o.to, grain: o.grain, metrics: o.metric, teams: o.team, where: o.where, by: o.by, compare: o.compare, timezone: o.timezone, activityWindow: o.activityWindow, benchmarks: o.benchmarks, variants: o.variants, penalizer: o.penalizer },
-            (done, total) => bar.update('computing metrics', (100 * done) / total),
-          ),
+        (wh) => buildReport(wh, { ...request, benchmarks: o.benchmarks }, (done, total) => bar.update('computing metrics', (100 * done) / total)),
         true,
       ).finally(() => bar.done());
       const text =

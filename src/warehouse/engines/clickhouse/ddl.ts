@@ -60,6 +60,9 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
   // One row per rejected record, verbatim; the same record quarantined again collapses by its hash.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._quarantine (table_name String, row_hash String, key_text Nullable(String), file String, row Int64,
      raw String, reasons String, import_id Int64, quarantined_at DateTime('UTC'), line Nullable(Int64)) ENGINE = ReplacingMergeTree ORDER BY (table_name, row_hash)`,
+  // API keys: hashes only; a revocation is the id's row appended again with revoked_at.
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._api_keys (id String, kind String, hash String, prefix String, created_at DateTime('UTC'),
+     revoked_at Nullable(DateTime('UTC'))) ENGINE = MergeTree ORDER BY (prefix, id)`,
 ];
 
 /**

@@ -34,6 +34,9 @@ export const BOOKKEEPING_SQL = [
   `CREATE TABLE IF NOT EXISTS _quarantine (
      table_name VARCHAR, row_hash VARCHAR, key_text VARCHAR, file VARCHAR, "row" BIGINT,
      raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ, line BIGINT)`,
+  // API keys (api-keys.ts): the key's SHA-256 hash, never the key; revoking appends the id's row
+  // again with revoked_at set (as ClickHouse must, having no updates).
+  `CREATE TABLE IF NOT EXISTS _api_keys (id VARCHAR, kind VARCHAR, hash VARCHAR, prefix VARCHAR, created_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ)`,
   // A workspace made before the column was there gets it (last, as in the statement above).
   `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
 ];

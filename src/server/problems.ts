@@ -1,0 +1,57 @@
+/**
+ * Errors as `application/problem+json` (RFC 9457): {type, title, status, code, detail, hint?},
+ * with the stable codes the CLI gives (a UsageError's code, 400) and the server's own: not-found
+ * (404), unauthorized (401), forbidden (403), not-ready and shutting-down (503), internal (500).
+ */
+import type { FastifyReply } from 'fastify';
+import { RetainError, UsageError } from '../warehouse/errors.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  hint?: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  413: 'Payload too large',
+  500: 'Internal error',
+  503: 'Unavailable',
+};
+
+/** An error a route throws to answer with a status other than UsageError's 400. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function problem(status: number, code: string, detail: string, hint?: string): Problem {
+  return { type: `urn:retain:problem:${code}`, title: TITLES[status] ?? 'Error', status, code, detail, ...(hint ? { hint } : {}) };
+}
+
+/** The problem an error thrown by a route or by Fastify becomes. */
+export function problemOf(e: unknown): Problem {
+  if (e instanceof HttpProblem) return problem(e.status, e.code, e.message, e.hint);
+  if (e instanceof UsageError) return problem(400, e.code, e.message, e.hint);
+  // Fastify's own (a body that is not JSON, too large): its status and code.
+  const f = e as { statusCode?: number; code?: string; message?: string };
+  if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) return problem(f.statusCode, String(f.code ?? 'bad-request').toLowerCase(), String(f.message));
+  if (e instanceof RetainError) return problem(500, e.code, e.message, e.hint);
+  return problem(500, 'internal', 'The server failed to answer (a bug; the log has the request id).');
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).type('application/problem+json').send(p);
+}

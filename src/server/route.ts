@@ -1,0 +1,32 @@
+/**
+ * What a route is: method, URL, permission, zod schemas of its parameters, a summary (its
+ * OpenAPI summary) and its handler. `defineRoute` refuses a route without a permission, so no
+ * route is open by omission (deny by default).
+ */
+import type { z } from 'zod';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { PERMISSIONS, type Permission } from './auth.js';
+
+export interface RouteContext<Q, P> {
+  wh: Warehouse;
+  query: Q;
+  params: P;
+}
+
+export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Fastify's form: `/v1/metrics/:id`. */
+  url: string;
+  permission: Permission;
+  schemas: { query?: Q; params?: P };
+  summary: string;
+  /** The answer's JSON (the server sends it as application/json). */
+  handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;
+}
+
+export function defineRoute<Q extends z.ZodObject, P extends z.ZodObject>(route: Route<Q, P>): Route {
+  if (!(PERMISSIONS as readonly string[]).includes(route.permission as string)) {
+    throw new Error(`Route ${route.method} ${route.url} declares no permission (one of ${PERMISSIONS.join(', ')}): routes are denied by default.`);
+  }
+  return route as unknown as Route;
+}

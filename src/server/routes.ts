@@ -1,0 +1,62 @@
+/**
+ * The route table: every route the server has. To add one, add a defineRoute here (or in a
+ * file of its own listed here) with its permission and zod schemas: the server registers it, the
+ * OpenAPI document describes it, and the auth-matrix test calls it with every kind of key.
+ */
+import { z } from 'zod';
+import { metricCatalogue } from '../metrics/catalogue.js';
+import { metricById, METRICS } from '../metrics/registry.js';
+import { buildReport } from '../metrics/report.js';
+import { reportOptions, reportRequestSchema } from '../metrics/request.js';
+import { workspaceStatus } from '../warehouse/status.js';
+import { didYouMean } from '../warehouse/suggest.js';
+import { metricView } from './metric-view.js';
+import { HttpProblem } from './problems.js';
+import { defineRoute, type Route } from './route.js';
+import { openApiDocument } from './openapi.js';
+
+const oneMetricQuery = reportRequestSchema.omit({ metric: true, team: true });
+
+export const ROUTES: readonly Route[] = [
+  defineRoute({ method: 'GET', url: '/healthz', permission: 'public', schemas: {}, summary: 'The process is up (no engine work).', handler: () => ({ status: 'ok' }) }),
+  defineRoute({
+    method: 'GET',
+    url: '/readyz',
+    permission: 'public',
+    schemas: {},
+    summary: 'The workspace answers a query.',
+    handler: async ({ wh }) => {
+      try {
+        await wh.query('SELECT 1 AS ok');
+      } catch (e) {
+        throw new HttpProblem(503, 'not-ready', `The workspace does not answer: ${(e as Error).message}`);
+      }
+      return { status: 'ready' };
+    },
+  }),
+  defineRoute({ method: 'GET', url: '/v1/metrics', permission: 'read', schemas: {}, summary: 'The metric catalogue (as retain metrics --format json).', handler: () => metricCatalogue() }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/report',
+    permission: 'read',
+    schemas: { query: reportRequestSchema },
+    summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options).',
+    handler: ({ wh, query }) => buildReport(wh, reportOptions(query)),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/metrics/:id',
+    permission: 'read',
+    schemas: { params: z.object({ id: z.string().describe('a metric id (see /v1/metrics)') }), query: oneMetricQuery },
+    summary: 'One metric: its entries by bucket and a summary (current, previous, change, verdict); compares with the previous period unless told.',
+    handler: async ({ wh, params, query }) => {
+      if (!metricById(params.id)) {
+        throw new HttpProblem(404, 'unknown-metric', `Unknown metric ${params.id}.`, `${didYouMean(params.id, METRICS.map((m) => m.id))}GET /v1/metrics lists them.`);
+      }
+      const report = await buildReport(wh, { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' });
+      return metricView(report);
+    },
+  }),
+  defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
+  defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
+];

@@ -1,0 +1,106 @@
+/**
+ * The HTTP server: Fastify over one workspace, the routes of routes.ts behind their permissions,
+ * JSON logs with request ids on stderr, security headers on every answer (no CORS headers: no
+ * origin is allowed yet), problems for every error, and a graceful shutdown on SIGTERM/SIGINT
+ * (stop accepting, let requests in flight finish, close the workspace).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { parseOptions } from '../metrics/request.js';
+import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { authorize } from './auth.js';
+import { problem, problemOf, sendProblem } from './problems.js';
+import type { Route } from './route.js';
+import { ROUTES } from './routes.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  workspace: OpenOptions;
+}
+
+export interface RunningServer {
+  /** http://host:port, the port the system gave for port 0. */
+  readonly url: string;
+  /** Stop accepting, finish what is in flight, close the workspace. */
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  // The answers are JSON: nothing in them may load, run or be framed.
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+function register(app: FastifyInstance, wh: Warehouse, route: Route): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    handler: async (request, reply) => {
+      await authorize(wh, request, route.permission);
+      const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
+      const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
+      const body = await route.handler({ wh, query, params });
+      return reply.type('application/json').send(JSON.stringify(body));
+    },
+  });
+}
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const wh = await openWorkspace(o.workspace);
+  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false });
+  let closing: Promise<void> | undefined;
+  // Fastify's own 503 while closing skips the headers and the problem shape: this one has both.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return sendProblem(reply, problem(503, 'shutting-down', 'The server is shutting down.', 'Retry on another instance, or once it is back.'));
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
+    // A kept-alive connection would hold the shutdown open until the client drops it: the
+    // answers of requests in flight when it begins close theirs.
+    if (closing) reply.header('connection', 'close');
+  });
+  app.setErrorHandler((e, request, reply) => {
+    const p = problemOf(e);
+    if (p.status >= 500) request.log.error({ err: e }, 'request failed');
+    return sendProblem(reply, p);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
+  for (const r of ROUTES) register(app, wh, r);
+  try {
+    await app.listen({ host: o.host, port: o.port });
+  } catch (e) {
+    await wh.close();
+    throw e;
+  }
+  const a = app.server.address();
+  const port = typeof a === 'object' && a ? a.port : o.port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        app.log.info('shutting down: finishing requests in flight');
+        await app.close();
+        await wh.close();
+        app.log.info('stopped');
+      })()),
+  };
+}
+
+/** Serve until SIGTERM or SIGINT, then shut down gracefully; resolves once stopped. */
+export function untilSignal(server: RunningServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close().then(resolve, reject);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
