@@ -10,11 +10,12 @@ import { UsageError } from '../src/warehouse/errors.js';
 import { IdempotencyConflict } from '../src/warehouse/ingest/idempotency.js';
 import { ingestBatch } from '../src/warehouse/ingest/ingest.js';
 import { IngestWriter, QueueFull } from '../src/warehouse/ingest/writer.js';
-import { listImports } from '../src/warehouse/import/imports-log.js';
+import { importFile } from '../src/warehouse/import/import.js';
+import { listImports, undoImport } from '../src/warehouse/import/imports-log.js';
 import { openWorkspace } from '../src/warehouse/open.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { CRASH_BATCHES, CRASH_ROWS, crashBatch } from './helpers/ingest-batches.js';
-import { count, tmp } from './helpers/workspace.js';
+import { count, memoryWorkspace, tmp, writeFixture } from './helpers/workspace.js';
 
 let wh: Warehouse;
 let db: string;
@@ -93,6 +94,29 @@ describe('a batch', () => {
   });
 });
 
+describe('the same rules as a file import', () => {
+  it('stores, counts and rejects a batch as the same rows in a JSON lines file', async () => {
+    const rows = [
+      order('1'),
+      order('2', { amount: '12.5', status: 'CANCELLED' }),
+      order('1', { amount: 7 }),
+      order('3', { ordered_at: '2024-13-01' }),
+      order('4', { amount: -1 }),
+      order('5', { currency: 'EUR' }),
+      { order_id: '6', ordered_at: '2024-01-02', amount: 1 },
+    ];
+    const fileWh = await memoryWorkspace();
+    const file = await importFile(fileWh, { table: 'orders', file: writeFixture(tmp(), 'o.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n') });
+    const a = await ingestBatch(wh, 'orders', rows);
+    // Rows 0 and 1 stored; row 2 repeats order 1; rows 3–6 rejected (a 13th month, a negative amount, no EUR rate, no customer).
+    expect(file).toMatchObject({ read: 7, accepted: 2, duplicates: 1, quarantined: 4 });
+    expect({ accepted: a.accepted, duplicates: a.duplicates, rejected: a.rejected.map((r) => r.index) }).toEqual({ accepted: 2, duplicates: 1, rejected: [3, 4, 5, 6] });
+    const stored = `SELECT order_id, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount, currency, status FROM orders ORDER BY order_id`;
+    expect(await wh.query(stored)).toEqual(await fileWh.query(stored));
+    await fileWh.close();
+  });
+});
+
 describe('idempotency keys', () => {
   it('gives a replay the first answer and stores nothing again; another body with the key is refused', async () => {
     const rows = [order('1'), order('1'), order('2', { amount: -1 })];
@@ -108,6 +132,17 @@ describe('idempotency keys', () => {
     await expect(other).rejects.toBeInstanceOf(IdempotencyConflict);
     await expect(other).rejects.toMatchObject({ code: 'idempotency-key-reused' });
     expect(await count(wh, `SELECT count(*) FROM orders`)).toBe(1);
+  });
+});
+
+describe('undo', () => {
+  it('undoing an ingested batch forgets its key, so the batch re-sent with it is stored again', async () => {
+    const first = await ingestBatch(wh, 'orders', orders(1, 2), { idempotencyKey: 'k' });
+    const [log] = await listImports(wh);
+    expect(await undoImport(wh, log!.id)).toMatchObject({ removed: 2 });
+    expect(await count(wh, `SELECT count(*) FROM _ingest_keys`)).toBe(0);
+    expect(await ingestBatch(wh, 'orders', orders(1, 2), { idempotencyKey: 'k' })).toEqual(first);
+    expect(await count(wh, `SELECT count(*) FROM orders`)).toBe(2);
   });
 });
 
@@ -168,11 +203,26 @@ describe('the group commit', () => {
   });
 });
 
+const CHILD = join(import.meta.dirname, 'helpers', 'ingest-child.ts');
+
 describe('crash safety', () => {
+  it('a writer killed before its first group commits leaves nothing of it', async () => {
+    await wh.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RETAIN_FAULT: 'kill-ingest-before-commit' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, s) => resolve(s)));
+    expect(signal).toBe('SIGKILL');
+    expect(out).toBe('');
+    wh = await openWorkspace({ db });
+    // The first group had stored and logged four batches, with their keys, when it was killed.
+    expect(await count(wh, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM _imports) + (SELECT count(*) FROM _ingest_keys)`)).toBe(0);
+  }, 60_000);
+
   it('a writer killed mid-load, then every batch re-sent with its key: every row exactly once', async () => {
     await wh.close();
     const acked = new Set<string>();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'ingest-child.ts'), db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

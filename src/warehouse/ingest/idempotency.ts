@@ -44,6 +44,7 @@ export async function storedAnswer<A>(wh: Warehouse, key: string, hash: string):
   return JSON.parse(String(r.answer)) as A;
 }
 
-export async function recordAnswer(wh: Warehouse, key: string, hash: string, answer: unknown): Promise<void> {
-  await wh.exec(`INSERT INTO _ingest_keys VALUES ($1, $2, $3, ${wh.dialect.nowUtc()})`, [key, hash, JSON.stringify(answer)]);
+/** Record the answer to a key, with the import that stored its rows (undoing that import forgets the key: a re-send then stores them again). */
+export async function recordAnswer(wh: Warehouse, key: string, hash: string, answer: unknown, importId: number): Promise<void> {
+  await wh.exec(`INSERT INTO _ingest_keys (idempotency_key, body_sha256, answer, created_at, import_id) VALUES ($1, $2, $3, ${wh.dialect.nowUtc()}, $4)`, [key, hash, JSON.stringify(answer), importId]);
 }

@@ -145,7 +145,7 @@ async function storeBatch(wh: Warehouse, b: IngestRequest, settings: { currency:
     'ingest',
     mode,
   );
-  if (b.idempotencyKey !== undefined) await recordAnswer(wh, b.idempotencyKey, hash, answer);
+  if (b.idempotencyKey !== undefined) await recordAnswer(wh, b.idempotencyKey, hash, answer, importId);
   return answer;
 }
 

@@ -36,10 +36,11 @@ export const BOOKKEEPING_SQL = [
      raw VARCHAR, reasons VARCHAR, import_id BIGINT, quarantined_at TIMESTAMPTZ, line BIGINT)`,
   // A workspace made before the column was there gets it (last, as in the statement above).
   `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
-  // Each ingested batch sent with an idempotency key: the SHA-256 of its canonical body and the
-  // answer it got, written in the batch's own transaction (ingest/idempotency.ts).
+  // Each ingested batch sent with an idempotency key: the SHA-256 of its canonical body, the
+  // answer it got and the import that stored it (undo forgets the key with the rows), written in
+  // the batch's own transaction (ingest/idempotency.ts).
   `CREATE TABLE IF NOT EXISTS _ingest_keys (
-     idempotency_key VARCHAR PRIMARY KEY, body_sha256 VARCHAR NOT NULL, answer VARCHAR NOT NULL, created_at TIMESTAMPTZ)`,
+     idempotency_key VARCHAR PRIMARY KEY, body_sha256 VARCHAR NOT NULL, answer VARCHAR NOT NULL, created_at TIMESTAMPTZ, import_id BIGINT)`,
 ];
 
 /**
