@@ -171,6 +171,36 @@ describe('the group commit', () => {
     await writer.close();
   });
 
+  it('answers a key sent twice in one group once: the same body gets the first answer, another body an error', async () => {
+    const writer = new IngestWriter(wh);
+    const [first, again, other] = [
+      writer.submit('orders', orders(1, 2), 'k'),
+      writer.submit('orders', orders(1, 2), 'k'),
+      writer.submit('orders', orders(5, 1), 'k'),
+    ];
+    expect(await first).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(await again).toEqual({ accepted: 2, duplicates: 0, rejected: [], replayed: true });
+    await expect(other).rejects.toBeInstanceOf(IdempotencyConflict);
+    expect(writer.stats.groups).toBe(1);
+    expect(await count(wh, `SELECT count(*) FROM orders`)).toBe(2);
+    await writer.close();
+  });
+
+  it('stores the batches of one group for a latest-snapshot table one after the other', async () => {
+    const writer = new IngestWriter(wh);
+    const post = (likes: number) => [{ post_id: 'p1', channel: 'x', posted_at: '2024-01-01', likes }];
+    // p1 new (accepted), then changed (accepted: it replaces), then the same again (a duplicate).
+    const answers = await Promise.all([writer.submit('social_posts', post(3)), writer.submit('social_posts', post(8)), writer.submit('social_posts', post(8))]);
+    expect(answers.map((a) => [a.accepted, a.duplicates])).toEqual([
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(writer.stats.groups).toBe(1);
+    expect(await wh.query(`SELECT post_id, likes FROM social_posts`)).toEqual([{ post_id: 'p1', likes: 8 }]);
+    await writer.close();
+  });
+
   it('refuses a batch the queue has no room for at once, and commits every batch it took', async () => {
     const writer = new IngestWriter(wh, { maxQueueRows: 250 });
     const taken = [writer.submit('orders', orders(0, 100)), writer.submit('orders', orders(100, 100))];
