@@ -133,6 +133,12 @@ describe('idempotency keys', () => {
     await expect(other).rejects.toMatchObject({ code: 'idempotency-key-reused' });
     expect(await count(wh, `SELECT count(*) FROM orders`)).toBe(1);
   });
+
+  it('refuses an empty key and one over 255 characters', async () => {
+    await expect(ingestBatch(wh, 'orders', [order('1')], { idempotencyKey: '' })).rejects.toMatchObject({ code: 'bad-idempotency-key' });
+    await expect(ingestBatch(wh, 'orders', [order('1')], { idempotencyKey: 'k'.repeat(256) })).rejects.toMatchObject({ code: 'bad-idempotency-key', message: expect.stringContaining('this one has 256') });
+    expect(await count(wh, `SELECT count(*) FROM orders`)).toBe(0);
+  });
 });
 
 describe('undo', () => {

@@ -36,6 +36,16 @@ export class IdempotencyConflict extends UsageError {
   }
 }
 
+/** The longest idempotency key taken (a UUID is 36 characters). */
+export const MAX_KEY_LENGTH = 255;
+
+/** Refuse a key that is empty or longer than MAX_KEY_LENGTH. */
+export function checkKey(key: string): void {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new UsageError('bad-idempotency-key', `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters; this one has ${key.length}.`, 'Send a fresh UUID as the key of each new batch.');
+  }
+}
+
 /** The first answer given to key `key` for this body, or undefined when the key is new; IdempotencyConflict when it came with another body. */
 export async function storedAnswer<A>(wh: Warehouse, key: string, hash: string): Promise<A | undefined> {
   const [r] = await wh.query(`SELECT body_sha256, answer FROM _ingest_keys WHERE idempotency_key = $1`, [key]);

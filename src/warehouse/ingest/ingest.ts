@@ -23,7 +23,7 @@ import { validateRow } from '../schema/zod.js';
 import type { Warehouse } from '../warehouse.js';
 import { checkRecords, dropRecordsSource } from '../import/check-records.js';
 import { CHECKED, dropChecked, importMode, logImport, nextImportId, storeChecked, tableDefOrUsage, type StoreCounts } from '../import/import.js';
-import { bodyHash, IdempotencyConflict, recordAnswer, storedAnswer } from './idempotency.js';
+import { bodyHash, checkKey, IdempotencyConflict, recordAnswer, storedAnswer } from './idempotency.js';
 import { prepareRow, rejectionOf, type Rejection } from './row-checks.js';
 
 export interface IngestAnswer {
@@ -137,6 +137,7 @@ async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settin
     const key = b.idempotencyKey;
     if (key !== undefined) {
       try {
+        checkKey(key);
         const first = await storedAnswer<IngestAnswer>(wh, key, job.hash);
         if (first) {
           job.outcome = { ok: true, answer: { ...first, replayed: true } };
@@ -150,7 +151,7 @@ async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settin
         }
         keysInGroup.set(key, [n, job.hash]);
       } catch (e) {
-        if (!(e instanceof IdempotencyConflict)) throw e;
+        if (!(e instanceof UsageError)) throw e;
         job.outcome = { ok: false, error: e };
         continue;
       }

@@ -16,6 +16,7 @@
 import { RetainError, UsageError } from '../errors.js';
 import { tableDefOrUsage } from '../import/import.js';
 import type { Warehouse } from '../warehouse.js';
+import { checkKey } from './idempotency.js';
 import { ingestGroup, requireTransactions, type IngestAnswer, type IngestRequest } from './ingest.js';
 
 export interface WriterOptions {
@@ -71,11 +72,12 @@ export class IngestWriter {
 
   /**
    * Queue a batch; resolves with its answer once it is committed. Refuses at once (nothing
-   * queued) an unknown table, a closed writer, and a batch the queue has no room for (QueueFull).
+   * queued) an unknown table, a bad key, a closed writer, and a batch the queue has no room for (QueueFull).
    */
   submit(table: string, rows: readonly unknown[], idempotencyKey?: string): Promise<IngestAnswer> {
     try {
       tableDefOrUsage(table);
+      if (idempotencyKey !== undefined) checkKey(idempotencyKey);
       if (this.closed) throw new UsageError('ingest-closed', 'The ingest writer is shutting down and takes no more batches.', 'Send the batch again once the server is back.');
       const held = this.depth;
       // A batch larger than the whole queue could never wait in it: it is taken when the queue is empty.
