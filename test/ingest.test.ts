@@ -177,6 +177,15 @@ describe('the group commit', () => {
     await writer.close();
   });
 
+  it('commits as soon as a group is full, never more rows in a group than it takes', async () => {
+    const writer = new IngestWriter(wh, { maxGroupRows: 150 });
+    // 100 + 100 rows fill a group of 150 past full, so the first 100 go at once; no two batches fit one group.
+    const answers = await Promise.all([0, 100, 200].map((from) => writer.submit('orders', orders(from, 100))));
+    expect(answers.map((a) => a.accepted)).toEqual([100, 100, 100]);
+    expect(writer.stats).toEqual({ groups: 3, batches: 3, rows: 300 });
+    await writer.close();
+  });
+
   it('answers a key sent twice in one group once: the same body gets the first answer, another body an error', async () => {
     const writer = new IngestWriter(wh);
     const [first, again, other] = [
