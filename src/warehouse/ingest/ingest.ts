@@ -8,9 +8,10 @@
  * would be, and answered as rejected.
  *
  * Atomic: every batch of a group is stored, logged in `_imports` (format `ingest`; a group's
- * batches of one table as one import) and its idempotency record written in one transaction, so a crash before COMMIT leaves none of it and
- * an answer is only given once it is committed. Invariant, per batch:
- * rows = accepted + duplicates + rejected.length.
+ * batches of one table as one import) and its idempotency record written in one transaction, so
+ * a crash before COMMIT leaves none of it and an answer is only given once it is committed.
+ * Invariant, per batch: rows = accepted + duplicates + rejected.length. A quarantined row's
+ * record number is its place among the rows its group staged for the table, from 1.
  *
  * DuckDB only for now: ClickHouse has no transactions, so a batch could not be committed together
  * with its idempotency record; there it is refused with a UsageError rather than half-kept.
@@ -129,6 +130,7 @@ async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settin
     try {
       t = tableDefOrUsage(b.table);
     } catch (e) {
+      // Answered with its error, it is never stored: the table it names stands in for none.
       jobs.push({ request: b, t: TABLES[0]!, hash: '', rejected: [], staged: [], outcome: { ok: false, error: e as Error } });
       continue;
     }
