@@ -9,6 +9,8 @@ export type FaultPoint =
   | 'kill-mid-upsert'
   /** An undo has removed and restored its rows and not committed. */
   | 'kill-undo-before-commit'
+  /** A group of ingested batches is stored and logged and not committed. */
+  | 'kill-ingest-before-commit'
   /** A new workspace file is made but not yet in place. */
   | 'kill-creating-workspace';
 

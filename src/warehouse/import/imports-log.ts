@@ -3,7 +3,8 @@
  * carries its id (`_import_id`), and every row its upserts replaced waits in the table's replaced-
  * rows table, so undo is exact: in one transaction it removes the rows the import stored, puts
  * back the rows it replaced (with the ids of the imports that had stored them), removes the
- * quarantine records it added and marks it undone. A crash before COMMIT leaves the import as it was.
+ * quarantine records it added (and an ingested batch's idempotency key) and marks it undone. A crash
+ * before COMMIT leaves the import as it was.
  *
  * Undo refuses, rather than corrupt, when a later import has replaced rows this one stored (that
  * one is undone first), and on ClickHouse, which can neither delete nor write in a transaction.
@@ -121,6 +122,8 @@ export async function undoImport(wh: Warehouse, id: number): Promise<UndoSummary
     await wh.exec(`INSERT INTO ${tbl} (${cols}) SELECT ${cols} FROM ${replaced} WHERE _replaced_by = $1`, [id]);
     await wh.exec(`DELETE FROM ${replaced} WHERE _replaced_by = $1`, [id]);
     await wh.exec(`DELETE FROM _quarantine WHERE import_id = $1`, [id]);
+    // An ingested batch's idempotency key goes with its rows: sent again, the batch is stored again.
+    if (imp.format === 'ingest') await wh.exec(`DELETE FROM _ingest_keys WHERE import_id = $1`, [id]);
     await wh.exec(`UPDATE _imports SET undone_at = ${d.nowUtc()} WHERE import_id = $1`, [id]);
     if (sessions) await refreshWebSessions(wh, false);
     faultPoint('kill-undo-before-commit');

@@ -8,9 +8,9 @@ import { getSettings } from '../schema/settings.js';
 import { TABLES } from '../schema/tables.js';
 import type { Dialect } from '../dialect.js';
 import type { Row, Warehouse } from '../warehouse.js';
-import { addFx, dropChecked, importMode, logImport, NUMBERED, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
+import { checkRecords, dropRecordsSource } from './check-records.js';
+import { dropChecked, importMode, logImport, nextImportId, storeChecked, tableDefOrUsage, type ImportSummary } from './import.js';
 import { EXTRA_FIELDS_ERROR, EXTRA_FIELDS_KEY, WHOLE_LINE_KEY } from './record-errors.js';
-import { checkQuery } from './validate-sql.js';
 
 /**
  * The reasons of a record taken out of the quarantine where the engine cannot delete
@@ -102,19 +102,10 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
     const started = performance.now();
     // The quarantined rows become the source, exactly as a file would be: checked into CHECKED,
     // then stored in one transaction that also removes them from the quarantine.
-    const src = '_retry_src';
-    const cols = t.fields.map((f, i) => `${d.jsonText('raw', f.name)} AS c${i}`);
     const retried = `table_name = ${d.str(t.name)} AND ${d.jsonText('raw', WHOLE_LINE_KEY)} IS NULL`;
     await dropChecked(wh);
-    await wh.exec(`DROP VIEW IF EXISTS ${src}`);
-    await wh.exec(`CREATE TEMP VIEW ${src} AS SELECT "row" AS _row, line AS _line, file AS _qfile, raw AS _qraw, ${cols.join(', ')}
-      FROM _quarantine WHERE ${retried}`);
-    const text = (field: string) => `c${t.fields.findIndex((f) => f.name === field)}`;
     const recordError = `CASE WHEN ${d.jsonText('_qraw', EXTRA_FIELDS_KEY)} IS NOT NULL THEN ${d.str(EXTRA_FIELDS_ERROR)} END`;
-    const check = checkQuery(d, t, src, text, '_qraw', { currency, recordError, fileExpr: '_qfile', rowColumn: true, keep: ['_line'] });
-    await wh.exec(`CREATE TEMP TABLE ${NUMBERED}_raw AS ${check}`);
-    await wh.exec(`CREATE TEMP VIEW ${NUMBERED} AS SELECT * FROM ${NUMBERED}_raw`);
-    await addFx(wh, t, currency);
+    await checkRecords(wh, t, `SELECT "row" AS _row, line AS _line, file AS _qfile, raw AS _qraw FROM _quarantine WHERE ${retried}`, { currency, recordError });
     const summary = await wh.transaction(async () => {
       await wh.exec(`DELETE FROM _quarantine WHERE ${retried}`);
       const importId = await nextImportId(wh);
@@ -125,7 +116,7 @@ export async function retryQuarantine(wh: Warehouse, table?: string, o: { derive
       return s;
     });
     await dropChecked(wh);
-    await wh.exec(`DROP VIEW IF EXISTS ${src}`);
+    await dropRecordsSource(wh);
     out.push(summary);
   }
   return out;

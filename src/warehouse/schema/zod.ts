@@ -216,10 +216,23 @@ export const ROW_SCHEMAS: Readonly<Record<string, ReturnType<typeof rowSchema>>>
   TABLES.map((t) => [t.name, rowSchema(t)]),
 );
 
+/** Schemas built for parse options, by table and options: building one costs more than validating hundreds of rows with it. */
+const WITH_OPTIONS = new Map<string, ReturnType<typeof rowSchema>>();
+function schemaWith(t: TableDef, o: ParseOptions): ReturnType<typeof rowSchema> {
+  const key = `${t.name}\u0000${JSON.stringify(o)}`;
+  let s = WITH_OPTIONS.get(key);
+  if (!s) {
+    // Options come from a workspace's settings or a command's flags: few; the bound only guards memory.
+    if (WITH_OPTIONS.size >= 256) WITH_OPTIONS.clear();
+    WITH_OPTIONS.set(key, (s = rowSchema(t, o)));
+  }
+  return s;
+}
+
 /** Validate one row: the parsed, typed row, or every reason it is rejected. The options are the bulk import's (parse-options.ts). */
 export function validateRow<N extends TableName>(table: N, row: Record<string, unknown>, o?: ParseOptions): { ok: true; row: Row<N> } | { ok: false; reasons: string[] } {
   const t = TABLES.find((x) => x.name === table);
-  const schema = o && t ? rowSchema(t, o) : ROW_SCHEMAS[table];
+  const schema = o && t ? schemaWith(t, o) : ROW_SCHEMAS[table];
   if (!schema || !t) throw new Error(`unknown table ${table}`);
   // Every field is looked at, present or not (an absent one is missing, like an empty one).
   const r = schema.safeParse(Object.fromEntries(t.fields.map((f) => [f.name, row[f.name] ?? null])));

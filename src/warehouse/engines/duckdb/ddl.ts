@@ -39,6 +39,11 @@ export const BOOKKEEPING_SQL = [
   `CREATE TABLE IF NOT EXISTS _api_keys (id VARCHAR, kind VARCHAR, hash VARCHAR, prefix VARCHAR, created_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ)`,
   // A workspace made before the column was there gets it (last, as in the statement above).
   `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
+  // Each ingested batch sent with an idempotency key: the SHA-256 of its canonical body, the
+  // answer it got and the import that stored it (undo forgets the key with the rows), written in
+  // the batch's own transaction (ingest/idempotency.ts).
+  `CREATE TABLE IF NOT EXISTS _ingest_keys (
+     idempotency_key VARCHAR PRIMARY KEY, body_sha256 VARCHAR NOT NULL, answer VARCHAR NOT NULL, created_at TIMESTAMPTZ, import_id BIGINT)`,
 ];
 
 /**
