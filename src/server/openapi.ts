@@ -29,6 +29,7 @@ function parameters(schema: z.ZodObject | undefined, where: 'query' | 'path') {
 }
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
+const ROWS = { type: 'array', items: { type: 'object' } };
 const answer = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM } } });
 
 export function openApiDocument(routes: readonly Route[]) {
@@ -41,12 +42,32 @@ export function openApiDocument(routes: readonly Route[]) {
       operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       'x-permission': r.permission,
       security: open ? [] : [{ apiKey: [] }],
-      parameters: [...parameters(r.schemas.params, 'path'), ...parameters(r.schemas.query, 'query')],
+      parameters: [
+        ...parameters(r.schemas.params, 'path'),
+        ...parameters(r.schemas.query, 'query'),
+        ...(r.body === 'rows' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Repeat a request safely: the same key and body get the first answer.', schema: { type: 'string', maxLength: 255 } }] : []),
+      ],
+      ...(r.body === 'rows'
+        ? {
+            requestBody: {
+              required: true,
+              description: 'Rows of the table (its fields, as DATA_MODEL names them; an optional sent_at corrects the client clock), at most 5 MB a request and 64 KB a row.',
+              content: { 'application/json': { schema: ROWS }, 'application/x-ndjson': { schema: { type: 'string', description: 'one JSON object a line' } } },
+            },
+          }
+        : {}),
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: {} } } },
         ...(r.schemas.query || r.schemas.params ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No API key, or one unknown or revoked.'), 403: answer('The key’s kind may not call this route.') }),
         ...(r.schemas.params ? { 404: answer('No such resource.') } : {}),
+        ...(r.body === 'rows'
+          ? {
+              413: answer('The body is over 5 MB.'),
+              422: answer('The Idempotency-Key was used before with another body.'),
+              503: answer('The ingest queue is full: retry after the Retry-After seconds; nothing of the request was taken.'),
+            }
+          : {}),
       },
     };
   }

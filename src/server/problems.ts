@@ -21,7 +21,9 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   413: 'Payload too large',
+  422: 'Unprocessable content',
   500: 'Internal error',
+  501: 'Not implemented',
   503: 'Unavailable',
 };
 
@@ -32,6 +34,8 @@ export class HttpProblem extends Error {
     readonly code: string,
     message: string,
     readonly hint?: string,
+    /** Headers the answer carries (Retry-After on a full queue). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -47,6 +51,7 @@ export function problemOf(e: unknown): Problem {
   if (e instanceof UsageError) return problem(400, e.code, e.message, e.hint);
   // Fastify's own (a body that is not JSON, too large): its status and code.
   const f = e as { statusCode?: number; code?: string; message?: string };
+  if (f.statusCode === 413) return problem(413, 'payload-too-large', String(f.message), 'Send at most 5 MB a request: split the rows into smaller batches.');
   if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) return problem(f.statusCode, String(f.code ?? 'bad-request').toLowerCase(), String(f.message));
   if (e instanceof RetainError) return problem(500, e.code, e.message, e.hint);
   return problem(500, 'internal', 'The server failed to answer (a bug; the log has the request id).');

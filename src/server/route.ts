@@ -4,13 +4,28 @@
  * route is open by omission (deny by default).
  */
 import type { z } from 'zod';
+import type { IngestWriter } from '../warehouse/ingest/writer.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { PERMISSIONS, type Permission } from './auth.js';
 
 export interface RouteContext<Q, P> {
   wh: Warehouse;
+  /** The workspace's group-commit writer, on a connection of its own; absent where the engine has no transactions. */
+  ingest?: IngestWriter;
   query: Q;
   params: P;
+  /** The request body, parsed (JSON, or NDJSON as an array of its lines' values); for routes with `body`. */
+  body: unknown;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** An answer with a status or headers of its own; a handler's other results are sent as 200 JSON. */
+export class Answer {
+  constructor(
+    readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly status = 200,
+  ) {}
 }
 
 export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject> {
@@ -19,6 +34,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   url: string;
   permission: Permission;
   schemas: { query?: Q; params?: P };
+  /** What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON. */
+  body?: 'rows';
   summary: string;
   /** The answer's JSON (the server sends it as application/json). */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;

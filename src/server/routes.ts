@@ -12,6 +12,7 @@ import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
+import { ingestRoute } from './ingest-route.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -57,6 +58,7 @@ export const ROUTES: readonly Route[] = [
       return metricView(report);
     },
   }),
+  ingestRoute,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
 ];

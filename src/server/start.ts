@@ -7,11 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseOptions } from '../metrics/request.js';
+import { IngestWriter } from '../warehouse/ingest/writer.js';
 import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { authorize } from './auth.js';
-import { problem, problemOf, sendProblem } from './problems.js';
-import type { Route } from './route.js';
+import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
+import { Answer, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 
 export interface ServeOptions {
@@ -36,7 +37,10 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-function register(app: FastifyInstance, wh: Warehouse, route: Route): void {
+/** The largest request body (a batch of rows); Fastify answers 413 above it. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | undefined, route: Route): void {
   app.route({
     method: route.method,
     url: route.url,
@@ -44,15 +48,40 @@ function register(app: FastifyInstance, wh: Warehouse, route: Route): void {
       await authorize(wh, request, route.permission);
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
       const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
-      const body = await route.handler({ wh, query, params });
-      return reply.type('application/json').send(JSON.stringify(body));
+      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body: request.body, headers: request.headers });
+      if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
+      return reply.type('application/json').send(JSON.stringify(out));
     },
   });
 }
 
+/** NDJSON: one JSON value a line, blank lines skipped; a line that is not JSON is a 400 naming it. */
+function parseNdjson(text: string): unknown[] {
+  const rows: unknown[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      rows.push(JSON.parse(line));
+    } catch (e) {
+      throw new HttpProblem(400, 'bad-ndjson', `Line ${i + 1} of the body is not JSON: ${(e as Error).message}`, 'Send one JSON object a line (application/x-ndjson), or a JSON array (application/json).');
+    }
+  });
+  return rows;
+}
+
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const wh = await openWorkspace(o.workspace);
-  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false });
+  // Ingest commits on a connection of its own, so a group's transaction never holds a report's reads.
+  const writerConnection = wh.connection ? await wh.connection() : undefined;
+  const ingest = writerConnection ? new IngestWriter(writerConnection) : undefined;
+  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false, bodyLimit: MAX_BODY_BYTES });
+  app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseNdjson(String(body)));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
   let closing: Promise<void> | undefined;
   // Fastify's own 503 while closing skips the headers and the problem shape: this one has both.
   app.addHook('onRequest', async (_request, reply) => {
@@ -65,15 +94,17 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (closing) reply.header('connection', 'close');
   });
   app.setErrorHandler((e, request, reply) => {
+    if (e instanceof HttpProblem) reply.headers(e.headers);
     const p = problemOf(e);
     if (p.status >= 500) request.log.error({ err: e }, 'request failed');
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
-  for (const r of ROUTES) register(app, wh, r);
+  for (const r of ROUTES) register(app, wh, ingest, r);
   try {
     await app.listen({ host: o.host, port: o.port });
   } catch (e) {
+    await writerConnection?.close();
     await wh.close();
     throw e;
   }
@@ -86,6 +117,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       (closing ??= (async () => {
         app.log.info('shutting down: finishing requests in flight');
         await app.close();
+        // Whatever batches wait are committed before the workspace closes: an acknowledged row is never lost.
+        await ingest?.close();
+        await writerConnection?.close();
         await wh.close();
         app.log.info('stopped');
       })()),

@@ -65,6 +65,12 @@ export interface Warehouse {
   exec(sql: string, params?: readonly Param[]): Promise<void>;
   /** Run fn inside one transaction: all its writes commit together or not at all. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Another connection to the same workspace, with transactions and temp tables of its own (the
+   * server's ingest writer commits on one while reports read on the first); closing it leaves the
+   * workspace open. Only engines with transactions have it (DuckDB): ClickHouse statements stand alone.
+   */
+  connection?(): Promise<Warehouse>;
   /** Create the canonical and bookkeeping tables when missing. Idempotent. */
   createSchema(): Promise<void>;
   /**

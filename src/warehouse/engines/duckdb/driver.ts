@@ -38,10 +38,14 @@ export async function openDuckDB(path: string, opts: DuckDBOptions = {}): Promis
       : 'Check that --db points to a Retain workspace (a DuckDB file) you can read and write.';
     throw new RetainError('workspace-open-failed', `Cannot open workspace ${path}: ${msg}`, hint);
   }
+  return new DuckDBWarehouse(path, instance, await connect(instance), true);
+}
+
+async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
   // UTC session: timestamps without an offset are read as UTC; reports convert explicitly.
   await conn.run(`SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false`);
-  return new DuckDBWarehouse(path, instance, conn);
+  return conn;
 }
 
 class DuckDBWarehouse implements Warehouse {
@@ -52,7 +56,13 @@ class DuckDBWarehouse implements Warehouse {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** The first connection owns the database: closing it closes the workspace. */
+    private readonly ownsInstance: boolean,
   ) {}
+
+  async connection(): Promise<Warehouse> {
+    return new DuckDBWarehouse(this.location, this.instance, await connect(this.instance), false);
+  }
 
   async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
     const reader = await this.run(sql, params);
@@ -255,7 +265,7 @@ class DuckDBWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 
