@@ -63,10 +63,12 @@ describe('for people', () => {
 
   it('every command has --help with examples', async () => {
     const commands = await Promise.all(COMMANDS.map(async (c) => (await c.load())()));
-    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'imports', 'metrics', 'model', 'quarantine', 'report', 'sql', 'status', 'whatif']);
-    // Every command a user runs: the top-level ones and, for a group (model), each of its own.
-    const paths = commands.flatMap((c) => [[c.name()], ...(c.name() === 'model' ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);
+    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'imports', 'keys', 'metrics', 'model', 'quarantine', 'report', 'serve', 'sql', 'status', 'whatif']);
+    // Every command a user runs: the top-level ones and, for a group (model, keys), each of its own.
+    const GROUPS = ['model', 'keys'];
+    const paths = commands.flatMap((c) => [[c.name()], ...(GROUPS.includes(c.name()) ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);
     expect(paths.filter((p) => p[0] === 'model').map((p) => p.join(' '))).toEqual(['model', 'model fit', 'model evaluate', 'model rfm', 'model nps-growth']);
+    expect(paths.filter((p) => p[0] === 'keys').map((p) => p.join(' '))).toEqual(['keys', 'keys create', 'keys list', 'keys revoke']);
     for (const p of paths) {
       const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'retain.js'), ...p, '--help'], { encoding: 'utf8' });
       expect(r.status, p.join(' ')).toBe(0);

@@ -23,6 +23,7 @@ Examples:
   const create = new Command('create')
     .description('Make a key of this kind and print it, once.')
     .addOption(new Option('--kind <kind>', 'what the key may do').choices([...KEY_KINDS]).makeOptionMandatory())
+    .addHelpText('after', '\nExamples:\n  $ retain keys create --kind ingest\n  $ KEY=$(retain keys create --kind read --format json | jq -r .key)')
     .action(async (o: { db?: string; kind: string; format: 'table' | 'json' }) => {
       const k = await withWorkspace(o, (wh) => createApiKey(wh, o.kind));
       if (o.format === 'json') return printJson(k);
@@ -33,6 +34,7 @@ Examples:
 
   const list = new Command('list')
     .description('List the keys: id, kind, prefix, when made and when revoked (no secrets).')
+    .addHelpText('after', '\nExamples:\n  $ retain keys list\n  $ retain keys list --format json')
     .action(async (o: { db?: string; format: 'table' | 'json' }) => {
       const keys = await withWorkspace(o, listApiKeys);
       if (o.format === 'json') return printJson(keys);
@@ -43,6 +45,7 @@ Examples:
   const revoke = new Command('revoke')
     .description('Revoke a key: it is refused from the next request on.')
     .argument('<id>', 'the key id (see retain keys list)')
+    .addHelpText('after', '\nExamples:\n  $ retain keys revoke key_3f9a1c0b2d4e')
     .action(async (id: string, o: { db?: string; format: 'table' | 'json' }) => {
       const k = await withWorkspace(o, (wh) => revokeApiKey(wh, id));
       if (o.format === 'json') return printJson(k);
