@@ -5,6 +5,8 @@
  * before the answer (a report on the other connection sees them at once).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, stop, type Served } from './helpers/serve.js';
@@ -91,12 +93,32 @@ describe('POST /v1/ingest/{table}', () => {
   });
 
   it('refuses a body over 5 MB with 413, and stores nothing of it', async () => {
+    const before = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
+    const stored = before.tables.find((t) => t.table === 'customers')!.rows;
     const ids = Array.from({ length: 60_000 }, (_, i) => `big-${i}-${'x'.repeat(60)}`);
     const body = customers(ids);
     expect(body.length).toBeGreaterThan(5 * 1024 * 1024);
-    const res = await post('customers', body);
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ status: 413, code: 'payload-too-large' });
+    // The server answers 413 as soon as it reads the length and closes the connection while the
+    // client is still writing: the client reads the answer — or, when the close comes first, sees
+    // the connection cut, and the server's log has the 413 it sent.
+    const answer = await new Promise<{ status: number; body: string } | 'cut'>((resolve, reject) => {
+      const req = request(`${base}/v1/ingest/customers`, { method: 'POST', headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        res.on('error', () => resolve('cut'));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? setTimeout(() => resolve('cut'), 500) : reject(e)));
+      req.end(body);
+    });
+    if (answer === 'cut') expect(served.log()).toMatch(/"statusCode":413/);
+    else {
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 413, code: 'payload-too-large' });
+    }
+    // Nothing of it stored.
+    const status = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
+    expect(status.tables.find((t) => t.table === 'customers')!.rows).toBe(stored);
   });
 
   it('answers an unknown table 400 with the tables, and a read key 403', async () => {
@@ -119,6 +141,13 @@ describe('POST /v1/ingest/{table}', () => {
     for (const a of answers) expect(a).toEqual({ accepted: 20, duplicates: 0, rejected: [] });
   });
 
+  it('names the server to a command that cannot open the file it holds', () => {
+    const r = cli(['config', 'set', 'currency', 'EUR', '--db', db]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`retain serve (pid ${served.server.pid}, ${base}) holds this workspace: stop it first, or use its API`);
+    expect(existsSync(`${db}.server.json`)).toBe(true);
+  });
+
   it('exits 0 on SIGTERM, having committed what it acknowledged', async () => {
     const pending = post('customers', customers(['t1', 't2']));
     await new Promise((r) => setTimeout(r, 5));
@@ -127,7 +156,8 @@ describe('POST /v1/ingest/{table}', () => {
     expect(await res.json()).toMatchObject({ accepted: 2 });
     const code = await new Promise<number | null>((resolve) => (served.server.exitCode !== null ? resolve(served.server.exitCode) : served.server.on('exit', resolve)));
     expect(code, served.log()).toBe(0);
-    // The file is free again and holds the acknowledged rows.
+    // The file is free again (the note beside it gone) and holds the acknowledged rows.
+    expect(existsSync(`${db}.server.json`)).toBe(false);
     const status = JSON.parse(cli(['sql', "SELECT count(*) AS n FROM customers WHERE customer_id IN ('t1', 't2')", '--format', 'json', '--db', db]).stdout) as { n: number }[];
     expect(Number(status[0]!.n)).toBe(2);
   });

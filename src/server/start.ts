@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseOptions } from '../metrics/request.js';
+import { clearHolder, markHolder } from '../warehouse/holder.js';
 import { IngestWriter } from '../warehouse/ingest/writer.js';
 import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -111,8 +112,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const a = app.server.address();
   const port = typeof a === 'object' && a ? a.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `http://${host}:${port}`;
+  // A command that cannot open the file while the server holds it can then name the server.
+  const file = wh.dialect.name === 'duckdb' && wh.location !== ':memory:' ? wh.location : null;
+  if (file) markHolder(file, { pid: process.pid, url, started_at: new Date().toISOString() });
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () =>
       (closing ??= (async () => {
         app.log.info('shutting down: finishing requests in flight');
@@ -121,6 +126,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         await ingest?.close();
         await writerConnection?.close();
         await wh.close();
+        if (file) clearHolder(file);
         app.log.info('stopped');
       })()),
   };

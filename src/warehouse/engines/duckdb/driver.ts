@@ -6,6 +6,7 @@ import { RetainError, UsageError } from '../../errors.js';
 import type { FileSource, MalformedRecord, Param, QueryProgress, Row, StagedFile, Warehouse } from '../../warehouse.js';
 import { schemaSql } from './ddl.js';
 import { duckdbDialect } from './dialect.js';
+import { holderOf } from '../../holder.js';
 import { addLinesSql, csvPlan, jsonlPlan, linePassSql, lineNumbersSql, numberedSelect, numberedView, parquetPlan, type LoadPlan } from './load.js';
 
 // Required, not imported: the binding is CommonJS that re-exports 90 files, and an ES import makes
@@ -33,9 +34,12 @@ export async function openDuckDB(path: string, opts: DuckDBOptions = {}): Promis
     instance = await Instance.create(path, config);
   } catch (e) {
     const msg = (e as Error).message;
-    const hint = /lock/i.test(msg)
-      ? 'Another retain command is using this workspace; wait for it to finish.'
-      : 'Check that --db points to a Retain workspace (a DuckDB file) you can read and write.';
+    const server = /lock/i.test(msg) ? holderOf(path) : null;
+    const hint = server
+      ? `retain serve (pid ${server.pid}, ${server.url}) holds this workspace: stop it first, or use its API (POST ${server.url}/v1/ingest/{table} takes rows).`
+      : /lock/i.test(msg)
+        ? 'Another retain command is using this workspace; wait for it to finish.'
+        : 'Check that --db points to a Retain workspace (a DuckDB file) you can read and write.';
     throw new RetainError('workspace-open-failed', `Cannot open workspace ${path}: ${msg}`, hint);
   }
   return new DuckDBWarehouse(path, instance, await connect(instance), true);
