@@ -4,7 +4,7 @@
  * values. A metric whose tables are empty is unavailable, with the reason; never 0.
  */
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
-import { getSettings, isSet } from '../warehouse/schema/settings.js';
+import { readSettings } from '../warehouse/schema/settings.js';
 import { dataRange, type DataRange } from './data-range.js';
 import { isSmallN, warningsFor, type ValueWarning, type WarningContext } from './warnings.js';
 import { makeScope, withSegments, type Grain, type Slice } from './scope.js';
@@ -111,7 +111,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (notYet) {
     return { ...base, value: null, n: 0, ci95: null, parts: null, benchmark: null, series: [], compare: null, note: `Not yet available on ${wh.dialect.name}: ${notYet}. The embedded engine computes it.`, needs: [], small_n: false, warnings: [] };
   }
-  const settings = await getSettings(wh);
+  const { values: settings, set } = await readSettings(wh);
   const model = workspaceModel(settings.model, emptyTables);
   const missing = (m.modelTables?.[model] ?? m.tables).filter((t) => emptyTables.has(t));
   if (missing.length) {
@@ -169,7 +169,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
     model,
     tables: m.modelTables?.[model] ?? m.tables,
     activityWindowDays: scopeSettings.activityWindowDays,
-    defaultMargin: !(await isSet(wh, 'gross_margin')),
+    defaultMargin: !set.has('gross_margin'),
     range: req.dataRange ?? (await dataRange(wh, req.timezone, req.cache)),
   };
   const checked = (v: Value) => ({ note: v.note ?? m.convention ?? null, needs: [], small_n: isSmallN(m, v.value, v.n), warnings: warningsFor(m, v.value, v.n, context) });

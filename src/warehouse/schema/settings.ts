@@ -67,14 +67,15 @@ async function storedSettings(wh: Warehouse): Promise<Map<string, string>> {
 }
 
 export async function getSettings(wh: Warehouse): Promise<Record<SettingKey, string>> {
-  const out = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as Record<SettingKey, string>;
-  for (const [k, v] of await storedSettings(wh)) if (k in out) out[k as SettingKey] = v;
-  return out;
+  return (await readSettings(wh)).values;
 }
 
-/** Whether a setting was set (not left at its default). */
-export async function isSet(wh: Warehouse, key: SettingKey): Promise<boolean> {
-  return (await storedSettings(wh)).has(key);
+/** Every setting's value (its default where unset), and which ones were set: one read. */
+export async function readSettings(wh: Warehouse): Promise<{ values: Record<SettingKey, string>; set: ReadonlySet<string> }> {
+  const values = Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as Record<SettingKey, string>;
+  const stored = await storedSettings(wh);
+  for (const [k, v] of stored) if (k in values) values[k as SettingKey] = v;
+  return { values, set: new Set(stored.keys()) };
 }
 
 /** Set in `to` the settings `from` has set (into a fresh workspace: a staging one, or a copy). */
