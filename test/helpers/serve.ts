@@ -10,6 +10,8 @@ export interface Served {
   base: string;
   /** Its log so far (JSON lines). */
   log(): string;
+  /** The URL of a workspace route: v1('/report?from=…') (routes of a workspace are mounted under its name). */
+  v1(path: string): string;
 }
 
 export async function serve(db: string): Promise<Served> {
@@ -25,7 +27,7 @@ export async function serve(db: string): Promise<Served> {
     });
     server.on('exit', (code) => reject(new Error(`retain serve exited with ${code}: ${stderr}`)));
   });
-  return { server, base, log: () => stderr };
+  return { server, base, log: () => stderr, v1: (path: string) => `${base}/v1${path}` };
 }
 
 /** SIGKILL it if it still runs (afterAll). */
