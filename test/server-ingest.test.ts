@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => stop(served));
 
 const post = (table: string, body: string, o: { key?: string; type?: string; idempotencyKey?: string } = {}) =>
-  fetch(`${base}/v1/ingest/${table}`, {
+  fetch(served.v1(`/ingest/${table}`), {
     method: 'POST',
     headers: {
       authorization: `Bearer ${o.key ?? keys.ingest}`,
@@ -93,7 +93,7 @@ describe('POST /v1/ingest/{table}', () => {
   });
 
   it('refuses a body over 5 MB with 413, and stores nothing of it', async () => {
-    const before = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
+    const before = (await (await fetch(served.v1("/status"), { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
     const stored = before.tables.find((t) => t.table === 'customers')!.rows;
     const ids = Array.from({ length: 60_000 }, (_, i) => `big-${i}-${'x'.repeat(60)}`);
     const body = customers(ids);
@@ -102,7 +102,7 @@ describe('POST /v1/ingest/{table}', () => {
     // client is still writing: the client reads the answer — or, when the close comes first, sees
     // the connection cut, and the server's log has the 413 it sent.
     const answer = await new Promise<{ status: number; body: string } | 'cut'>((resolve, reject) => {
-      const req = request(`${base}/v1/ingest/customers`, { method: 'POST', headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(served.v1("/ingest/customers"), { method: 'POST', headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode!, body: text }));
@@ -117,7 +117,7 @@ describe('POST /v1/ingest/{table}', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ status: 413, code: 'payload-too-large' });
     }
     // Nothing of it stored.
-    const status = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
+    const status = (await (await fetch(served.v1("/status"), { headers: { authorization: `Bearer ${keys.read}` } })).json()) as { tables: { table: string; rows: number }[] };
     expect(status.tables.find((t) => t.table === 'customers')!.rows).toBe(stored);
   });
 
@@ -129,10 +129,10 @@ describe('POST /v1/ingest/{table}', () => {
   });
 
   it('commits the rows before it answers: a read right after sees them', async () => {
-    const before = await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json() as { tables: { table: string; rows: number }[] };
+    const before = await (await fetch(served.v1("/status"), { headers: { authorization: `Bearer ${keys.read}` } })).json() as { tables: { table: string; rows: number }[] };
     const had = before.tables.find((t) => t.table === 'customers')!.rows;
     expect(await (await post('customers', customers(['v1', 'v2', 'v3']))).json()).toMatchObject({ accepted: 3 });
-    const after = await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${keys.read}` } })).json() as { tables: { table: string; rows: number }[] };
+    const after = await (await fetch(served.v1("/status"), { headers: { authorization: `Bearer ${keys.read}` } })).json() as { tables: { table: string; rows: number }[] };
     expect(after.tables.find((t) => t.table === 'customers')!.rows).toBe(had + 3);
   });
 

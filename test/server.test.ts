@@ -1,17 +1,20 @@
 /**
- * `retain serve` against a real server process on loopback (--port 0) over a small demo
- * workspace: the auth matrix generated from the route table, OpenAPI parity, the API's report
- * equal to the CLI's, problems with the CLI's codes, keys stored hashed, and a graceful SIGTERM.
- * The DuckDB file is locked while the server holds it, so everything the CLI must do (the demo,
- * the keys, the reports to compare with) is done before the server starts.
+ * `retain serve` against a real server process on loopback (--port 0) over a folder of two
+ * workspaces (shop, other): the auth matrix generated from the route table — every route called
+ * as anonymous, each role of shop, each key kind of shop, a revoked key, and other's admin (a user
+ * and a key) — OpenAPI parity, the API's report equal to the CLI's, problems with the CLI's codes,
+ * keys stored hashed, and a graceful SIGTERM. The DuckDB files are locked while the server holds
+ * them, so everything the CLI must do (the demos, the keys, the users, the reports to compare
+ * with) is done before the server starts.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../src/metrics/registry.js';
 import { openApiPath } from '../src/server/openapi.js';
-import { defineRoute } from '../src/server/route.js';
+import { defineRoute, isWorkspaceRoute, mountedUrl } from '../src/server/route.js';
 import { ROUTES } from '../src/server/routes.js';
 import { createApiKey, listApiKeys, lookupApiKey, revokeApiKey } from '../src/warehouse/api-keys.js';
 import { openClickHouse } from '../src/warehouse/engines/clickhouse/driver.js';
@@ -22,27 +25,46 @@ import { serve, stop, type Served } from './helpers/serve.js';
 import { memoryWorkspace, tmp } from './helpers/workspace.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
-const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, COLUMNS: '' } });
+const cli = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, COLUMNS: '' }, ...(input ? { input } : {}) });
 const PERIOD = ['--from', '2025-07-01', '--to', '2026-01-01'];
 
-const db = join(tmp(), 'serve.duckdb');
-const keys: Record<'read' | 'admin' | 'ingest' | 'revoked', string> = { read: '', admin: '', ingest: '', revoked: '' };
+const dir = join(tmp(), 'workspaces');
+mkdirSync(dir, { recursive: true });
+const db = join(dir, 'shop.duckdb');
+const otherDb = join(dir, 'other.duckdb');
+const keys: Record<'read' | 'admin' | 'ingest' | 'revoked' | 'otherAdmin', string> = { read: '', admin: '', ingest: '', revoked: '', otherAdmin: '' };
+let revokedId = '';
+const ROLES = ['owner', 'admin', 'analyst', 'viewer'] as const;
+const PASSWORD = 'correct horse battery';
+const emailOf = (who: string) => `${who}@example.com`;
 /** What the CLI answers for the same requests, read before the server locks the file. */
 const viaCli = { report: '', metrics: '', status: '', whereError: '', keys: '' };
 
-function createKey(kind: string): { key: string; id: string } {
-  const r = cli(['keys', 'create', '--kind', kind, '--format', 'json', '--db', db]);
+function createKey(kind: string, file = db): { key: string; id: string } {
+  const r = cli(['keys', 'create', '--kind', kind, '--format', 'json', '--db', file]);
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as { key: string; id: string };
+}
+
+function addUser(who: string, role: string, workspace: string): void {
+  const r = cli(['users', 'add', emailOf(who), '--role', role, '--password-stdin', '--workspaces', dir, '--workspace', workspace, '--format', 'json'], PASSWORD);
+  expect(r.status, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual({ email: emailOf(who), workspace, role, invite_path: null });
 }
 
 beforeAll(() => {
   const demo = cli(['demo', '--customers', '200', '--months', '6', '--end', '2026-01-01', '--db', db]);
   expect(demo.status, demo.stderr).toBe(0);
+  const other = cli(['demo', '--customers', '20', '--months', '2', '--end', '2026-01-01', '--db', otherDb]);
+  expect(other.status, other.stderr).toBe(0);
   for (const kind of ['read', 'admin', 'ingest'] as const) keys[kind] = createKey(kind).key;
   const revoked = createKey('read');
   expect(cli(['keys', 'revoke', revoked.id, '--db', db]).status).toBe(0);
   keys.revoked = revoked.key;
+  revokedId = revoked.id;
+  keys.otherAdmin = createKey('admin', otherDb).key;
+  for (const role of ROLES) addUser(role, role, 'shop');
+  addUser('stranger', 'admin', 'other');
   viaCli.keys = cli(['keys', 'list', '--format', 'json', '--db', db]).stdout;
   const report = cli(['report', ...PERIOD, '--compare', 'previous', '--format', 'json', '--db', db]);
   expect(report.status, report.stderr).toBe(0);
@@ -52,7 +74,7 @@ beforeAll(() => {
   const where = cli(['report', '--where', 'planet=Mars', '--format', 'json', '--db', db]);
   expect(where.status).toBe(2);
   viaCli.whereError = where.stderr;
-}, 120_000);
+}, 180_000);
 
 describe('API keys at rest', () => {
   it('the table holds the SHA-256 hash and a 12-character prefix of each key, never the key', async () => {
@@ -60,7 +82,7 @@ describe('API keys at rest', () => {
     try {
       const rows = await wh.query('SELECT id, kind, hash, prefix, created_at, revoked_at FROM _api_keys');
       const text = JSON.stringify(rows);
-      for (const key of Object.values(keys)) {
+      for (const key of [keys.read, keys.admin, keys.ingest, keys.revoked]) {
         // Not the key, nor its secret part (what follows rk_<kind>_).
         expect(text).not.toContain(key);
         expect(text).not.toContain(key.replace(/^rk_[a-z]+_/, ''));
@@ -84,7 +106,7 @@ describe('API keys at rest', () => {
       ['ingest', keys.ingest.slice(0, 12), false],
       ['read', keys.revoked.slice(0, 12), true],
     ]);
-    for (const key of Object.values(keys)) expect(viaCli.keys).not.toContain(key.replace(/^rk_[a-z]+_/, ''));
+    for (const key of [keys.read, keys.admin, keys.ingest, keys.revoked]) expect(viaCli.keys).not.toContain(key.replace(/^rk_[a-z]+_/, ''));
   });
 
   it('keys carry their kind and 32 random bytes (43 base64url characters)', () => {
@@ -136,52 +158,109 @@ describe('retain serve', () => {
   let served: Served;
   let server: ChildProcess;
   let base = '';
+  /** Each signed-in user's cookie and CSRF token, by role (and 'stranger': other's admin). */
+  const sessions: Record<string, { cookie: string; csrf: string }> = {};
+
+  async function signIn(who: string): Promise<{ cookie: string; csrf: string }> {
+    const res = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: emailOf(who), password: PASSWORD }) });
+    expect(res.status).toBe(200);
+    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrf: string }).csrf };
+  }
+  const asUser = (s: { cookie: string; csrf: string }) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
 
   beforeAll(async () => {
-    served = await serve(db);
+    served = await serve({ workspaces: dir, workspace: 'shop' });
     ({ server, base } = served);
+    for (const who of [...ROLES, 'stranger']) sessions[who] = await signIn(who);
   }, 60_000);
 
   afterAll(() => stop(served));
 
+  /** A server route (or any full path) and a route of the workspace shop, with a key or none. */
   const get = (path: string, key?: string) => fetch(base + path, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+  const api = (path: string, key?: string) => fetch(served.v1(path), key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
-  /** A request for each route; the heavy ones kept to one metric. */
-  const SAMPLE: Record<string, string> = { '/v1/report': '/v1/report?metric=nps', '/v1/metrics/:id': '/v1/metrics/nps', '/v1/ingest/:table': '/v1/ingest/customers' };
-  /** The body of each route that takes one: no rows, so the data the later tests compare stays the CLI's. */
-  const BODY: Record<string, string> = { '/v1/ingest/:table': '[]' };
-  const call = (method: string, url: string, key?: string) =>
-    fetch(base + (SAMPLE[url] ?? url.replace(':id', 'nps')), {
-      method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(BODY[url] ? { 'content-type': 'application/json' } : {}) },
-      ...(BODY[url] ? { body: BODY[url] } : {}),
-    });
-  /** Which callers each permission admits, written out here rather than read from the server. */
-  const ADMITS: Record<string, readonly string[]> = {
-    public: ['anonymous', 'read', 'admin', 'ingest', 'revoked'],
-    read: ['read', 'admin'],
-    analyst: ['admin'],
-    admin: ['admin'],
-    ingest: ['ingest', 'admin'],
+  const CALLERS = ['anonymous', 'owner', 'admin', 'analyst', 'viewer', 'read key', 'admin key', 'ingest key', 'revoked key', "other's admin", "other's admin key"] as const;
+  type Caller = (typeof CALLERS)[number];
+  /** What each caller may do in shop, written out here rather than read from the server. */
+  const GRANTS: Record<Exclude<Caller, 'anonymous' | 'revoked key' | "other's admin" | "other's admin key">, readonly string[]> = {
+    owner: ['read', 'analyst', 'admin', 'ingest', 'owner'],
+    admin: ['read', 'analyst', 'admin', 'ingest'],
+    analyst: ['read', 'analyst'],
+    viewer: ['read'],
+    'read key': ['read'],
+    'admin key': ['read', 'analyst', 'admin', 'ingest'],
+    'ingest key': ['ingest'],
   };
-  const CALLERS = ['anonymous', 'read', 'admin', 'ingest', 'revoked'] as const;
+  const KEY_OF: Partial<Record<Caller, () => string>> = { 'read key': () => keys.read, 'admin key': () => keys.admin, 'ingest key': () => keys.ingest, 'revoked key': () => keys.revoked, "other's admin key": () => keys.otherAdmin };
+  const USER_OF: Partial<Record<Caller, string>> = { owner: 'owner', admin: 'admin', analyst: 'analyst', viewer: 'viewer', "other's admin": 'stranger' };
+
+  let invitees = 0;
+  /** A request for each route, as its URL in the table; the heavy ones kept to one metric. */
+  const SAMPLE = (): Record<string, string> => ({
+    'GET /v1/report': '/v1/report?metric=nps',
+    'GET /v1/metrics/:id': '/v1/metrics/nps',
+    'POST /v1/ingest/:table': '/v1/ingest/customers',
+    'DELETE /v1/keys/:id': `/v1/keys/${revokedId}`,
+    'DELETE /v1/users/:email': '/v1/users/nobody@example.com',
+  });
+  /** The body of each route that takes one: no rows, so the data the later tests compare stays the CLI's. */
+  const BODY: Record<string, () => unknown> = {
+    'POST /v1/ingest/:table': () => [],
+    'POST /v1/session': () => ({ email: emailOf('viewer'), password: PASSWORD }),
+    'POST /v1/setup': () => ({ token: `ri_${'x'.repeat(43)}`, password: PASSWORD }),
+    'POST /v1/users': () => ({ email: `invitee${++invitees}@example.com`, role: 'viewer' }),
+    'POST /v1/keys': () => ({ kind: 'read' }),
+  };
+  /** What an admitted call answers where that is not 200. */
+  const ADMITTED: Record<string, string> = { 'POST /v1/users': '201', 'POST /v1/keys': '201', 'POST /v1/setup': '404 unknown-invite', 'DELETE /v1/users/:email': '404 unknown-user' };
+
+  /** Call a route of the table as a caller (in shop, for a workspace route). */
+  async function call(r: (typeof ROUTES)[number], caller: Caller): Promise<Response> {
+    const id = `${r.method} ${r.url}`;
+    const path = SAMPLE()[id] ?? r.url.replace(':id', 'nps');
+    const url = base + (isWorkspaceRoute(r) ? `/v1/workspaces/shop${path.slice(3)}` : path);
+    const key = KEY_OF[caller]?.();
+    const who = USER_OF[caller];
+    // Signing out ends the session it is sent with: that call gets one of its own.
+    const session = who ? (id === 'DELETE /v1/session' ? await signIn(who) : sessions[who]!) : undefined;
+    const body = BODY[id]?.();
+    return fetch(url, {
+      method: r.method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(session ? asUser(session) : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  }
+
+  function expected(r: (typeof ROUTES)[number], caller: Caller): string {
+    const admitted = ADMITTED[`${r.method} ${r.url}`] ?? '200';
+    if (r.permission === 'public') return admitted;
+    // No credential, or a revoked key: 401, whatever the route.
+    if (caller === 'anonymous' || caller === 'revoked key') return '401 unauthorized';
+    const user = USER_OF[caller] !== undefined;
+    if (r.permission === 'user') return user ? admitted : '403 forbidden';
+    const other = caller === "other's admin" || caller === "other's admin key";
+    // Another workspace's caller does not learn that shop exists.
+    if (other && isWorkspaceRoute(r)) return '404 unknown-workspace';
+    const grants = GRANTS[other ? (user ? 'admin' : 'admin key') : caller];
+    return grants.includes(r.permission) ? admitted : '403 forbidden';
+  }
 
   it('answers every route as its permission says, for every kind of caller', async () => {
     const cells: string[] = [];
-    const expected: string[] = [];
+    const want: string[] = [];
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
-        const res = await call(r.method, r.url, caller === 'anonymous' ? undefined : keys[caller]);
+        const res = await call(r, caller);
         const body = (await res.json()) as { code?: string };
-        cells.push(`${r.method} ${r.url} as ${caller}: ${res.status} ${body.code ?? ''}`.trim());
-        // Admitted: 200. No key or a revoked one: 401. A live key of the wrong kind: 403.
-        const status = ADMITS[r.permission]!.includes(caller) ? 200 : caller === 'anonymous' || caller === 'revoked' ? 401 : 403;
-        expected.push(`${r.method} ${r.url} as ${caller}: ${status} ${{ 200: '', 401: 'unauthorized', 403: 'forbidden' }[status]}`.trim());
+        const got = res.status < 300 ? String(res.status) : `${res.status} ${body.code ?? ''}`;
+        cells.push(`${r.method} ${r.url} as ${caller}: ${got}`);
+        want.push(`${r.method} ${r.url} as ${caller}: ${expected(r, caller)}`);
       }
     }
-    expect(cells).toEqual(expected);
+    expect(cells).toEqual(want);
     expect(cells.length).toBe(ROUTES.length * CALLERS.length);
-  });
+  }, 120_000);
 
   it('answers an unknown route 404 not-found, as problem+json', async () => {
     const res = await get('/v1/nothing', keys.admin);
@@ -191,79 +270,82 @@ describe('retain serve', () => {
   });
 
   it('documents every route of the table in /v1/openapi.json, and nothing else', async () => {
-    const doc = (await (await get('/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { security: unknown[] }>> };
+    type Op = { security: unknown[]; parameters: { name: string; in: string; explode: boolean }[] };
+    const doc = (await (await get('/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, Op>> };
     expect(doc.openapi).toBe('3.1.0');
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${openApiPath(r.url)}`).sort());
-    // Every documented path exists: with an admin key, none is an unknown route.
+    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${openApiPath(mountedUrl(r))}`).sort());
+    // Every documented path exists: as the owner, none is an unknown route.
+    const owner = asUser(await signIn('owner'));
     for (const op of documented) {
       const [method, path] = op.split(' ') as [string, string];
-      const res = await call(method, path.replace(/\{(\w+)\}/g, ':$1'), keys.admin);
-      expect(`${op}: ${res.status}`).toBe(`${op}: 200`);
+      const res = await fetch(base + path.replace('{workspace}', 'shop').replace(/\{(\w+)\}/g, 'x'), { method, headers: { ...owner, 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: '{}' }) });
+      expect(`${op}: ${((await res.json()) as { code?: string }).code}`).not.toBe(`${op}: not-found`);
     }
-    // The report's parameters are the CLI's options, repeatable ones exploded.
-    const params = (doc.paths['/v1/report']!.get as unknown as { parameters: { name: string; explode: boolean }[] }).parameters;
-    expect(params.map((p) => p.name)).toEqual(['from', 'to', 'grain', 'metric', 'team', 'where', 'by', 'compare', 'timezone', 'activity_window', 'variants', 'penalizer']);
-    expect(doc.paths['/v1/report']!.get!.security).toEqual([{ apiKey: [] }]);
+    // The report's parameters are the CLI's options, repeatable ones exploded, after the workspace.
+    const params = doc.paths['/v1/workspaces/{workspace}/report']!.get!.parameters;
+    expect(params.map((p) => p.name)).toEqual(['workspace', 'from', 'to', 'grain', 'metric', 'team', 'where', 'by', 'compare', 'timezone', 'activity_window', 'variants', 'penalizer']);
+    expect(doc.paths['/v1/workspaces/{workspace}/report']!.get!.security).toEqual([{ apiKey: [] }, { session: [] }]);
+    expect(doc.paths['/v1/session']!.get!.security).toEqual([{ session: [] }]);
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);
   });
 
   it('gives the report of retain report --format json, value for value', async () => {
-    const res = await get('/v1/report?from=2025-07-01&to=2026-01-01&compare=previous', keys.read);
+    const res = await api('/report?from=2025-07-01&to=2026-01-01&compare=previous', keys.read);
     expect(res.status).toBe(200);
-    const api = (await res.json()) as { metrics: { id: string }[] };
-    const local = JSON.parse(viaCli.report) as typeof api;
-    expect({ ...api, metrics: null }).toEqual({ ...local, metrics: null });
-    expect(api.metrics).toHaveLength(METRICS.length);
+    const answer = (await res.json()) as { metrics: { id: string }[] };
+    const local = JSON.parse(viaCli.report) as typeof answer;
+    expect({ ...answer, metrics: null }).toEqual({ ...local, metrics: null });
+    expect(answer.metrics).toHaveLength(METRICS.length);
     // Counts exactly, other numbers to 1e-9 relative (the fitted models' to their tolerance): the
     // engine sums doubles on several threads, in an order that can change the last bit.
-    api.metrics.forEach((m, i) => expectSame(local.metrics[i], m, m.id, TOLERANCE[m.id]));
+    answer.metrics.forEach((m, i) => expectSame(local.metrics[i], m, m.id, TOLERANCE[m.id]));
   });
 
   it('gives the catalogue and the status of the CLI', async () => {
-    expect(await (await get('/v1/metrics', keys.read)).json()).toEqual(JSON.parse(viaCli.metrics));
-    expect(await (await get('/v1/status', keys.read)).json()).toEqual(JSON.parse(viaCli.status));
+    expect(await (await api('/metrics', keys.read)).json()).toEqual(JSON.parse(viaCli.metrics));
+    expect(await (await api('/status', keys.read)).json()).toEqual(JSON.parse(viaCli.status));
   });
 
   it('takes repeatable options as repeated parameters', async () => {
-    const res = await get('/v1/report?from=2025-07-01&to=2026-01-01&metric=nps&metric=csat&where=country=DE', keys.read);
+    const res = await api('/report?from=2025-07-01&to=2026-01-01&metric=nps&metric=csat&where=country=DE', keys.read);
     expect(res.status).toBe(200);
     const report = (await res.json()) as { metrics: { id: string }[] };
     expect(report.metrics.map((m) => m.id)).toEqual(METRICS.filter((m) => m.id === 'nps' || m.id === 'csat').map((m) => m.id));
   });
 
   it('answers a bad request 400 with the code the CLI gives', async () => {
-    const grain = await get('/v1/report?grain=fortnight', keys.read);
+    const grain = await api('/report?grain=fortnight', keys.read);
     expect(grain.status).toBe(400);
     expect(grain.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await grain.json()).toMatchObject({ status: 400, code: 'bad-grain', detail: 'Unknown grain fortnight.' });
-    const where = await get('/v1/report?where=planet=Mars', keys.read);
+    const where = await api('/report?where=planet=Mars', keys.read);
     expect(where.status).toBe(400);
     const p = (await where.json()) as { code: string; detail: string; hint: string };
     expect(p.code).toBe('unknown-field');
     // The CLI prints the same message and hint.
     expect(viaCli.whereError).toContain(p.detail);
     expect(viaCli.whereError).toContain(p.hint);
-    const unknown = await get('/v1/report?colour=red', keys.read);
+    const unknown = await api('/report?colour=red', keys.read);
     expect(await unknown.json()).toMatchObject({ status: 400, code: 'bad-option' });
   });
 
   it('gives one metric by bucket with its summary, and 404 for an unknown one', async () => {
-    const res = await get('/v1/metrics/nps?from=2025-10-01&to=2026-01-01', keys.read);
+    const res = await api('/metrics/nps?from=2025-10-01&to=2026-01-01', keys.read);
     const m = (await res.json()) as { entries: { start: string }[]; summary: { current: number | null; previous: number | null; change: number | null } };
     // Three months, one entry each; the summary compares with Jul–Sep (the previous period).
     expect(m.entries.map((e) => e.start)).toEqual(['2025-10-01', '2025-11-01', '2025-12-01']);
-    const report = (await (await get('/v1/report?from=2025-10-01&to=2026-01-01&metric=nps&compare=previous', keys.read)).json()) as {
+    const report = (await (await api('/report?from=2025-10-01&to=2026-01-01&metric=nps&compare=previous', keys.read)).json()) as {
       metrics: { value: number; compare: { value: number; change: number } }[];
     };
     expect(m.summary).toMatchObject({ current: report.metrics[0]!.value, previous: report.metrics[0]!.compare.value, change: report.metrics[0]!.compare.change });
-    const missing = await get('/v1/metrics/npss', keys.read);
+    const missing = await api('/metrics/npss', keys.read);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'unknown-metric', hint: expect.stringContaining('nps') });
   });
 
   it('sets the security headers on every answer, and no CORS header', async () => {
-    for (const res of [await get('/healthz'), await get('/v1/report?grain=fortnight', keys.read), await get('/v1/status')]) {
+    for (const res of [await get('/healthz'), await api('/report?grain=fortnight', keys.read), await api('/status')]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -277,11 +359,11 @@ describe('retain serve', () => {
   });
 
   it('on SIGTERM finishes the report in flight, then exits 0', async () => {
-    const url = '/v1/report?from=2025-07-01&to=2026-01-01&compare=previous&variants=true';
-    const answer = get(url, keys.read);
+    const url = '/report?from=2025-07-01&to=2026-01-01&compare=previous&variants=true';
+    const answer = fetch(served.v1(url), { headers: { authorization: `Bearer ${keys.read}` } });
     // Signal once the server has the request (it logs it as it arrives).
     await new Promise<void>((resolve) => {
-      const seen = () => served.log().includes(`"url":"${url}"`) && (server.stderr!.off('data', seen), resolve());
+      const seen = () => served.log().includes(`"url":"/v1/workspaces/shop${url}"`) && (server.stderr!.off('data', seen), resolve());
       server.stderr!.on('data', seen);
       seen();
     });

@@ -75,12 +75,17 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'serve',
-    description: 'Serve the workspace over HTTP: the JSON API (reports, metrics, status) with API keys and an OpenAPI document.',
+    description: 'Serve workspaces over HTTP: the JSON API (reports, metrics, customers, models, data) with users, roles, API keys and an OpenAPI document.',
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
   {
     name: 'keys',
     description: 'API keys for retain serve: create one (shown once), list them, revoke one.',
     load: async () => (await import('./commands/keys.js')).keysCommand,
+  },
+  {
+    name: 'users',
+    description: 'People who sign in to retain serve, and their role per workspace: add one, list them, remove one.',
+    load: async () => (await import('./commands/users.js')).usersCommand,
   },
 ];

@@ -4,7 +4,7 @@
  * key, and the problem answers it may give.
  */
 import { z } from 'zod';
-import type { Route } from './route.js';
+import { isWorkspaceRoute, mountedUrl, type Route } from './route.js';
 
 /** Fastify's `/v1/metrics/:id` as OpenAPI writes it, `/v1/metrics/{id}`. */
 export const openApiPath = (url: string) => url.replace(/:([A-Za-z_]\w*)/g, '{$1}');
@@ -36,17 +36,21 @@ export function openApiDocument(routes: readonly Route[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const open = r.permission === 'public';
-    paths[openApiPath(r.url)] ??= {};
-    paths[openApiPath(r.url)]![r.method.toLowerCase()] = {
+    const path = openApiPath(mountedUrl(r));
+    const inWorkspace = isWorkspaceRoute(r);
+    paths[path] ??= {};
+    paths[path]![r.method.toLowerCase()] = {
       summary: r.summary,
       operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       'x-permission': r.permission,
-      security: open ? [] : [{ apiKey: [] }],
+      security: open ? [] : r.permission === 'user' ? [{ session: [] }] : [{ apiKey: [] }, { session: [] }],
       parameters: [
+        ...(inWorkspace ? [{ name: 'workspace', in: 'path', required: true, description: 'the workspace’s name (GET /v1/workspaces lists yours)', schema: { type: 'string' } }] : []),
         ...parameters(r.schemas.params, 'path'),
         ...parameters(r.schemas.query, 'query'),
         ...(r.body === 'rows' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Repeat a request safely: the same key and body get the first answer.', schema: { type: 'string', maxLength: 255 } }] : []),
       ],
+      ...(r.schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.schemas.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
       ...(r.body === 'rows'
         ? {
             requestBody: {
@@ -58,9 +62,9 @@ export function openApiDocument(routes: readonly Route[]) {
         : {}),
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: {} } } },
-        ...(r.schemas.query || r.schemas.params ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
-        ...(open ? {} : { 401: answer('No API key, or one unknown or revoked.'), 403: answer('The key’s kind may not call this route.') }),
-        ...(r.schemas.params ? { 404: answer('No such resource.') } : {}),
+        ...(r.schemas.query || r.schemas.params || r.schemas.body ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
+        ...(open ? {} : { 401: answer('No session or API key, or one unknown, ended or revoked.'), 403: answer('The role or key kind may not call this route, or a signed-in request that changes something lacks X-CSRF-Token.') }),
+        ...(r.schemas.params || inWorkspace ? { 404: answer(inWorkspace ? 'No such workspace for this caller (another workspace’s is 404 too), or no such resource in it.' : 'No such resource.') } : {}),
         ...(r.body === 'rows'
           ? {
               413: answer('The body is over 5 MB.'),
@@ -76,7 +80,15 @@ export function openApiDocument(routes: readonly Route[]) {
     info: { title: 'Retain API', version: '1', description: 'Customer loyalty, retention and customer-experience analytics on your own data.' },
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: rk_read_…, rk_admin_… or rk_ingest_… (retain keys create).' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace: rk_read_…, rk_admin_… or rk_ingest_… (retain keys create).' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'retain_session',
+          description: 'The session cookie POST /v1/session sets; a request that changes something also sends X-CSRF-Token with the session’s csrf value.',
+        },
+      },
       schemas: {
         Problem: {
           type: 'object',

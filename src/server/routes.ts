@@ -1,7 +1,8 @@
 /**
  * The route table: every route the server has. To add one, add a defineRoute here (or in a
- * file of its own listed here) with its permission and zod schemas: the server registers it, the
- * OpenAPI document describes it, and the auth-matrix test calls it with every kind of key.
+ * file of its own listed here) with its permission and zod schemas: the server registers it (a
+ * /v1 route under its workspace, /v1/workspaces/:workspace/…), the OpenAPI document describes it,
+ * and the auth-matrix test calls it as every kind of caller.
  */
 import { z } from 'zod';
 import { metricCatalogue } from '../metrics/catalogue.js';
@@ -12,6 +13,7 @@ import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
+import { ACCOUNT_ROUTES } from './account-routes.js';
 import { ingestRoute } from './ingest-route.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
@@ -25,14 +27,16 @@ export const ROUTES: readonly Route[] = [
     url: '/readyz',
     permission: 'public',
     schemas: {},
-    summary: 'The workspace answers a query.',
-    handler: async ({ wh }) => {
-      try {
-        await wh.query('SELECT 1 AS ok');
-      } catch (e) {
-        throw new HttpProblem(503, 'not-ready', `The workspace does not answer: ${(e as Error).message}`);
+    summary: 'Every workspace answers a query.',
+    handler: async ({ server }) => {
+      for (const w of server.all()) {
+        try {
+          await w.wh.query('SELECT 1 AS ok');
+        } catch (e) {
+          throw new HttpProblem(503, 'not-ready', `Workspace ${w.name} does not answer: ${(e as Error).message}`);
+        }
       }
-      return { status: 'ready' };
+      return { status: 'ready', workspaces: server.names.length };
     },
   }),
   defineRoute({ method: 'GET', url: '/v1/metrics', permission: 'read', schemas: {}, summary: 'The metric catalogue (as retain metrics --format json).', handler: () => metricCatalogue() }),
@@ -60,5 +64,6 @@ export const ROUTES: readonly Route[] = [
   }),
   ingestRoute,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
-  defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
+  ...ACCOUNT_ROUTES,
+  defineRoute({ method: 'GET', url: '/v1/openapi.json', scope: 'server', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
 ];

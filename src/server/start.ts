@@ -7,25 +7,31 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseOptions } from '../metrics/request.js';
-import { clearHolder, markHolder } from '../warehouse/holder.js';
-import { IngestWriter } from '../warehouse/ingest/writer.js';
-import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { z } from 'zod';
+import { hasOwner } from '../warehouse/accounts/users.js';
+import { createInvite } from '../warehouse/accounts/tokens.js';
+import type { OpenOptions } from '../warehouse/open.js';
 import { authorize } from './auth.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
-import { Answer, type Route } from './route.js';
+import { Answer, isWorkspaceRoute, mountedUrl, type Route } from './route.js';
 import { ROUTES } from './routes.js';
+import { Workspaces } from './workspaces.js';
 
 export interface ServeOptions {
   host: string;
   port: number;
-  workspace: OpenOptions;
+  /** One workspace (a DuckDB file or a ClickHouse database), or `workspaces`: a folder of DuckDB files. */
+  workspace: OpenOptions & { workspaces?: string };
+  /** Read the client's address and protocol from X-Forwarded-* (behind a reverse proxy). */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
   /** http://host:port, the port the system gave for port 0. */
   readonly url: string;
-  /** Stop accepting, finish what is in flight, close the workspace. */
+  /** The one-time link that creates the first owner, while no workspace has one. */
+  readonly setupUrl: string | null;
+  /** Stop accepting, finish what is in flight, close the workspaces. */
   close(): Promise<void>;
 }
 
@@ -41,15 +47,31 @@ const SECURITY_HEADERS = {
 /** The largest request body (a batch of rows); Fastify answers 413 above it. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | undefined, route: Route): void {
+function register(app: FastifyInstance, server: Workspaces, route: Route): void {
+  const inWorkspace = isWorkspaceRoute(route);
   app.route({
     method: route.method,
-    url: route.url,
+    url: mountedUrl(route),
     handler: async (request, reply) => {
-      await authorize(wh, request, route.permission);
+      const { workspace: name, ...rawParams } = request.params as Record<string, string>;
+      const caller = await authorize(server, request, route.permission, inWorkspace ? name : undefined);
+      const w = inWorkspace ? server.get(name!)! : undefined;
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
-      const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
-      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body: request.body, headers: request.headers });
+      const params = route.schemas.params ? parseOptions(route.schemas.params, rawParams) : {};
+      const body = route.schemas.body ? parseOptions(route.schemas.body as z.ZodObject, request.body ?? {}) : request.body;
+      const out = await route.handler({
+        wh: w?.wh ?? server.accounts,
+        workspace: w?.name ?? '',
+        ...(w?.ingest ? { ingest: w.ingest } : {}),
+        query,
+        params,
+        body,
+        headers: request.headers,
+        caller,
+        server,
+        ip: request.ip,
+        secure: request.protocol === 'https',
+      });
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -71,11 +93,8 @@ function parseNdjson(text: string): unknown[] {
 }
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const wh = await openWorkspace(o.workspace);
-  // Ingest commits on a connection of its own, so a group's transaction never holds a report's reads.
-  const writerConnection = wh.connection ? await wh.connection() : undefined;
-  const ingest = writerConnection ? new IngestWriter(writerConnection) : undefined;
-  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false, bodyLimit: MAX_BODY_BYTES });
+  const server = await Workspaces.open(o.workspace);
+  const app = Fastify({ logger: { level: 'info', stream: process.stderr }, genReqId: () => randomUUID(), return503OnClosing: false, bodyLimit: MAX_BODY_BYTES, trustProxy: o.trustProxy ?? false });
   app.addContentTypeParser(['application/x-ndjson', 'application/jsonl'], { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseNdjson(String(body)));
@@ -101,32 +120,28 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
-  for (const r of ROUTES) register(app, wh, ingest, r);
+  for (const r of ROUTES) register(app, server, r);
   try {
     await app.listen({ host: o.host, port: o.port });
   } catch (e) {
-    await writerConnection?.close();
-    await wh.close();
+    await server.close();
     throw e;
   }
   const a = app.server.address();
   const port = typeof a === 'object' && a ? a.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${host}:${port}`;
-  // A command that cannot open the file while the server holds it can then name the server.
-  const file = wh.dialect.name === 'duckdb' && wh.location !== ':memory:' ? wh.location : null;
-  if (file) markHolder(file, { pid: process.pid, url, started_at: new Date().toISOString() });
+  // A command that cannot open a file while the server holds it can then name the server.
+  server.markHeld({ pid: process.pid, url, started_at: new Date().toISOString() });
+  const setup = (await hasOwner(server.accounts, server.names)) ? null : await createInvite(server.accounts, { email: '', workspace: '*', role: 'owner' }, 1);
   return {
     url,
+    setupUrl: setup ? `${url}/setup?token=${setup}` : null,
     close: () =>
       (closing ??= (async () => {
         app.log.info('shutting down: finishing requests in flight');
         await app.close();
-        // Whatever batches wait are committed before the workspace closes: an acknowledged row is never lost.
-        await ingest?.close();
-        await writerConnection?.close();
-        await wh.close();
-        if (file) clearHolder(file);
+        await server.close();
         app.log.info('stopped');
       })()),
   };

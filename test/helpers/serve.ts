@@ -1,6 +1,6 @@
 /** A real `retain serve` child process on loopback (a free port), for the server suites; stop it by PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'retain.js');
 
@@ -8,18 +8,23 @@ export interface Served {
   server: ChildProcess;
   /** http://127.0.0.1:port */
   base: string;
+  /** The one-time link that creates the first owner, when the server printed one. */
+  setupUrl: string | null;
   /** Its log so far (JSON lines). */
   log(): string;
-  /** The URL of a workspace route: v1('/report?from=…') (routes of a workspace are mounted under its name). */
-  v1(path: string): string;
+  /** The URL of a workspace route: v1('/report?from=…') is /v1/workspaces/NAME/report?from=… (NAME: the served file's, or `workspace`). */
+  v1(path: string, workspace?: string): string;
 }
 
-export async function serve(db: string): Promise<Served> {
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Serve one workspace file, or with `{ workspaces: DIR }` every one in the folder (v1's default: `workspace`). */
+export async function serve(target: string | { workspaces: string; workspace: string }, extra: string[] = []): Promise<Served> {
+  const where = typeof target === 'string' ? ['--db', target] : ['--workspaces', target.workspaces];
+  const name = typeof target === 'string' ? basename(target).replace(/\.duckdb$/, '') : target.workspace;
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...where, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let out = '';
   const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
     server.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
@@ -27,7 +32,8 @@ export async function serve(db: string): Promise<Served> {
     });
     server.on('exit', (code) => reject(new Error(`retain serve exited with ${code}: ${stderr}`)));
   });
-  return { server, base, log: () => stderr, v1: (path: string) => `${base}/v1${path}` };
+  const setupUrl = /^ {2}(http:\/\/\S+\/setup\?token=\S+)$/m.exec(out)?.[1] ?? null;
+  return { server, base, setupUrl, log: () => stderr, v1: (path: string, workspace = name) => `${base}/v1/workspaces/${workspace}${path}` };
 }
 
 /** SIGKILL it if it still runs (afterAll). */

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { createApiKey, KEY_KINDS, listApiKeys, revokeApiKey } from '../../warehouse/api-keys.js';
+import { UsageError } from '../../warehouse/errors.js';
 import { dbOption, formatOption, printJson, withWorkspace } from '../common.js';
 import { printRows } from '../output.js';
 
@@ -22,13 +23,16 @@ Examples:
 
   const create = new Command('create')
     .description('Make a key of this kind and print it, once.')
-    .addOption(new Option('--kind <kind>', 'what the key may do').choices([...KEY_KINDS]).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', 'what the key may do').choices([...KEY_KINDS]))
+    .addOption(new Option('--role <kind>', 'the same as --kind').choices([...KEY_KINDS]))
     .addHelpText('after', '\nExamples:\n  $ retain keys create --kind ingest\n  $ KEY=$(retain keys create --kind read --format json | jq -r .key)')
-    .action(async (o: { db?: string; kind: string; format: 'table' | 'json' }) => {
-      const k = await withWorkspace(o, (wh) => createApiKey(wh, o.kind));
+    .action(async (o: { db?: string; kind?: string; role?: string; format: 'table' | 'json' }) => {
+      const kind = o.kind ?? o.role;
+      if (!kind || (o.kind && o.role && o.kind !== o.role)) throw new UsageError('bad-option', 'Say what the key may do: --kind read, admin or ingest.', 'retain keys create --kind read');
+      const k = await withWorkspace(o, (wh) => createApiKey(wh, kind));
       if (o.format === 'json') return printJson(k);
       process.stdout.write(`${k.key}\n`);
-      process.stderr.write(`key ${k.id} (${o.kind}): shown this once; send it as "Authorization: Bearer <key>".\n`);
+      process.stderr.write(`key ${k.id} (${kind}): shown this once; send it as "Authorization: Bearer <key>".\n`);
     });
   cmd.addCommand(formatOption(dbOption(create), ['table', 'json']).exitOverride());
 

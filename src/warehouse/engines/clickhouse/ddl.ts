@@ -7,6 +7,7 @@
  * Bookkeeping (_settings, _imports, _quarantine) lives on the entry server only.
  */
 import { TABLES, type TableDef } from '../../schema/tables.js';
+import { ACCOUNT_TABLES } from '../../accounts/tables.js';
 import { clickhouseDialect as d } from './dialect.js';
 
 export interface ClickHouseLayout {
@@ -63,6 +64,10 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
   // API keys: hashes only; a revocation is the id's row appended again with revoked_at.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._api_keys (id String, kind String, hash String, prefix String, created_at DateTime('UTC'),
      revoked_at Nullable(DateTime('UTC'))) ENGINE = MergeTree ORDER BY (prefix, id)`,
+  // Accounts (warehouse/accounts): append-only, the newest version wins.
+  ...ACCOUNT_TABLES.map(
+    (t) => `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}.${t.name} (${t.columns.map(([c, kind]) => `${c} ${kind === 'text' ? 'String' : 'Int64'}`).join(', ')}) ENGINE = MergeTree ORDER BY ${t.columns[0]![0]}`,
+  ),
 ];
 
 /**

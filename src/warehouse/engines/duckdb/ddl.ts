@@ -1,6 +1,7 @@
 /** DuckDB DDL for the canonical tables (from the schema) and the workspace's bookkeeping tables. */
 import { webSessionsSql } from '../../derived/web-sessions.js';
 import { replacedTable, TABLES, type TableDef } from '../../schema/tables.js';
+import { ACCOUNT_TABLES } from '../../accounts/tables.js';
 import { duckdbDialect as d } from './dialect.js';
 
 /** The table's stored columns and their types (`_rate`: the FX rate applied at import, reporting currency per unit). */
@@ -37,6 +38,10 @@ export const BOOKKEEPING_SQL = [
   // API keys (api-keys.ts): the key's SHA-256 hash, never the key; revoking appends the id's row
   // again with revoked_at set (as ClickHouse must, having no updates).
   `CREATE TABLE IF NOT EXISTS _api_keys (id VARCHAR, kind VARCHAR, hash VARCHAR, prefix VARCHAR, created_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ)`,
+  // Accounts of the server (warehouse/accounts): users with scrypt password hashes, their roles
+  // per workspace, sessions and one-time invitations, the secrets as SHA-256 hashes. Append-only,
+  // the newest version of a row wins, as ClickHouse must.
+  ...ACCOUNT_TABLES.map((t) => `CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns.map(([c, kind]) => `${c} ${kind === 'text' ? 'VARCHAR' : 'BIGINT'}`).join(', ')})`),
   // A workspace made before the column was there gets it (last, as in the statement above).
   `ALTER TABLE _quarantine ADD COLUMN IF NOT EXISTS line BIGINT`,
   // Each ingested batch sent with an idempotency key: the SHA-256 of its canonical body, the
