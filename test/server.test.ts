@@ -63,6 +63,7 @@ beforeAll(() => {
   keys.revoked = revoked.key;
   revokedId = revoked.id;
   keys.otherAdmin = createKey('admin', otherDb).key;
+  expect(cli(['config', 'set', 'allowed_origins', 'https://app.example.com', '--db', db]).status).toBe(0);
   for (const role of ROLES) addUser(role, role, 'shop');
   addUser('stranger', 'admin', 'other');
   viaCli.keys = cli(['keys', 'list', '--format', 'json', '--db', db]).stdout;
@@ -356,6 +357,21 @@ describe('retain serve', () => {
     // The logs are JSON lines on stderr, each request's with its id.
     const lines = served.log().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { reqId?: string; msg: string });
     expect(lines.some((l) => l.msg === 'request completed' && l.reqId)).toBe(true);
+  });
+
+  it('lets a page of an origin the workspace allows call it with a key, and no other', async () => {
+    const from = (origin: string, workspace = 'shop') => fetch(served.v1('/status', workspace), { headers: { origin, authorization: `Bearer ${workspace === 'shop' ? keys.read : keys.otherAdmin}` } });
+    const allowed = await from('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('vary')).toBe('Origin');
+    // Cookies never cross origins: no Allow-Credentials.
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+    expect((await from('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    // Another workspace allows no origin.
+    expect((await from('https://app.example.com', 'other')).headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(served.v1('/ingest/events'), { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type, idempotency-key');
   });
 
   it('on SIGTERM finishes the report in flight, then exits 0', async () => {

@@ -12,6 +12,7 @@ import { hasOwner } from '../warehouse/accounts/users.js';
 import { createInvite } from '../warehouse/accounts/tokens.js';
 import type { OpenOptions } from '../warehouse/open.js';
 import { authorize } from './auth.js';
+import { corsHeaders } from './cors.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
 import { Answer, isWorkspaceRoute, mountedUrl, type Route } from './route.js';
 import { ROUTES } from './routes.js';
@@ -108,7 +109,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (closing) return sendProblem(reply, problem(503, 'shutting-down', 'The server is shutting down.', 'Retry on another instance, or once it is back.'));
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
+    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id, ...(await corsHeaders(server, request.url, request.headers.origin)) });
     // A kept-alive connection would hold the shutdown open until the client drops it: the
     // answers of requests in flight when it begins close theirs.
     if (closing) reply.header('connection', 'close');
@@ -121,6 +122,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
   for (const r of ROUTES) register(app, server, r);
+  // A browser's preflight: the onSend hook adds the CORS headers when the workspace allows the origin.
+  app.options('/v1/workspaces/:workspace/*', (_request, reply) => reply.code(204).send());
   try {
     await app.listen({ host: o.host, port: o.port });
   } catch (e) {

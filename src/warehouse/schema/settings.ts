@@ -54,6 +54,12 @@ export const SETTINGS = {
     default: '{}',
     description: 'Engagement score weights per event name.',
   },
+  allowed_origins: {
+    schema: (z: Z) =>
+      z.string().refine((s) => s === '' || s.split(',').every((o) => /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o.trim())), 'origins separated by commas, such as https://shop.example.com,http://localhost:3000'),
+    default: '',
+    description: 'Web origins whose pages may call this workspace’s API with a key (CORS); none unless set.',
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
