@@ -28,7 +28,7 @@ export class Workspaces {
   ) {}
 
   static async open(o: OpenOptions & { workspaces?: string }): Promise<Workspaces> {
-    const set = workspaceSet(o);
+    const set = await workspaceSet(o);
     const opened: ServedWorkspace[] = [];
     const close = async () => {
       for (const w of opened) await closeOne(w);

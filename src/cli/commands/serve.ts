@@ -7,7 +7,7 @@ export function serveCommand(): Command {
     .description('Serve workspaces over HTTP: the JSON API (reports, metrics, customers, models, data) with users, roles, API keys and an OpenAPI document.')
     .option('--host <host>', 'address to listen on (loopback unless told)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 4000)
-    .option('--workspaces <dir>', 'serve every workspace file in this folder (NAME.duckdb is workspace NAME) instead of --db')
+    .option('--workspaces <dir>', 'serve every workspace file in this folder (NAME.duckdb is workspace NAME) instead of --db; on ClickHouse a prefix: every database PREFIXNAME')
     .option('--trust-proxy', 'behind a reverse proxy: read the client address and HTTPS from X-Forwarded-*')
     .addHelpText(
       'after',
@@ -22,11 +22,12 @@ stops it after the requests in flight. A workspace's routes are under
 Examples:
   $ retain serve --db shop.duckdb
   $ retain serve --workspaces ./workspaces --port 8080
+  $ retain serve --engine clickhouse --url http://ch:8123 --workspaces retain_
   $ retain keys create --kind read --db shop.duckdb
   $ curl -H "Authorization: Bearer rk_read_…" "http://127.0.0.1:4000/v1/workspaces/shop/report?compare=previous"`,
     )
     .action(async (o: { host: string; port: number; db?: string; workspaces?: string; trustProxy?: boolean; engine?: string; url?: string; database?: string; cluster?: string }) => {
-      if (o.workspaces !== undefined && (o.db !== undefined || o.engine === 'clickhouse')) throw new UsageError('bad-option', '--workspaces serves a folder of DuckDB files: give it or --db, not both.');
+      if (o.workspaces !== undefined && (o.db !== undefined || o.database !== undefined)) throw new UsageError('bad-option', '--workspaces serves many workspaces: give it or --db/--database, not both.');
       const { startServer, untilSignal } = await import('../../server/start.js');
       const server = await startServer({
         host: o.host,

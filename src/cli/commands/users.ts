@@ -23,7 +23,7 @@ interface Where {
 
 /** The accounts store of the workspace the options name, and that workspace's name. */
 async function withAccounts<T>(o: Where, fn: (accounts: Warehouse, workspace: string) => Promise<T>): Promise<T> {
-  const set = workspaceSet(o);
+  const set = await workspaceSet(o);
   const w = pickWorkspace(set, o.workspace);
   const accounts = await openWorkspace(set.accounts);
   try {
@@ -36,7 +36,7 @@ async function withAccounts<T>(o: Where, fn: (accounts: Warehouse, workspace: st
 const where = (cmd: Command) =>
   formatOption(
     dbOption(cmd)
-      .option('--workspaces <dir>', 'the folder retain serve --workspaces serves (with --workspace)')
+      .option('--workspaces <dir>', 'the folder retain serve --workspaces serves, or on ClickHouse its database prefix (with --workspace)')
       .option('--workspace <name>', 'the workspace in that folder (NAME of NAME.duckdb)'),
     ['table', 'json'],
   ).exitOverride();

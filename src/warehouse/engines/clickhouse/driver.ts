@@ -157,6 +157,19 @@ async function addMissingColumns(client: ClickHouseClient, layout: ClickHouseLay
   for (const a of addedColumns(layout, where)) if (!have.has(`${a.table}.${a.column}`)) await client.command({ query: a.sql });
 }
 
+/** The databases on the server whose names start with the prefix and that hold a workspace (its import log). */
+export async function workspaceDatabases(url: string, prefix: string): Promise<string[]> {
+  const client = clientFor(url);
+  try {
+    const rs = await client.query({ query: bindParams(`SELECT DISTINCT database FROM system.tables WHERE name = '_imports' AND startsWith(database, $1) ORDER BY database`, [prefix]), format: 'JSONEachRow' });
+    return ((await rs.json()) as { database: string }[]).map((r) => r.database);
+  } catch (e) {
+    throw new UsageError('no-server', `ClickHouse at ${url}: ${(e as Error).message}`, 'Check --url.');
+  } finally {
+    await client.close();
+  }
+}
+
 /** Open (creating on first use) the workspace database on a ClickHouse server or cluster. */
 export async function openClickHouse(o: ClickHouseOptions): Promise<ClickHouseWarehouse> {
   const layout: ClickHouseLayout = { database: o.database ?? 'retain', ...(o.cluster ? { cluster: o.cluster } : {}) };
