@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Written after each successful build: tsc leaves an unchanged file's output untouched, so the
@@ -47,4 +47,35 @@ export function buildDist() {
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = buildDist();
+const WEB = join(ROOT, 'web');
+const WEB_STAMP = join(ROOT, 'dist', 'web', 'index.html');
+
+/** Whether the dashboard's build is missing or older than a file of web/ (its sources and settings). */
+export function webIsStale(root = ROOT) {
+  const stamp = join(root, 'dist', 'web', 'index.html');
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  const newer = (dir) => readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built));
+  return newer(join(root, 'web'));
+}
+
+/**
+ * Build the dashboard (web/, Preact) into dist/web with Vite: about a second. Without Vite
+ * (`npm install --omit=dev`) say so: retain serve then answers / with how to build it.
+ */
+export async function buildWeb() {
+  let vite;
+  try {
+    vite = await import(pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('vite')).href);
+  } catch {
+    process.stderr.write('retain: Vite is not installed, so the dashboard (dist/web) is not built; retain serve still serves the API.\n');
+    return 0;
+  }
+  await vite.build({ configFile: join(WEB, 'vite.config.ts') });
+  return existsSync(WEB_STAMP) ? 0 : 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = buildDist();
+  if (process.exitCode === 0) process.exitCode = await buildWeb();
+}

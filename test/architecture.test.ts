@@ -85,6 +85,17 @@ describe('architecture', () => {
     expect(found).toEqual([]);
   });
 
+  it('the dashboard takes only types from src: it reaches the engine through the API', () => {
+    const web = join(root, 'web', 'src');
+    const tsx = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? tsx(join(dir, n)) : /\.tsx?$/.test(n) ? [join(dir, n)] : []));
+    const offending = tsx(web).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)]
+        .filter((m) => !m[1] && (m[2]!.includes('/src/') || m[2]!.startsWith('node:')))
+        .map((m) => `${relative(root, f)} imports ${m[2]}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const graph = new Map(all.map((f) => [f, imports(f).filter((s) => s.startsWith('.')).map((s) => resolveImport(f, s))]));
     const state = new Map<string, 'visiting' | 'done'>();

@@ -4,25 +4,16 @@
  * Without Chromium (a developer machine) the test is skipped with the reason; in CI it must run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launch } from './helpers/chromium.js';
 import { tmp } from './helpers/workspace.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..');
 const BIN = join(root, 'bin', 'retain.js');
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's chromium package.`);
 
-const launch = () =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-
-describe.skipIf(!available)('HTML report in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('HTML report in Chromium', () => {
   const dir = tmp();
   const db = join(dir, 'w.duckdb');
   beforeAll(() => {

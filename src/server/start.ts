@@ -13,6 +13,7 @@ import { createInvite } from '../warehouse/accounts/tokens.js';
 import type { OpenOptions } from '../warehouse/open.js';
 import { authorize } from './auth.js';
 import { corsHeaders } from './cors.js';
+import { registerDashboard } from './dashboard.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
 import { Answer, isWorkspaceRoute, mountedUrl, type Route } from './route.js';
 import { ROUTES } from './routes.js';
@@ -109,7 +110,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (closing) return sendProblem(reply, problem(503, 'shutting-down', 'The server is shutting down.', 'Retry on another instance, or once it is back.'));
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id, ...(await corsHeaders(server, request.url, request.headers.origin)) });
+    // A route that set its own policy or caching (the dashboard's pages) keeps it.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    reply.headers({ 'x-request-id': request.id, ...(await corsHeaders(server, request.url, request.headers.origin)) });
     // A kept-alive connection would hold the shutdown open until the client drops it: the
     // answers of requests in flight when it begins close theirs.
     if (closing) reply.header('connection', 'close');
@@ -122,6 +125,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
   for (const r of ROUTES) register(app, server, r);
+  registerDashboard(app);
   // A browser's preflight: the onSend hook adds the CORS headers when the workspace allows the origin.
   app.options('/v1/workspaces/:workspace/*', (_request, reply) => reply.code(204).send());
   try {

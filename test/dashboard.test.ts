@@ -1,0 +1,98 @@
+/**
+ * The dashboard in real Chromium against a real `retain serve` on loopback: the first owner is
+ * made through the printed setup link, the overview's cards carry the API's values, a team and a
+ * comparison change the numbers to the API's, the URL holds the view (a reload and the back
+ * button keep it), signing out returns to the sign-in page. Skipped without Chromium on a
+ * developer machine (the reason is printed); in CI it must run.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launch } from './helpers/chromium.js';
+import { serve, stop, type Served } from './helpers/serve.js';
+import { tmp } from './helpers/workspace.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'retain.js');
+const db = join(tmp(), 'shop.duckdb');
+const PASSWORD = 'a long enough passphrase';
+
+describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
+  let s: Served;
+  let browser: Browser;
+  let page: Page;
+  let key = '';
+
+  beforeAll(async () => {
+    expect(spawnSync(process.execPath, [BIN, 'demo', '--customers', '300', '--months', '6', '--end', '2026-01-01', '--db', db]).status).toBe(0);
+    key = (JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--kind', 'read', '--format', 'json', '--db', db], { encoding: 'utf8' }).stdout) as { key: string }).key;
+    s = await serve(db);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stop(s);
+  });
+
+  /** The API's report for the same view, read with a key. */
+  const apiReport = async (query: string) =>
+    (await (await fetch(s.v1(`/report?${query}`), { headers: { authorization: `Bearer ${key}` } })).json()) as { metrics: { id: string; value: number | null; needs: string[]; compare: { verdict: string } | null }[] };
+  /** Each card's metric and value, as the page carries them in the DOM. */
+  const cards = () => page.$$eval('.card', (els) => els.map((e) => [e.getAttribute('data-metric'), e.getAttribute('data-value')] as const));
+  const expectCards = async (query: string) => {
+    const r = await apiReport(query);
+    const want = r.metrics.filter((m) => m.needs.length === 0).map((m) => [m.id, m.value === null ? '' : String(m.value)]);
+    await page.waitForFunction((n) => document.querySelectorAll('.card').length === n && !document.querySelector('[aria-busy=true]'), want.length);
+    const got = await cards();
+    expect(got.map(([id]) => id)).toEqual(want.map(([id]) => id));
+    // Equal, but for the fitted models' last digits: each report refits them, and the engine sums on
+    // several threads in an order that can change a double's last bits (1e-6 relative is far below display).
+    got.forEach(([id, v], i) => {
+      const w = want[i]![1]!;
+      if (v === '' || w === '') expect(`${id}: ${v}`).toBe(`${id}: ${w}`);
+      else expect(Math.abs(Number(v) - Number(w)), `${id}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(Number(w))));
+    });
+  };
+
+  it('makes the first owner through the setup link, then shows the overview with the API’s values', async () => {
+    await page.goto(s.setupUrl!);
+    await page.getByLabel('Email').fill('owner@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.waitForURL(/\/w\/shop$/);
+    await expectCards('compare=previous');
+    // The change is coloured by its verdict.
+    const nps = page.locator('[data-metric=nps] .change');
+    expect(await nps.getAttribute('data-verdict')).toBe((await apiReport('compare=previous')).metrics.find((m) => m.id === 'nps')!.compare!.verdict);
+  }, 60_000);
+
+  it('changes the numbers to the API’s for a team and a comparison, and keeps the view in the URL', async () => {
+    await page.getByRole('link', { name: 'support' }).click();
+    await page.waitForURL(/team=support/);
+    await expectCards('team=support&compare=previous');
+    await page.getByLabel('Compared with').selectOption('year');
+    await page.waitForURL(/compare=year/);
+    await expectCards('team=support&compare=year');
+    // A reload reproduces the view from the URL alone; back returns to the one before.
+    await page.reload();
+    await expectCards('team=support&compare=year');
+    await page.goBack();
+    await page.waitForURL((u) => !u.search.includes('compare=year'));
+    await expectCards('team=support&compare=previous');
+  }, 60_000);
+
+  it('signs out to the sign-in page, and signs in again with the password', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Email').fill('owner@example.com');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The email or the password is wrong.');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/w\/shop$/);
+    await expectCards('compare=previous');
+  }, 60_000);
+});

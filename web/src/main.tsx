@@ -1,0 +1,60 @@
+/**
+ * The dashboard's shell: who is signed in, the workspace switcher, and the page the URL names —
+ * /login, /setup?token=…, /w/NAME (a workspace's overview).
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, setCsrf, type Session } from './api.js';
+import { Overview } from './pages/overview.js';
+import { SignIn } from './pages/sign-in.js';
+import { navigate, useLocation } from './route.js';
+import './style.css';
+
+function App() {
+  const url = useLocation();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  useEffect(() => {
+    api<Session>('/v1/session').then(
+      (s) => (setCsrf(s.csrf), setSession(s)),
+      (e) => (e instanceof ApiError && e.problem.status === 401 ? setSession(null) : setSession(null)),
+    );
+  }, []);
+  if (url.pathname === '/setup') return <SignIn token={url.searchParams.get('token') ?? ''} onSession={setSession} />;
+  if (session === undefined) return <p class="muted">Loading…</p>;
+  if (session === null || url.pathname === '/login') return <SignIn onSession={setSession} />;
+  const m = /^\/w\/([^/]+)/.exec(url.pathname);
+  const workspace = m ? decodeURIComponent(m[1]!) : session.workspaces[0]?.name;
+  if (!m && workspace) {
+    navigate(`/w/${encodeURIComponent(workspace)}`, true);
+    return null;
+  }
+  const signOut = async () => {
+    await api('/v1/session', { method: 'DELETE' });
+    setSession(null);
+    navigate('/login');
+  };
+  return (
+    <>
+      <header>
+        <strong>Retain</strong>
+        {session.workspaces.length > 0 && (
+          <label>
+            Workspace{' '}
+            <select value={workspace} onChange={(e) => navigate(`/w/${encodeURIComponent((e.target as HTMLSelectElement).value)}`)}>
+              {session.workspaces.map((w) => (
+                <option value={w.name}>{w.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span class="muted">{session.email}</span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>{workspace && session.workspaces.some((w) => w.name === workspace) ? <Overview workspace={workspace} url={url} /> : <p role="alert">No workspace {workspace ?? ''} for you.</p>}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
