@@ -4,7 +4,8 @@
  * are defined for; notes in the HTML report in plain words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReportHtml, trendBands } from '../src/cli/render-html.js';
+import { trendBands } from '../src/charts/options.js';
+import { renderReportHtml } from '../src/cli/render-html.js';
 import { formatValue, renderReportTable } from '../src/cli/render-report.js';
 import { buildReport } from '../src/metrics/report.js';
 import { setSetting } from '../src/warehouse/schema/settings.js';

@@ -6,27 +6,14 @@
 import type { MetricResult } from '../metrics/compute.js';
 import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
-import { TEAMS, type Benchmark } from '../metrics/types.js';
+import { TEAMS } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
-import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
+import { extraChartOf, trendBands } from '../charts/options.js';
+import { svg, trendChart } from './charts.js';
 import { changeText, formatValue, periodLines, readWithCare, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
 
 /** Text for HTML: the five characters that could open markup, as character references. */
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const GRAIN_WORD: Record<string, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' };
-
-/**
- * The bands to shade behind a series, and what the chart's caption says: a band defined for
- * monthly values is drawn behind a monthly series only, never behind values of another length.
- */
-export function trendBands(m: MetricResult, grain: string): { bands: Benchmark['bands'] | undefined; caption: string } {
-  const b = m.benchmark;
-  const basis = `${GRAIN_WORD[grain] ?? grain} values; the headline is over the whole period.`;
-  if (!b) return { bands: undefined, caption: basis };
-  if (b.basis && b.basis !== grain) return { bands: undefined, caption: `${basis} Bands not drawn: they rate ${b.basis === 'month' ? 'monthly' : 'annual'} values.` };
-  return { bands: b.bands, caption: `${basis} Shaded: benchmark bands.` };
-}
 
 function card(m: MetricResult, grain: string, currency: string, warnings: readonly string[], extra = ''): string {
   const hasTrend = m.series.some((s) => s.value !== null);
@@ -53,25 +40,8 @@ const valueNote = (m: MetricResult) => (m.note && m.note !== metricById(m.id)?.c
 
 /** The chart that belongs under a metric beside its trend, if any. */
 function extraChart(m: MetricResult, all: ReadonlyMap<string, MetricResult>): string {
-  const fig = (s: string) => `<figure>${s}</figure>`;
-  if (m.id === 'email_open_rate' && m.value !== null) {
-    return fig(emailFunnel(m.value, all.get('email_ctr')?.value ?? null, all.get('email_conversion_rate')?.value ?? null));
-  }
-  if (!m.parts) return '';
-  switch (m.id) {
-    case 'nps':
-      return fig(npsSplitChart(m.parts));
-    case 'mrr_movements':
-      return fig(mrrMovementsChart(m.parts));
-    case 'cohort_retention':
-      return Object.keys(m.parts).length ? fig(cohortHeatmap(m.parts)) : '';
-    case 'survival':
-      return fig(survivalChart(m.parts));
-    case 'rfm':
-      return fig(rfmChart(m.parts, RFM_SEGMENTS));
-    default:
-      return '';
-  }
+  const spec = extraChartOf(m, all, RFM_SEGMENTS);
+  return spec ? `<figure>${svg(spec)}</figure>` : '';
 }
 
 /** The "Definition variants" section: each variant's value beside Retain's, with its reason (empty without variants). */
