@@ -83,6 +83,20 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     await expectCards('team=support&compare=previous');
   }, 60_000);
 
+  it('opens a metric: its trend drawn from the shared chart definition, each point’s value in the DOM', async () => {
+    await page.goto(`${s.base}/w/shop?compare=previous`);
+    await page.locator('[data-metric=nps] h3 a').click();
+    await page.waitForURL(/\/w\/shop\/metrics\/nps\?compare=previous$/);
+    await page.waitForSelector('.chart svg');
+    const m = (await apiReport('metric=nps&compare=previous')).metrics[0]! as unknown as { value: number; series: { start: string; value: number | null }[] };
+    expect(await page.locator('p.value[data-metric=nps]').getAttribute('data-value')).toBe(String(m.value));
+    const points = await page.$$eval('.chart:first-of-type tbody tr', (rows) => rows.map((r) => [r.getAttribute('data-key'), r.getAttribute('data-value')]));
+    expect(points).toEqual(m.series.map((x) => [x.start, x.value === null ? '' : String(x.value)]));
+    // The NPS split beside it, and the definition from the catalogue.
+    expect(await page.locator('.chart').count()).toBe(2);
+    await expect.poll(() => page.locator('.definition').textContent()).toContain('NPS = %promoters − %detractors');
+  }, 60_000);
+
   it('signs out to the sign-in page, and signs in again with the password', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);

@@ -15,3 +15,6 @@ export function metricCatalogue() {
     no_benchmark: m.noBenchmark ?? null,
   }));
 }
+
+/** One entry of the catalogue, for the surfaces that read it over the API (the dashboard). */
+export type CatalogueEntry = ReturnType<typeof metricCatalogue>[number];

@@ -1,10 +1,11 @@
 /**
  * The dashboard's shell: who is signed in, the workspace switcher, and the page the URL names —
- * /login, /setup?token=…, /w/NAME (a workspace's overview).
+ * /login, /setup?token=…, /w/NAME (a workspace's overview), /w/NAME/metrics/ID (one metric).
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, setCsrf, type Session } from './api.js';
+import { MetricPage } from './pages/metric.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/sign-in.js';
 import { navigate, useLocation } from './route.js';
@@ -22,7 +23,8 @@ function App() {
   if (url.pathname === '/setup') return <SignIn token={url.searchParams.get('token') ?? ''} onSession={setSession} />;
   if (session === undefined) return <p class="muted">Loading…</p>;
   if (session === null || url.pathname === '/login') return <SignIn onSession={setSession} />;
-  const m = /^\/w\/([^/]+)/.exec(url.pathname);
+  const m = /^\/w\/([^/]+)(?:\/metrics\/([^/]+))?/.exec(url.pathname);
+  const metric = m?.[2] ? decodeURIComponent(m[2]) : null;
   const workspace = m ? decodeURIComponent(m[1]!) : session.workspaces[0]?.name;
   if (!m && workspace) {
     navigate(`/w/${encodeURIComponent(workspace)}`, true);
@@ -52,7 +54,15 @@ function App() {
           Sign out
         </button>
       </header>
-      <main>{workspace && session.workspaces.some((w) => w.name === workspace) ? <Overview workspace={workspace} url={url} /> : <p role="alert">No workspace {workspace ?? ''} for you.</p>}</main>
+      <main>
+        {!workspace || !session.workspaces.some((w) => w.name === workspace) ? (
+          <p role="alert">No workspace {workspace ?? ''} for you.</p>
+        ) : metric ? (
+          <MetricPage workspace={workspace} id={metric} url={url} />
+        ) : (
+          <Overview workspace={workspace} url={url} />
+        )}
+      </main>
     </>
   );
 }

@@ -17,13 +17,17 @@ const COMPARISONS = [
   ['', 'nothing'],
 ] as const;
 
-function Card(p: { m: MetricResult; currency: string }) {
+function Card(p: { m: MetricResult; currency: string; href: string }) {
   const { m } = p;
   const unit = m.unit as Unit;
   const verdict = m.compare?.verdict ?? 'none';
   return (
     <article class="card" data-metric={m.id} data-value={m.value ?? ''} aria-labelledby={`m-${m.id}`}>
-      <h3 id={`m-${m.id}`}>{m.name}</h3>
+      <h3 id={`m-${m.id}`}>
+        <a href={p.href} onClick={(e) => (e.preventDefault(), navigate(p.href))}>
+          {m.name}
+        </a>
+      </h3>
       <p class="value">{formatValue(m.value, unit, p.currency)}</p>
       {m.compare && (
         <p class={`change ${verdict}`} data-verdict={verdict}>
@@ -102,7 +106,7 @@ export function Overview(p: { workspace: string; url: URL }) {
           {report.period_reason && <p class="muted">{report.period_reason}</p>}
           <div class="cards">
             {available.map((m) => (
-              <Card m={m} currency={report.currency} />
+              <Card m={m} currency={report.currency} href={`/w/${encodeURIComponent(p.workspace)}/metrics/${m.id}${withParams(p.url, { team: null }).slice(p.url.pathname.length)}`} />
             ))}
           </div>
           {missing.size > 0 && (
