@@ -47,6 +47,18 @@ export function openApiDocument(routes: readonly Route[]) {
         ...parameters(r.schemas.query, 'query'),
         ...(r.body === 'rows' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Repeat a request safely: the same key and body get the first answer.', schema: { type: 'string', maxLength: 255 } }] : []),
       ],
+      ...(r.body === 'object' && r.schemas.body
+        ? { requestBody: { required: false, description: 'The options as a JSON object ({} for the defaults).', content: { 'application/json': { schema: z.toJSONSchema(r.schemas.body, { io: 'input', unrepresentable: 'any' }) } } } }
+        : {}),
+      ...(r.body === 'upload'
+        ? {
+            requestBody: {
+              required: true,
+              description: 'The file itself (CSV, JSON lines or Parquet), streamed to disk as it arrives; no size limit.',
+              content: { 'text/csv': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+          }
+        : {}),
       ...(r.body === 'rows'
         ? {
             requestBody: {
@@ -58,9 +70,11 @@ export function openApiDocument(routes: readonly Route[]) {
         : {}),
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: {} } } },
-        ...(r.schemas.query || r.schemas.params ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
+        ...(r.schemas.query || r.schemas.params || r.schemas.body ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No API key, or one unknown or revoked.'), 403: answer('The key’s kind may not call this route.') }),
         ...(r.schemas.params ? { 404: answer('No such resource.') } : {}),
+        ...(r.body === 'upload' ? { 415: answer('The body is not a file (send text/csv or application/octet-stream).') } : {}),
+        ...(r.permission === 'analyst' ? { 422: answer('The model cannot be fitted on this data (model-error; the detail says why and what to do).') } : {}),
         ...(r.body === 'rows'
           ? {
               413: answer('The body is over 5 MB.'),

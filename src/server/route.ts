@@ -3,6 +3,7 @@
  * OpenAPI summary) and its handler. `defineRoute` refuses a route without a permission, so no
  * route is open by omission (deny by default).
  */
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { IngestWriter } from '../warehouse/ingest/writer.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -14,7 +15,11 @@ export interface RouteContext<Q, P> {
   ingest?: IngestWriter;
   query: Q;
   params: P;
-  /** The request body, parsed (JSON, or NDJSON as an array of its lines' values); for routes with `body`. */
+  /**
+   * The request body: parsed by `schemas.body` where the route has one; else as sent (JSON, NDJSON
+   * as an array of its lines' values, or for an upload route the unread stream of a text/csv or
+   * application/octet-stream body).
+   */
   body: unknown;
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
@@ -28,16 +33,28 @@ export class Answer {
   ) {}
 }
 
+/** An answer streamed as it is produced (a CSV of every customer), never held whole. */
+export class Streamed {
+  constructor(
+    readonly stream: Readable,
+    readonly type: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
 export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify's form: `/v1/metrics/:id`. */
   url: string;
   permission: Permission;
-  schemas: { query?: Q; params?: P };
-  /** What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON. */
-  body?: 'rows';
+  schemas: { query?: Q; params?: P; body?: z.ZodObject };
+  /**
+   * What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON; a file
+   * streamed (text/csv or application/octet-stream, no size limit); or a JSON object of `schemas.body`.
+   */
+  body?: 'rows' | 'upload' | 'object';
   summary: string;
-  /** The answer's JSON (the server sends it as application/json). */
+  /** The answer's JSON (the server sends it as application/json), an Answer, or a Streamed answer. */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;
 }
 

@@ -12,7 +12,10 @@ import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
+import { customerRoutes } from './customer-routes.js';
+import { dataRoutes } from './data-routes.js';
 import { ingestRoute } from './ingest-route.js';
+import { modelRoutes } from './model-routes.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -59,6 +62,9 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   ingestRoute,
+  ...customerRoutes,
+  ...modelRoutes,
+  ...dataRoutes,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
 ];

@@ -13,7 +13,7 @@ import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { authorize } from './auth.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
-import { Answer, type Route } from './route.js';
+import { Answer, Streamed, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 
 export interface ServeOptions {
@@ -49,7 +49,9 @@ function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | un
       await authorize(wh, request, route.permission);
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
       const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
-      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body: request.body, headers: request.headers });
+      const body = route.schemas.body ? parseOptions(route.schemas.body, request.body ?? {}) : request.body;
+      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body, headers: request.headers });
+      if (out instanceof Streamed) return reply.headers(out.headers).type(out.type).send(out.stream);
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -83,6 +85,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       done(e as Error, undefined);
     }
   });
+  // A file upload is handed to its route unread, to be streamed to disk (no body limit).
+  app.addContentTypeParser(['text/csv', 'application/octet-stream'], (_request, payload, done) => done(null, payload));
   let closing: Promise<void> | undefined;
   // Fastify's own 503 while closing skips the headers and the problem shape: this one has both.
   app.addHook('onRequest', async (_request, reply) => {
