@@ -270,7 +270,10 @@ export async function openCustomerList(wh: Warehouse, o: CustomerListOptions): P
     head: { ...head, total: chosen.length },
     page: async (cursor, limit) => {
       const c = cursor === undefined ? null : readCursor(cursor, sort);
-      const from = c ? chosen.findIndex((x) => before(c, { key: key(x), id: x.customer_id }) < 0) : 0;
+      // After the cursor's customer where the list still has them: a refit may move their CLV in
+      // the last digit, so the key alone could bring them back; else after their key.
+      const at = c ? chosen.findIndex((x) => x.customer_id === c.id) : -1;
+      const from = !c ? 0 : at >= 0 ? at + 1 : chosen.findIndex((x) => before(c, { key: key(x), id: x.customer_id }) < 0);
       const start = from < 0 ? chosen.length : from;
       const kept = chosen.slice(start, start + limit);
       const last = kept[kept.length - 1];
@@ -343,8 +346,10 @@ function sqlOrder(sort: SortKey, c: OrderContext): { key: string; ascending: boo
 function afterSql(q: QueryBuilder, ascending: boolean, c: { key: number | null; id: string }): string {
   const id = q.param(c.id);
   if (c.key === null) return `(_sort IS NULL AND customer_id > ${id})`;
-  const k = q.param(c.key);
-  return `(_sort ${ascending ? '>' : '<'} ${k} OR (_sort = ${k} AND customer_id > ${id}) OR _sort IS NULL)`;
+  // As text cast in the engine: a whole-valued double (the -1e300 of P(alive)) would bind as an integer.
+  const k = `CAST(${q.param(String(c.key))} AS DOUBLE)`;
+  // Never the cursor's own customer again, should the engine's sum come out a bit different.
+  return `customer_id <> ${id} AND (_sort ${ascending ? '>' : '<'} ${k} OR (_sort = ${k} AND customer_id > ${id}) OR _sort IS NULL)`;
 }
 
 /** The opaque cursor: the sort it belongs to, the last row's sort key and id, base64url JSON. */
