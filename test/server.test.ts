@@ -146,16 +146,38 @@ describe('retain serve', () => {
 
   const get = (path: string, key?: string) => fetch(base + path, key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
-  /** A request for each route; the heavy ones kept to one metric. */
-  const SAMPLE: Record<string, string> = { '/v1/report': '/v1/report?metric=nps', '/v1/metrics/:id': '/v1/metrics/nps', '/v1/ingest/:table': '/v1/ingest/customers' };
-  /** The body of each route that takes one: no rows, so the data the later tests compare stays the CLI's. */
-  const BODY: Record<string, string> = { '/v1/ingest/:table': '[]' };
-  const call = (method: string, url: string, key?: string) =>
-    fetch(base + (SAMPLE[url] ?? url.replace(':id', 'nps')), {
+  /** A request for each route; the heavy ones kept to one metric, the fits to BG/NBD and Gamma-Gamma. */
+  const SAMPLE: Record<string, string> = {
+    '/v1/report': '/v1/report?metric=nps',
+    '/v1/metrics/:id': '/v1/metrics/nps',
+    '/v1/ingest/:table': '/v1/ingest/customers',
+    '/v1/customers': '/v1/customers?limit=5',
+    '/v1/customers/:id': '/v1/customers/c0000001',
+    '/v1/whatif': '/v1/whatif?retention=5',
+    // A dry run of a header alone: nothing is written.
+    '/v1/imports/:table': '/v1/imports/customers?dry_run=true',
+    '/v1/quarantine/export': '/v1/quarantine/export?table=orders',
+  };
+  /**
+   * The body of each route that takes one, and its type: no rows and no changes, so the data the
+   * later tests compare stays the CLI's (the demo's quarantine is empty: a retry moves nothing).
+   */
+  const BODY: Record<string, [string, string]> = {
+    '/v1/ingest/:table': ['application/json', '[]'],
+    '/v1/models/fit': ['application/json', '{"pareto":false}'],
+    '/v1/models/evaluate': ['application/json', '{"calibration_end":"2025-10-31","holdout_end":"2025-12-31","pareto":false}'],
+    '/v1/imports/:table': ['text/csv', 'customer_id,created_at\n'],
+    '/v1/quarantine/retry': ['application/json', '{}'],
+    '/v1/settings': ['application/json', '{}'],
+  };
+  const call = (method: string, url: string, key?: string) => {
+    const body = method === 'GET' ? undefined : BODY[url];
+    return fetch(base + (SAMPLE[url] ?? url.replace(':id', 'nps')), {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(BODY[url] ? { 'content-type': 'application/json' } : {}) },
-      ...(BODY[url] ? { body: BODY[url] } : {}),
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { 'content-type': body[0] } : {}) },
+      ...(body ? { body: body[1] } : {}),
     });
+  };
   /** Which callers each permission admits, written out here rather than read from the server. */
   const ADMITS: Record<string, readonly string[]> = {
     public: ['anonymous', 'read', 'admin', 'ingest', 'revoked'],
@@ -172,7 +194,8 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r.method, r.url, caller === 'anonymous' ? undefined : keys[caller]);
-        const body = (await res.json()) as { code?: string };
+        // A CSV answer (the quarantine export) has no code.
+        const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : (await res.text(), {})) as { code?: string };
         cells.push(`${r.method} ${r.url} as ${caller}: ${res.status} ${body.code ?? ''}`.trim());
         // Admitted: 200. No key or a revoked one: 401. A live key of the wrong kind: 403.
         const status = ADMITS[r.permission]!.includes(caller) ? 200 : caller === 'anonymous' || caller === 'revoked' ? 401 : 403;
@@ -205,6 +228,14 @@ describe('retain serve', () => {
     const params = (doc.paths['/v1/report']!.get as unknown as { parameters: { name: string; explode: boolean }[] }).parameters;
     expect(params.map((p) => p.name)).toEqual(['from', 'to', 'grain', 'metric', 'team', 'where', 'by', 'compare', 'timezone', 'activity_window', 'variants', 'penalizer']);
     expect(doc.paths['/v1/report']!.get!.security).toEqual([{ apiKey: [] }]);
+    // The bodies: a fit's options from its schema, an upload's file, the settings by name; CSV answers.
+    type Op = { requestBody: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; responses: Record<string, { content?: Record<string, unknown> }> };
+    const op = (path: string, method: string) => (doc.paths[path] as unknown as Record<string, Op>)[method]!;
+    expect(Object.keys(op('/v1/models/fit', 'post').requestBody.content['application/json']!.schema.properties!)).toEqual(['calibration_end', 'time_unit', 'penalizer', 'pareto']);
+    expect(Object.keys(op('/v1/imports/{table}', 'post').requestBody.content)).toEqual(['text/csv', 'application/octet-stream']);
+    expect(Object.keys(op('/v1/settings', 'put').requestBody.content['application/json']!.schema.properties!)).toContain('gross_margin');
+    expect(Object.keys(op('/v1/customers', 'get').responses['200']!.content!)).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(op('/v1/quarantine/export', 'get').responses['200']!.content!)).toEqual(['text/csv']);
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);
   });
 

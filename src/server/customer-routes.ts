@@ -40,6 +40,7 @@ export const customerRoutes = [
     url: '/v1/customers',
     permission: 'read',
     schemas: { query: customersRequestSchema },
+    csv: 'on-accept',
     summary: 'The customer list of retain customers --format json, a page at a time (next_cursor); with Accept: text/csv every customer on the list as CSV.',
     handler: async ({ wh, query, headers }) => {
       const o = customerListOptions(query);

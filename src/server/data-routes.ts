@@ -94,6 +94,7 @@ export const dataRoutes = [
     url: '/v1/quarantine/export',
     permission: 'read',
     schemas: { query: z.object({ table: z.string().describe('the table') }) },
+    csv: 'always',
     summary: 'One table’s quarantined rows as CSV, canonical columns first, ready to correct and import again (as retain quarantine export).',
     handler: async ({ wh, query }) => {
       const { columns, rows } = await exportQuarantine(wh, query.table);

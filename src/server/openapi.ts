@@ -69,7 +69,10 @@ export function openApiDocument(routes: readonly Route[]) {
           }
         : {}),
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: {} } } },
+        200: {
+          description: r.csv === 'on-accept' ? 'OK: JSON, or CSV with Accept: text/csv' : 'OK',
+          content: { ...(r.csv === 'always' ? {} : { 'application/json': { schema: {} } }), ...(r.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+        },
         ...(r.schemas.query || r.schemas.params || r.schemas.body ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No API key, or one unknown or revoked.'), 403: answer('The key’s kind may not call this route.') }),
         ...(r.schemas.params ? { 404: answer('No such resource.') } : {}),

@@ -53,6 +53,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
    * streamed (text/csv or application/octet-stream, no size limit); or a JSON object of `schemas.body`.
    */
   body?: 'rows' | 'upload' | 'object';
+  /** Where the answer may be CSV (a Streamed answer): always, or when the client accepts text/csv. */
+  csv?: 'always' | 'on-accept';
   summary: string;
   /** The answer's JSON (the server sends it as application/json), an Answer, or a Streamed answer. */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;
