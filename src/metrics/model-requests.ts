@@ -27,10 +27,8 @@ const fitShape = {
 
 export const fitRequestSchema = z.object({ calibration_end: text.describe('last day of the calibration period, inclusive, YYYY-MM-DD (default: the last order day)'), ...fitShape });
 
-export const parseFitRequest = (input: unknown) => {
-  const q = parseOptions(fitRequestSchema, input);
-  return { calibrationEnd: day('calibration_end', q.calibration_end), timeUnit: timeUnit(q.time_unit, 'day'), penalizer: penalty(q.penalizer), pareto: q.pareto };
-};
+export const fitOptions = (q: z.output<typeof fitRequestSchema>) => ({ calibrationEnd: day('calibration_end', q.calibration_end), timeUnit: timeUnit(q.time_unit, 'day'), penalizer: penalty(q.penalizer), pareto: q.pareto });
+export const parseFitRequest = (input: unknown) => fitOptions(parseOptions(fitRequestSchema, input));
 
 export const evaluateRequestSchema = z.object({
   calibration_end: z.string().describe('last day of the calibration period, inclusive, YYYY-MM-DD'),
@@ -38,24 +36,24 @@ export const evaluateRequestSchema = z.object({
   ...fitShape,
 });
 
-export const parseEvaluateRequest = (input: unknown) => {
-  const q = parseOptions(evaluateRequestSchema, input);
-  return { calibrationEnd: isoDay('calibration_end', q.calibration_end), holdoutEnd: isoDay('holdout_end', q.holdout_end), timeUnit: timeUnit(q.time_unit, 'week'), penalizer: penalty(q.penalizer), pareto: q.pareto };
-};
+export const evaluateOptions = (q: z.output<typeof evaluateRequestSchema>) => ({ calibrationEnd: isoDay('calibration_end', q.calibration_end), holdoutEnd: isoDay('holdout_end', q.holdout_end), timeUnit: timeUnit(q.time_unit, 'week'), penalizer: penalty(q.penalizer), pareto: q.pareto });
+export const parseEvaluateRequest = (input: unknown) => evaluateOptions(parseOptions(evaluateRequestSchema, input));
 
 export const rfmRequestSchema = z.object({ as_of: text.describe('score purchases up to this day, inclusive, YYYY-MM-DD (default: the last order day)') });
 
-export const parseRfmRequest = (input: unknown) => ({ asOf: day('as_of', parseOptions(rfmRequestSchema, input).as_of) });
+export const rfmOptions = (q: z.output<typeof rfmRequestSchema>) => ({ asOf: day('as_of', q.as_of) });
+export const parseRfmRequest = (input: unknown) => rfmOptions(parseOptions(rfmRequestSchema, input));
 
 export const npsGrowthRequestSchema = z.object({
   months: numeric.describe('months of history, the last full months (default 24)'),
   max_lag: numeric.describe('largest lag in months (default 6)'),
 });
 
-export const parseNpsGrowthRequest = (input: unknown) => {
-  const q = parseOptions(npsGrowthRequestSchema, input);
-  return { months: q.months === undefined ? 24 : positiveWhole('months', q.months), maxLag: q.max_lag === undefined ? 6 : wholeOrZero('max_lag', q.max_lag) };
-};
+export const npsGrowthOptions = (q: z.output<typeof npsGrowthRequestSchema>) => ({
+  months: q.months === undefined ? 24 : positiveWhole('months', q.months),
+  maxLag: q.max_lag === undefined ? 6 : wholeOrZero('max_lag', q.max_lag),
+});
+export const parseNpsGrowthRequest = (input: unknown) => npsGrowthOptions(parseOptions(npsGrowthRequestSchema, input));
 
 export const whatIfRequestSchema = z.object({
   retention: z.union([z.number(), z.string()]).describe('percentage points added to the annual retention rate, e.g. 5'),
@@ -64,12 +62,10 @@ export const whatIfRequestSchema = z.object({
   margin: numeric.describe('gross margin 0–1 (default: the gross_margin setting)'),
 });
 
-export const parseWhatIfRequest = (input: unknown) => {
-  const q = parseOptions(whatIfRequestSchema, input);
-  return {
-    retention: numberWithin('retention', q.retention, -100, 100),
-    horizonMonths: q.horizon === undefined ? 36 : positiveWhole('horizon', q.horizon),
-    discount: q.discount === undefined ? 0.01 : numberWithin('discount', q.discount, 0, 1),
-    margin: q.margin === undefined ? undefined : numberWithin('margin', q.margin, 0, 1),
-  };
-};
+export const whatIfOptions = (q: z.output<typeof whatIfRequestSchema>) => ({
+  retention: numberWithin('retention', q.retention, -100, 100),
+  horizonMonths: q.horizon === undefined ? 36 : positiveWhole('horizon', q.horizon),
+  discount: q.discount === undefined ? 0.01 : numberWithin('discount', q.discount, 0, 1),
+  margin: q.margin === undefined ? undefined : numberWithin('margin', q.margin, 0, 1),
+});
+export const parseWhatIfRequest = (input: unknown) => whatIfOptions(parseOptions(whatIfRequestSchema, input));

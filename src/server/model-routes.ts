@@ -4,8 +4,20 @@
  * read key; the fits — fit and evaluate, seconds of CPU each — are POSTs with a JSON body, for the
  * analyst permission (an admin key today).
  */
+import type { z } from 'zod';
 import { npsGrowth } from '../metrics/nps-growth.js';
-import { evaluateRequestSchema, fitRequestSchema, npsGrowthRequestSchema, parseEvaluateRequest, parseFitRequest, parseNpsGrowthRequest, parseRfmRequest, parseWhatIfRequest, rfmRequestSchema, whatIfRequestSchema } from '../metrics/model-requests.js';
+import {
+  evaluateOptions,
+  evaluateRequestSchema,
+  fitOptions,
+  fitRequestSchema,
+  npsGrowthOptions,
+  npsGrowthRequestSchema,
+  rfmOptions,
+  rfmRequestSchema,
+  whatIfOptions,
+  whatIfRequestSchema,
+} from '../metrics/model-requests.js';
 import { workspaceWhatIf } from '../metrics/whatif.js';
 import { evaluateWorkspace } from '../models/evaluate-workspace.js';
 import { fitSummary, fitTransactional } from '../models/fit-workspace.js';
@@ -20,7 +32,7 @@ export const modelRoutes = [
     body: 'object',
     schemas: { body: fitRequestSchema },
     summary: 'Fit BG/NBD, Pareto/NBD and Gamma-Gamma (the JSON of retain model fit --format json); the body names the options, {} for the defaults.',
-    handler: async ({ wh, body }) => fitSummary(await fitTransactional(wh, parseFitRequest(body))),
+    handler: async ({ wh, body }) => fitSummary(await fitTransactional(wh, fitOptions(body as z.output<typeof fitRequestSchema>))),
   }),
   defineRoute({
     method: 'POST',
@@ -29,7 +41,7 @@ export const modelRoutes = [
     body: 'object',
     schemas: { body: evaluateRequestSchema },
     summary: 'Validate the purchase models on a holdout (the JSON of retain model evaluate --format json).',
-    handler: ({ wh, body }) => evaluateWorkspace(wh, parseEvaluateRequest(body)),
+    handler: ({ wh, body }) => evaluateWorkspace(wh, evaluateOptions(body as z.output<typeof evaluateRequestSchema>)),
   }),
   defineRoute({
     method: 'GET',
@@ -37,7 +49,7 @@ export const modelRoutes = [
     permission: 'read',
     schemas: { query: rfmRequestSchema },
     summary: 'RFM segments with sizes, revenue share and what to do (retain model rfm --format json).',
-    handler: ({ wh, query }) => rfmSegments(wh, parseRfmRequest(query)),
+    handler: ({ wh, query }) => rfmSegments(wh, rfmOptions(query)),
   }),
   defineRoute({
     method: 'GET',
@@ -45,7 +57,7 @@ export const modelRoutes = [
     permission: 'read',
     schemas: { query: npsGrowthRequestSchema },
     summary: 'Monthly NPS against later churn and revenue growth (retain model nps-growth --format json).',
-    handler: ({ wh, query }) => npsGrowth(wh, parseNpsGrowthRequest(query)),
+    handler: ({ wh, query }) => npsGrowth(wh, npsGrowthOptions(query)),
   }),
   defineRoute({
     method: 'GET',
@@ -53,6 +65,6 @@ export const modelRoutes = [
     permission: 'read',
     schemas: { query: whatIfRequestSchema },
     summary: 'Retention what-if: customers, revenue, profit and CLV with retention some points higher (retain whatif --format json).',
-    handler: ({ wh, query }) => workspaceWhatIf(wh, parseWhatIfRequest(query)),
+    handler: ({ wh, query }) => workspaceWhatIf(wh, whatIfOptions(query)),
   }),
 ];
