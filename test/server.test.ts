@@ -197,21 +197,36 @@ describe('retain serve', () => {
   const USER_OF: Partial<Record<Caller, string>> = { owner: 'owner', admin: 'admin', analyst: 'analyst', viewer: 'viewer', "other's admin": 'stranger' };
 
   let invitees = 0;
-  /** A request for each route, as its URL in the table; the heavy ones kept to one metric. */
+  /** A request for each route, as its URL in the table; the heavy ones kept to one metric, the fits to BG/NBD and Gamma-Gamma. */
   const SAMPLE = (): Record<string, string> => ({
     'GET /v1/report': '/v1/report?metric=nps',
     'GET /v1/metrics/:id': '/v1/metrics/nps',
     'POST /v1/ingest/:table': '/v1/ingest/customers',
+    'GET /v1/customers': '/v1/customers?limit=5',
+    'GET /v1/customers/:id': '/v1/customers/c0000001',
+    'GET /v1/whatif': '/v1/whatif?retention=5',
+    // A dry run of a header alone: nothing is written.
+    'POST /v1/imports/:table': '/v1/imports/customers?dry_run=true',
+    'GET /v1/quarantine/export': '/v1/quarantine/export?table=orders',
     'DELETE /v1/keys/:id': `/v1/keys/${revokedId}`,
     'DELETE /v1/users/:email': '/v1/users/nobody@example.com',
   });
-  /** The body of each route that takes one: no rows, so the data the later tests compare stays the CLI's. */
+  /**
+   * The body of each route that takes one (JSON, or a file as a Blob of its type): no rows and no
+   * changes, so the data the later tests compare stays the CLI's (the demo's quarantine is empty:
+   * a retry moves nothing).
+   */
   const BODY: Record<string, () => unknown> = {
     'POST /v1/ingest/:table': () => [],
     'POST /v1/session': () => ({ email: emailOf('viewer'), password: PASSWORD }),
     'POST /v1/setup': () => ({ token: `ri_${'x'.repeat(43)}`, password: PASSWORD }),
     'POST /v1/users': () => ({ email: `invitee${++invitees}@example.com`, role: 'viewer' }),
     'POST /v1/keys': () => ({ kind: 'read' }),
+    'POST /v1/models/fit': () => ({ pareto: false }),
+    'POST /v1/models/evaluate': () => ({ calibration_end: '2025-10-31', holdout_end: '2025-12-31', pareto: false }),
+    'POST /v1/imports/:table': () => new Blob(['customer_id,created_at\n'], { type: 'text/csv' }),
+    'POST /v1/quarantine/retry': () => ({}),
+    'PUT /v1/settings': () => ({}),
   };
   /** What an admitted call answers where that is not 200. */
   const ADMITTED: Record<string, string> = { 'POST /v1/users': '201', 'POST /v1/keys': '201', 'POST /v1/setup': '404 unknown-invite', 'DELETE /v1/users/:email': '404 unknown-user' };
@@ -226,10 +241,11 @@ describe('retain serve', () => {
     // Signing out ends the session it is sent with: that call gets one of its own.
     const session = who ? (id === 'DELETE /v1/session' ? await signIn(who) : sessions[who]!) : undefined;
     const body = BODY[id]?.();
+    const file = body instanceof Blob;
     return fetch(url, {
       method: r.method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(session ? asUser(session) : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(session ? asUser(session) : {}), ...(body !== undefined ? { 'content-type': file ? body.type : 'application/json' } : {}) },
+      ...(body !== undefined ? { body: file ? body : JSON.stringify(body) } : {}),
     });
   }
 
@@ -253,7 +269,8 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r, caller);
-        const body = (await res.json()) as { code?: string };
+        // A CSV answer (the quarantine export) has no code.
+        const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : (await res.text(), {})) as { code?: string };
         const got = res.status < 300 ? String(res.status) : `${res.status} ${body.code ?? ''}`;
         cells.push(`${r.method} ${r.url} as ${caller}: ${got}`);
         want.push(`${r.method} ${r.url} as ${caller}: ${expected(r, caller)}`);
@@ -281,13 +298,22 @@ describe('retain serve', () => {
     for (const op of documented) {
       const [method, path] = op.split(' ') as [string, string];
       const res = await fetch(base + path.replace('{workspace}', 'shop').replace(/\{(\w+)\}/g, 'x'), { method, headers: { ...owner, 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: '{}' }) });
-      expect(`${op}: ${((await res.json()) as { code?: string }).code}`).not.toBe(`${op}: not-found`);
+      const text = await res.text();
+      expect(`${op}: ${text.startsWith('{') ? (JSON.parse(text) as { code?: string }).code : res.status}`).not.toBe(`${op}: not-found`);
     }
     // The report's parameters are the CLI's options, repeatable ones exploded, after the workspace.
     const params = doc.paths['/v1/workspaces/{workspace}/report']!.get!.parameters;
     expect(params.map((p) => p.name)).toEqual(['workspace', 'from', 'to', 'grain', 'metric', 'team', 'where', 'by', 'compare', 'timezone', 'activity_window', 'variants', 'penalizer']);
     expect(doc.paths['/v1/workspaces/{workspace}/report']!.get!.security).toEqual([{ apiKey: [] }, { session: [] }]);
     expect(doc.paths['/v1/session']!.get!.security).toEqual([{ session: [] }]);
+    // The bodies: a fit's options from its schema, an upload's file, the settings by name; CSV answers.
+    type Body = { requestBody: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; responses: Record<string, { content?: Record<string, unknown> }> };
+    const op = (path: string, method: string) => (doc.paths[`/v1/workspaces/{workspace}${path}`] as unknown as Record<string, Body>)[method]!;
+    expect(Object.keys(op('/models/fit', 'post').requestBody.content['application/json']!.schema.properties!)).toEqual(['calibration_end', 'time_unit', 'penalizer', 'pareto']);
+    expect(Object.keys(op('/imports/{table}', 'post').requestBody.content)).toEqual(['text/csv', 'application/octet-stream']);
+    expect(Object.keys(op('/settings', 'put').requestBody.content['application/json']!.schema.properties!)).toContain('gross_margin');
+    expect(Object.keys(op('/customers', 'get').responses['200']!.content!)).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(op('/quarantine/export', 'get').responses['200']!.content!)).toEqual(['text/csv']);
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);
   });
 

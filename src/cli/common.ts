@@ -1,7 +1,7 @@
 /** Options and helpers every command shares. */
 import { Option, type Command } from 'commander';
+import { isoDay, positiveWhole } from '../metrics/option-values.js';
 import { penalizer } from '../metrics/penalizer.js';
-import { UsageError } from '../warehouse/errors.js';
 import { ENGINES, openWorkspace } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { OutputFormat } from './output.js';
@@ -39,11 +39,7 @@ export async function withWorkspace<T>(opts: WorkspaceOptions, fn: (wh: Warehous
 }
 
 export function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError('bad-option', `${name} must be a positive whole number; got "${v}".`);
-    return n;
-  };
+  return (v: string): number => positiveWhole(name, v);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -60,10 +56,5 @@ export const penalizerOption = (): Option =>
 
 /** A date option as YYYY-MM-DD (a real calendar day). */
 export function isoDate(flag: string) {
-  return (v: string): string => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
-      throw new UsageError('bad-date', `${flag} ${v}: expected a date as YYYY-MM-DD.`);
-    }
-    return v;
-  };
+  return (v: string): string => isoDay(flag, v);
 }

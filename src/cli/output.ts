@@ -1,5 +1,6 @@
 /** Rendering rows for people (aligned table) and for programs (JSON, CSV). */
 import { writeFile } from 'node:fs/promises';
+import { toCsv } from '../warehouse/csv-out.js';
 import type { Row } from '../warehouse/warehouse.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -107,18 +108,8 @@ function cellText(v: unknown): string {
   return String(v).replace(/\s+/g, ' ');
 }
 
-/**
- * RFC 4180 CSV. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or
- * carriage return) get a leading apostrophe, unless they are plain numbers.
- */
-export function toCsv(columns: readonly string[], rows: readonly Row[]): string {
-  const esc = (v: unknown) => {
-    let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns.map(esc).join(','), ...rows.map((r) => columns.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
-}
+/** RFC 4180 CSV, formula cells escaped (warehouse/csv-out.ts: the server writes the same). */
+export { toCsv };
 
 export function printRows(columns: readonly string[], rows: readonly Row[], format: OutputFormat): void {
   if (format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');

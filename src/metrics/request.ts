@@ -11,10 +11,14 @@ import { penalizer } from './penalizer.js';
 import type { ReportOptions } from './report.js';
 
 /** One value or several: a repeated query parameter arrives as a list, a single one as text. */
-const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+export const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 /** A flag: true from the CLI, or "true", "1" or "" (a bare `?variants`) in a query. */
-const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])]).optional().transform((v) => v === true || v === 'true' || v === '1' || v === '');
-const text = z.string().optional();
+export const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])]).optional().transform((v) => v === true || v === 'true' || v === '1' || v === '');
+/** A flag on unless turned off (the CLI's --no-pareto gives false). */
+export const flagOn = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])]).optional().transform((v) => v === undefined || v === true || v === 'true' || v === '1' || v === '');
+export const text = z.string().optional();
+/** A number: a number from the CLI (its parser made it one), text in a query. */
+export const numeric = z.union([z.number(), z.string()]).optional();
 
 export const reportRequestSchema = z.object({
   from: text.describe('first day of the period, YYYY-MM-DD'),
@@ -28,7 +32,7 @@ export const reportRequestSchema = z.object({
   timezone: text.describe('time zone of the period and buckets (default: the workspace setting)'),
   activity_window: text.describe('transactional activity window, e.g. 90d'),
   variants: flag.describe('also give other tools’ definitions of some metrics'),
-  penalizer: z.union([z.number(), z.string()]).optional().describe('L2 penalty on the model parameters (default 0)'),
+  penalizer: numeric.describe('L2 penalty on the model parameters (default 0)'),
 });
 
 export type ReportRequestInput = z.input<typeof reportRequestSchema>;

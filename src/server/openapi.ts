@@ -50,7 +50,24 @@ export function openApiDocument(routes: readonly Route[]) {
         ...parameters(r.schemas.query, 'query'),
         ...(r.body === 'rows' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Repeat a request safely: the same key and body get the first answer.', schema: { type: 'string', maxLength: 255 } }] : []),
       ],
-      ...(r.schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.schemas.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+      ...(r.schemas.body
+        ? {
+            requestBody: {
+              required: r.body !== 'object',
+              ...(r.body === 'object' ? { description: 'The options as a JSON object ({} for the defaults).' } : {}),
+              content: { 'application/json': { schema: z.toJSONSchema(r.schemas.body, { io: 'input', unrepresentable: 'any' }) } },
+            },
+          }
+        : {}),
+      ...(r.body === 'upload'
+        ? {
+            requestBody: {
+              required: true,
+              description: 'The file itself (CSV, JSON lines or Parquet), streamed to disk as it arrives; no size limit.',
+              content: { 'text/csv': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+          }
+        : {}),
       ...(r.body === 'rows'
         ? {
             requestBody: {
@@ -61,10 +78,15 @@ export function openApiDocument(routes: readonly Route[]) {
           }
         : {}),
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: {} } } },
+        200: {
+          description: r.csv === 'on-accept' ? 'OK: JSON, or CSV with Accept: text/csv' : 'OK',
+          content: { ...(r.csv === 'always' ? {} : { 'application/json': { schema: {} } }), ...(r.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+        },
         ...(r.schemas.query || r.schemas.params || r.schemas.body ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No session or API key, or one unknown, ended or revoked.'), 403: answer('The role or key kind may not call this route, or a signed-in request that changes something lacks X-CSRF-Token.') }),
         ...(r.schemas.params || inWorkspace ? { 404: answer(inWorkspace ? 'No such workspace for this caller (another workspace’s is 404 too), or no such resource in it.' : 'No such resource.') } : {}),
+        ...(r.body === 'upload' ? { 415: answer('The body is not a file (send text/csv or application/octet-stream).') } : {}),
+        ...(r.permission === 'analyst' ? { 422: answer('The model cannot be fitted on this data (model-error; the detail says why and what to do).') } : {}),
         ...(r.body === 'rows'
           ? {
               413: answer('The body is over 5 MB.'),

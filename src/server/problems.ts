@@ -1,9 +1,11 @@
 /**
  * Errors as `application/problem+json` (RFC 9457): {type, title, status, code, detail, hint?},
  * with the stable codes the CLI gives (a UsageError's code, 400) and the server's own: not-found
- * (404), unauthorized (401), forbidden (403), not-ready and shutting-down (503), internal (500).
+ * (404), unauthorized (401), forbidden (403), a model's model-error (422), not-ready and
+ * shutting-down (503), internal (500).
  */
 import type { FastifyReply } from 'fastify';
+import { ModelError } from '../models/errors.js';
 import { RetainError, UsageError } from '../warehouse/errors.js';
 
 export interface Problem {
@@ -22,6 +24,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Payload too large',
+  415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal error',
@@ -55,6 +58,8 @@ export function problemOf(e: unknown): Problem {
   const f = e as { statusCode?: number; code?: string; message?: string };
   if (f.statusCode === 413) return problem(413, 'payload-too-large', String(f.message), 'Send at most 5 MB a request: split the rows into smaller batches.');
   if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) return problem(f.statusCode, String(f.code ?? 'bad-request').toLowerCase(), String(f.message));
+  // A model that cannot be fitted on this data: the request is understood, the data cannot answer it.
+  if (e instanceof ModelError) return problem(422, e.code, e.message, e.hint);
   if (e instanceof RetainError) return problem(500, e.code, e.message, e.hint);
   return problem(500, 'internal', 'The server failed to answer (a bug; the log has the request id).');
 }

@@ -5,6 +5,7 @@
  * says `scope: 'server'`: it is mounted at /v1/workspaces/:workspace/… (`mountedUrl`), and its
  * handler gets that workspace's warehouse.
  */
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { IngestWriter } from '../warehouse/ingest/writer.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -20,7 +21,11 @@ export interface RouteContext<Q, P, B = unknown> {
   ingest?: IngestWriter;
   query: Q;
   params: P;
-  /** The request body: parsed by `schemas.body` when the route has one, else as sent (JSON, or NDJSON as an array of its lines' values). */
+  /**
+   * The request body: parsed by `schemas.body` where the route has one; else as sent (JSON, NDJSON
+   * as an array of its lines' values, or for an upload route the unread stream of a text/csv or
+   * application/octet-stream body).
+   */
   body: B;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   caller: Caller;
@@ -40,6 +45,15 @@ export class Answer {
   ) {}
 }
 
+/** An answer streamed as it is produced (a CSV of every customer), never held whole. */
+export class Streamed {
+  constructor(
+    readonly stream: Readable,
+    readonly type: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
 export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject, B extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify's form: `/v1/metrics/:id`; a workspace route's URL without its /workspaces/:workspace. */
@@ -48,10 +62,15 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   scope?: 'server';
   permission: Permission;
   schemas: { query?: Q; params?: P; body?: B };
-  /** What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON. */
-  body?: 'rows';
+  /**
+   * What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON; a file
+   * streamed (text/csv or application/octet-stream, no size limit); or a JSON object of `schemas.body`.
+   */
+  body?: 'rows' | 'upload' | 'object';
+  /** Where the answer may be CSV (a Streamed answer): always, or when the client accepts text/csv. */
+  csv?: 'always' | 'on-accept';
   summary: string;
-  /** The answer's JSON (the server sends it as application/json). */
+  /** The answer's JSON (the server sends it as application/json), an Answer, or a Streamed answer. */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>, z.output<B>>) => Promise<unknown> | unknown;
 }
 

@@ -14,7 +14,10 @@ import { didYouMean } from '../warehouse/suggest.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
 import { ACCOUNT_ROUTES } from './account-routes.js';
+import { customerRoutes } from './customer-routes.js';
+import { dataRoutes } from './data-routes.js';
 import { ingestRoute } from './ingest-route.js';
+import { modelRoutes } from './model-routes.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -63,6 +66,9 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   ingestRoute,
+  ...customerRoutes,
+  ...modelRoutes,
+  ...dataRoutes,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   ...ACCOUNT_ROUTES,
   defineRoute({ method: 'GET', url: '/v1/openapi.json', scope: 'server', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),

@@ -15,7 +15,7 @@ import { authorize } from './auth.js';
 import { corsHeaders } from './cors.js';
 import { registerDashboard } from './dashboard.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
-import { Answer, isWorkspaceRoute, mountedUrl, type Route } from './route.js';
+import { Answer, isWorkspaceRoute, mountedUrl, Streamed, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 import { Workspaces } from './workspaces.js';
 
@@ -74,6 +74,7 @@ function register(app: FastifyInstance, server: Workspaces, route: Route): void 
         ip: request.ip,
         secure: request.protocol === 'https',
       });
+      if (out instanceof Streamed) return reply.headers(out.headers).type(out.type).send(out.stream);
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -104,6 +105,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       done(e as Error, undefined);
     }
   });
+  // A file upload is handed to its route unread, to be streamed to disk (no body limit).
+  app.addContentTypeParser(['text/csv', 'application/octet-stream'], (_request, payload, done) => done(null, payload));
   let closing: Promise<void> | undefined;
   // Fastify's own 503 while closing skips the headers and the problem shape: this one has both.
   app.addHook('onRequest', async (_request, reply) => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { AT_RISK, customerList, LISTS, SORTS } from '../../metrics/customers.js';
+import { AT_RISK, CUSTOMER_COLUMNS, customerCells, customerList, LISTS, SORTS } from '../../metrics/customers.js';
 import { collect, dbOption, isoDate, penalizerOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { printRows } from '../output.js';
 
@@ -11,6 +11,7 @@ export function customersCommand(): Command {
     .option('--where <field=value>', 'only customers with this field or attributes key (repeatable)', collect, [])
     .addOption(new Option('--sort <key>', 'order (clv, risk, revenue, engagement: highest first; nps, p_alive: lowest first; recency: most recent first)').choices([...SORTS]))
     .option('--limit <n>', 'at most this many customers', positiveInt('--limit'), 50)
+    .option('--cursor <cursor>', 'the page after this one: the next_cursor of the JSON before')
     .option('--as-of <date>', 'as of this day, inclusive (default: the last order day)', isoDate('--as-of'))
     .option('--horizon <months>', 'CLV horizon in months', positiveInt('--horizon'), 12)
     .addOption(penalizerOption())
@@ -32,21 +33,15 @@ Examples:
   $ retain customers --segment detractors --where country=DE --format json`,
     )
     .action(async (o: Flags) => {
-      const result = await withWorkspace(
-        o,
-        (wh) => customerList(wh, { segment: o.segment, rfm: o.rfm, where: o.where, sort: o.sort, limit: o.limit, asOf: o.asOf, horizonMonths: o.horizon, penalizer: o.penalizer }),
-        true,
-      );
+      // The same request model as the API's /v1/customers (zod: loaded when the command runs).
+      const { parseCustomersRequest } = await import('../../metrics/customers-request.js');
+      const request = parseCustomersRequest({ segment: o.segment, rfm: o.rfm, where: o.where, sort: o.sort, limit: o.limit, cursor: o.cursor, as_of: o.asOf, horizon: o.horizon, penalizer: o.penalizer });
+      const result = await withWorkspace(o, (wh) => customerList(wh, request), true);
       if (o.format === 'json') return printJson(result);
       if (o.format === 'table') {
         process.stdout.write(`${result.total.toLocaleString('en-US')} customers on the ${result.list} list as of ${result.asOf}; showing ${result.customers.length}.\n${result.method}\n${result.note ? `note: ${result.note}\n` : ''}`);
       }
-      const fixed = (v: number | null, k: number) => (v === null ? null : Number(v.toFixed(k)));
-      printRows(
-        ['customer_id', 'name', 'email', 'country', 'clv', 'p_alive', 'risk', 'rfm', 'nps', 'engagement', 'revenue', 'recency_days', 'mrr'],
-        result.customers.map((c) => ({ ...c, clv: fixed(c.clv, 2), p_alive: fixed(c.p_alive, 3), risk: fixed(c.risk, 1), revenue: fixed(c.revenue, 2), risk_inputs: undefined })),
-        o.format,
-      );
+      printRows(CUSTOMER_COLUMNS, result.customers.map(customerCells), o.format);
     });
   return dbOption(cmd);
 }
@@ -58,6 +53,7 @@ interface Flags {
   where: string[];
   sort?: (typeof SORTS)[number];
   limit: number;
+  cursor?: string;
   asOf?: string;
   horizon: number;
   penalizer?: number;

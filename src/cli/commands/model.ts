@@ -33,7 +33,9 @@ function rfmCommand(): Command {
     .option('--as-of <date>', 'score purchases up to this day, inclusive (default: the last order day)', isoDate('--as-of'))
     .addHelpText('after', '\nExamples:\n  $ retain model rfm\n  $ retain model rfm --as-of 2026-06-30 --format json')
     .action(async (o: { db?: string; asOf?: string; format: 'table' | 'json' | 'csv' }) => {
-      const result = await withWorkspace(o, (wh) => rfmSegments(wh, { asOf: o.asOf }), true);
+      const { parseRfmRequest } = await import('../../metrics/model-requests.js');
+      const request = parseRfmRequest({ as_of: o.asOf });
+      const result = await withWorkspace(o, (wh) => rfmSegments(wh, request), true);
       if (o.format === 'json') return printJson(result);
       if (o.format === 'table') process.stdout.write(`RFM segments of ${result.customers.toLocaleString('en-US')} buying customers as of ${result.asOf}\n`);
       const fixed = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
@@ -71,7 +73,9 @@ Examples:
   $ retain model nps-growth --months 36 --max-lag 3 --format json`,
     )
     .action(async (o: { db?: string; months: number; maxLag: number; format: 'table' | 'json' | 'csv' }) => {
-      const result = await withWorkspace(o, (wh) => npsGrowth(wh, { months: o.months, maxLag: o.maxLag }), true);
+      const { parseNpsGrowthRequest } = await import('../../metrics/model-requests.js');
+      const request = parseNpsGrowthRequest({ months: o.months, max_lag: o.maxLag });
+      const result = await withWorkspace(o, (wh) => npsGrowth(wh, request), true);
       if (o.format === 'json') return printJson(result);
       if (o.format === 'table') {
         const known = result.nps.filter((p) => p.value !== null).length;
@@ -115,7 +119,10 @@ Examples:
   $ retain model fit --no-pareto --format html --out fit.html`,
     )
     .action(async (o: { db?: string; calibrationEnd?: string; timeUnit: 'day' | 'week'; penalizer?: number; pareto: boolean; format: 'table' | 'json' | 'html'; out?: string }) => {
-      const f = fitSummary(await withWorkspace(o, (wh) => fitTransactional(wh, { calibrationEnd: o.calibrationEnd, timeUnit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto }), true));
+      // The same request model as the API's POST /v1/models/fit (zod: loaded when the command runs).
+      const { parseFitRequest } = await import('../../metrics/model-requests.js');
+      const request = parseFitRequest({ calibration_end: o.calibrationEnd, time_unit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto });
+      const f = fitSummary(await withWorkspace(o, (wh) => fitTransactional(wh, request), true));
       const text = o.format === 'json' ? JSON.stringify(f) + '\n' : o.format === 'html' ? fitHtml(f) : fitText(f);
       await emit(text, o.out, 'fit');
     });
@@ -192,7 +199,9 @@ Examples:
   $ retain model evaluate --calibration-end 2026-04-30 --holdout-end 2026-10-31 --format html --out evaluation.html`,
     )
     .action(async (o: { db?: string; calibrationEnd: string; holdoutEnd: string; timeUnit: 'day' | 'week'; penalizer?: number; pareto: boolean; format: 'table' | 'json' | 'html'; out?: string }) => {
-      const e = await withWorkspace(o, (wh) => evaluateWorkspace(wh, { calibrationEnd: o.calibrationEnd, holdoutEnd: o.holdoutEnd, timeUnit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto }), true);
+      const { parseEvaluateRequest } = await import('../../metrics/model-requests.js');
+      const request = parseEvaluateRequest({ calibration_end: o.calibrationEnd, holdout_end: o.holdoutEnd, time_unit: o.timeUnit, penalizer: o.penalizer, pareto: o.pareto });
+      const e = await withWorkspace(o, (wh) => evaluateWorkspace(wh, request), true);
       const text = o.format === 'json' ? JSON.stringify(e) + '\n' : o.format === 'html' ? evaluationHtml(e) : evaluationText(e);
       await emit(text, o.out, 'evaluation');
     });

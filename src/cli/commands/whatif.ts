@@ -1,14 +1,10 @@
 import { Command } from 'commander';
 import { workspaceWhatIf } from '../../metrics/whatif.js';
-import { UsageError } from '../../warehouse/errors.js';
+import { numberWithin } from '../../metrics/option-values.js';
 import { dbOption, formatOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { printRows } from '../output.js';
 
-const number = (flag: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError('bad-option', `${flag} must be a number from ${min} to ${max}; got "${v}".`);
-  return n;
-};
+const number = (flag: string, min: number, max: number) => (v: string) => numberWithin(flag, v, min, max);
 
 export function whatifCommand(): Command {
   const cmd = new Command('whatif')
@@ -30,7 +26,10 @@ Examples:
   $ retain whatif --retention 5 --horizon 60 --margin 0.4 --format json`,
     )
     .action(async (o: { db?: string; retention: number; horizon: number; discount: number; margin?: number; format: 'table' | 'json' }) => {
-      const w = await withWorkspace(o, (wh) => workspaceWhatIf(wh, { retention: o.retention, horizonMonths: o.horizon, discount: o.discount, margin: o.margin }), true);
+      // The same request model as the API's GET /v1/whatif (zod: loaded when the command runs).
+      const { parseWhatIfRequest } = await import('../../metrics/model-requests.js');
+      const request = parseWhatIfRequest({ retention: o.retention, horizon: o.horizon, discount: o.discount, margin: o.margin });
+      const w = await withWorkspace(o, (wh) => workspaceWhatIf(wh, request), true);
       if (o.format === 'json') return printJson(w);
       const i = w.inputs;
       const money = (v: number) => Math.round(v).toLocaleString('en-US');
