@@ -97,6 +97,43 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.definition').textContent()).toContain('NPS = %promoters − %detractors');
   }, 60_000);
 
+  it('pages through a customer list as the API does, downloads it as CSV, and opens a customer', async () => {
+    const headers = { authorization: `Bearer ${key}` };
+    const apiPage = async (q: string) => (await (await fetch(s.v1(`/customers?${q}`), { headers })).json()) as { total: number; customers: { customer_id: string }[]; next_cursor: string | null };
+    await page.goto(`${s.base}/w/shop`);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    const rows = () => page.$$eval('tr[data-customer]', (rs) => rs.map((r) => r.getAttribute('data-customer')));
+    // A list: the promoters, as the API gives them.
+    await page.getByLabel('List', { exact: true }).selectOption('promoters');
+    await page.waitForURL(/segment=promoters/);
+    const promoters = await apiPage('segment=promoters&limit=50');
+    await expect.poll(() => page.locator('[data-total]').getAttribute('data-total')).toBe(String(promoters.total));
+    expect(await rows()).toEqual(promoters.customers.map((c) => c.customer_id));
+    // Everyone by revenue: more than a page.
+    await page.getByLabel('List', { exact: true }).selectOption('all');
+    await page.getByLabel('Sorted by').selectOption('revenue');
+    await page.waitForURL(/segment=all&sort=revenue/);
+    const first = await apiPage('segment=all&sort=revenue&limit=50');
+    expect(first.next_cursor).not.toBeNull();
+    await expect.poll(rows).toEqual(first.customers.map((c) => c.customer_id));
+    expect(await page.locator('[data-total]').getAttribute('data-total')).toBe(String(first.total));
+    await page.getByRole('button', { name: 'Next page' }).click();
+    const second = await apiPage(`segment=all&sort=revenue&limit=50&cursor=${first.next_cursor}`);
+    await expect.poll(rows).toEqual(second.customers.map((c) => c.customer_id));
+    await page.goBack();
+    await expect.poll(rows).toEqual(first.customers.map((c) => c.customer_id));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(first.total + 1);
+    // One customer: the scores and the timeline the API gives.
+    const id = first.customers[0]!.customer_id;
+    await page.locator(`tr[data-customer="${id}"] a`).click();
+    await page.waitForURL(new RegExp(`/customers/${id}$`));
+    const profile = (await (await fetch(s.v1(`/customers/${id}`), { headers })).json()) as { timeline: unknown[] };
+    await expect.poll(() => page.locator('.timeline li').count()).toBe(profile.timeline.length);
+    expect(await page.locator('[data-score=risk] .value').textContent()).not.toBe('');
+  }, 60_000);
+
   it('signs out to the sign-in page, and signs in again with the password', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);

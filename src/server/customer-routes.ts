@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { customerProfile } from '../metrics/customer-profile.js';
 import { customerListOptions, customersRequestSchema } from '../metrics/customers-request.js';
-import { CUSTOMER_COLUMNS, customerCells, customerList, openCustomerList, type CustomerListOptions } from '../metrics/customers.js';
+import { CUSTOMER_COLUMNS, customerCells, customerList, LISTS, openCustomerList, SORTS, type CustomerListOptions } from '../metrics/customers.js';
+import { RFM_SEGMENTS } from '../models/rfm.js';
 import { isoDay, positiveWhole } from '../metrics/option-values.js';
 import { penalizer } from '../metrics/penalizer.js';
 import { numeric, text } from '../metrics/request.js';
@@ -34,7 +35,18 @@ async function* csvLines(wh: Warehouse, o: CustomerListOptions): AsyncGenerator<
   } while (cursor);
 }
 
+/** A list's name for people: the RFM segment's, else its id in words. */
+const listName = (id: string) => RFM_SEGMENTS.find((s) => s.id === id)?.name ?? id.charAt(0).toUpperCase() + id.slice(1).replace('-', ' ');
+
 export const customerRoutes = [
+  defineRoute({
+    method: 'GET',
+    url: '/v1/customer-lists',
+    permission: 'read',
+    schemas: {},
+    summary: 'The customer lists GET /v1/customers takes as segment (at-risk, promoters, detractors, the RFM segments…) and the sorts it takes.',
+    handler: () => ({ lists: LISTS.map((id) => ({ id, name: listName(id), action: RFM_SEGMENTS.find((s) => s.id === id)?.action ?? null })), sorts: SORTS }),
+  }),
   defineRoute({
     method: 'GET',
     url: '/v1/customers',

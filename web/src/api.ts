@@ -38,3 +38,10 @@ export interface Session {
   csrf: string;
   workspaces: { name: string; role: string }[];
 }
+
+const currencies = new Map<string, Promise<string>>();
+/** A workspace's reporting currency (its settings), asked once per workspace. */
+export function currencyOf(workspace: string): Promise<string> {
+  if (!currencies.has(workspace)) currencies.set(workspace, api<{ currency: string }>(`/v1/workspaces/${encodeURIComponent(workspace)}/settings`).then((s) => s.currency, () => 'USD'));
+  return currencies.get(workspace)!;
+}

@@ -1,10 +1,13 @@
 /**
  * The dashboard's shell: who is signed in, the workspace switcher, and the page the URL names —
- * /login, /setup?token=…, /w/NAME (a workspace's overview), /w/NAME/metrics/ID (one metric).
+ * /login, /setup?token=…, /w/NAME (a workspace's overview), /w/NAME/metrics/ID (one metric),
+ * /w/NAME/customers (the lists), /w/NAME/customers/ID (one customer).
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, setCsrf, type Session } from './api.js';
+import { CustomerPage } from './pages/customer.js';
+import { CustomersPage } from './pages/customers.js';
 import { MetricPage } from './pages/metric.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/sign-in.js';
@@ -23,8 +26,9 @@ function App() {
   if (url.pathname === '/setup') return <SignIn token={url.searchParams.get('token') ?? ''} onSession={setSession} />;
   if (session === undefined) return <p class="muted">Loading…</p>;
   if (session === null || url.pathname === '/login') return <SignIn onSession={setSession} />;
-  const m = /^\/w\/([^/]+)(?:\/metrics\/([^/]+))?/.exec(url.pathname);
-  const metric = m?.[2] ? decodeURIComponent(m[2]) : null;
+  const m = /^\/w\/([^/]+)(?:\/(metrics|customers)(?:\/([^/]+))?)?/.exec(url.pathname);
+  const section = m?.[2] ?? 'overview';
+  const item = m?.[3] ? decodeURIComponent(m[3]) : null;
   const workspace = m ? decodeURIComponent(m[1]!) : session.workspaces[0]?.name;
   if (!m && workspace) {
     navigate(`/w/${encodeURIComponent(workspace)}`, true);
@@ -49,6 +53,23 @@ function App() {
             </select>
           </label>
         )}
+        {workspace && (
+          <nav class="sections" aria-label="Sections">
+            {(
+              [
+                ['overview', 'Overview', ''],
+                ['customers', 'Customers', '/customers'],
+              ] as const
+            ).map(([id, label, path]) => {
+              const href = `/w/${encodeURIComponent(workspace)}${path}`;
+              return (
+                <a href={href} aria-current={section === id || (id === 'overview' && section === 'metrics') ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(href))}>
+                  {label}
+                </a>
+              );
+            })}
+          </nav>
+        )}
         <span class="muted">{session.email}</span>
         <button type="button" onClick={signOut}>
           Sign out
@@ -57,8 +78,12 @@ function App() {
       <main>
         {!workspace || !session.workspaces.some((w) => w.name === workspace) ? (
           <p role="alert">No workspace {workspace ?? ''} for you.</p>
-        ) : metric ? (
-          <MetricPage workspace={workspace} id={metric} url={url} />
+        ) : section === 'metrics' && item ? (
+          <MetricPage workspace={workspace} id={item} url={url} />
+        ) : section === 'customers' && item ? (
+          <CustomerPage workspace={workspace} id={item} />
+        ) : section === 'customers' ? (
+          <CustomersPage workspace={workspace} url={url} />
         ) : (
           <Overview workspace={workspace} url={url} />
         )}
