@@ -6,6 +6,8 @@
  * developer machine (the reason is printed); in CI it must run.
  */
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +135,46 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.timeline li').count()).toBe(profile.timeline.length);
     expect(await page.locator('[data-score=risk] .value').textContent()).not.toBe('');
   }, 60_000);
+
+  it('has no serious or critical accessibility violations (axe-core) on any page, and a keyboard reaches every control', async () => {
+    // axe runs as an injected script: a context of its own that bypasses the page's CSP for it.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const p = await context.newPage();
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const violations = async (path: string) => {
+      await p.goto(s.base + path);
+      await p.waitForFunction(() => !document.querySelector('[aria-busy=true]') && document.querySelector('main, .sign-in'));
+      await p.addScriptTag({ content: axe });
+      const found = await p.evaluate(async () => {
+        const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+      });
+      return found.map((f) => `${path}: ${f}`);
+    };
+    const found = [...(await violations('/login'))];
+    // Signed in (the cookie is per context): then every page.
+    await p.goto(`${s.base}/login`);
+    await p.getByLabel('Email').fill('owner@example.com');
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/\/w\/shop$/);
+    const customer = (await (await fetch(s.v1('/customers?limit=1'), { headers: { authorization: `Bearer ${key}` } })).json()) as { customers: { customer_id: string }[] };
+    for (const path of ['/w/shop', '/w/shop/metrics/nps', '/w/shop/customers', `/w/shop/customers/${customer.customers[0]!.customer_id}`]) found.push(...(await violations(path)));
+    expect(found).toEqual([]);
+    // Tab order on the overview reaches every link, select, input and button, each showing focus.
+    await p.goto(`${s.base}/w/shop`);
+    await p.waitForSelector('.card');
+    const controls = await p.$$eval('a[href], button, select, input', (els) => els.length);
+    // Each element Tab lands on is marked; afterwards no control may be unmarked.
+    // A date input takes a stop per part (month, day, year): twice the controls covers them, wrapping is harmless.
+    for (let i = 0; i < controls * 2; i++) {
+      await p.keyboard.press('Tab');
+      await p.evaluate(() => (document.activeElement as HTMLElement | null)?.setAttribute('data-tabbed', ''));
+    }
+    const missed = await p.$$eval('a[href], button, select, input', (els) => els.filter((e) => !e.hasAttribute('data-tabbed')).map((e) => e.outerHTML.slice(0, 80)));
+    expect(missed).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('signs out to the sign-in page, and signs in again with the password', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
