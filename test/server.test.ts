@@ -172,7 +172,8 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r.method, r.url, caller === 'anonymous' ? undefined : keys[caller]);
-        const body = (await res.json()) as { code?: string };
+        // A text route's answer (/metrics) has no code; its problems are JSON as every route's.
+        const body = (res.headers.get('content-type') ?? '').includes('json') ? ((await res.json()) as { code?: string }) : (await res.text(), {} as { code?: string });
         cells.push(`${r.method} ${r.url} as ${caller}: ${res.status} ${body.code ?? ''}`.trim());
         // Admitted: 200. No key or a revoked one: 401. A live key of the wrong kind: 403.
         const status = ADMITS[r.permission]!.includes(caller) ? 200 : caller === 'anonymous' || caller === 'revoked' ? 401 : 403;

@@ -37,6 +37,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   /** What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON. */
   body?: 'rows';
   summary: string;
+  /** The content type of the answer when it is text, not JSON (the handler then returns the text). */
+  text?: string;
   /** The answer's JSON (the server sends it as application/json). */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;
 }

@@ -13,6 +13,7 @@ import { didYouMean } from '../warehouse/suggest.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
 import { ingestRoute } from './ingest-route.js';
+import { metricsRoute } from './metrics-route.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -59,6 +60,7 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   ingestRoute,
+  metricsRoute,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
 ];

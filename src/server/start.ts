@@ -12,6 +12,7 @@ import { IngestWriter } from '../warehouse/ingest/writer.js';
 import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { authorize } from './auth.js';
+import { observeRequests } from './metrics-route.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
 import { Answer, type Route } from './route.js';
 import { ROUTES } from './routes.js';
@@ -50,6 +51,7 @@ function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | un
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
       const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
       const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body: request.body, headers: request.headers });
+      if (route.text) return reply.type(route.text).send(String(out));
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -94,6 +96,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     // answers of requests in flight when it begins close theirs.
     if (closing) reply.header('connection', 'close');
   });
+  observeRequests(app);
   app.setErrorHandler((e, request, reply) => {
     if (e instanceof HttpProblem) reply.headers(e.headers);
     const p = problemOf(e);
