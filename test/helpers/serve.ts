@@ -14,8 +14,9 @@ export interface Served {
   v1(path: string): string;
 }
 
-export async function serve(db: string): Promise<Served> {
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: more of the server's environment (a fault point: RETAIN_FAULT). */
+export async function serve(db: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const base = await new Promise<string>((resolve, reject) => {
@@ -32,5 +33,5 @@ export async function serve(db: string): Promise<Served> {
 
 /** SIGKILL it if it still runs (afterAll). */
 export function stop(s: Served | undefined): void {
-  if (s && s.server.exitCode === null && s.server.pid) process.kill(s.server.pid, 'SIGKILL');
+  if (s && s.server.exitCode === null && s.server.signalCode === null && s.server.pid) process.kill(s.server.pid, 'SIGKILL');
 }
