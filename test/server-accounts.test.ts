@@ -31,7 +31,7 @@ describe('accounts on a server with no owner yet', () => {
 
   beforeAll(async () => {
     expect(cli(['demo', '--customers', '30', '--months', '2', '--end', '2026-01-01', '--db', db]).status).toBe(0);
-    s = await serve(db, ['--trust-proxy']);
+    s = await serve(db, { args: ['--trust-proxy'] });
   }, 120_000);
   afterAll(() => stop(s));
 

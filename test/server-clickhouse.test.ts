@@ -29,7 +29,7 @@ describe.skipIf(!URL)('serving the workspaces of a ClickHouse server', () => {
     const user = spawnSync(process.execPath, [BIN, 'users', 'add', 'ana@example.com', '--role', 'viewer', '--engine', 'clickhouse', '--url', URL!, '--workspaces', PREFIX, '--workspace', 'shop', '--format', 'json'], { encoding: 'utf8' });
     expect(user.status, user.stderr).toBe(0);
     expect(JSON.parse(user.stdout)).toMatchObject({ workspace: 'shop', role: 'viewer' });
-    s = await serve({ workspaces: PREFIX, workspace: 'shop' }, ['--engine', 'clickhouse', '--url', URL!]);
+    s = await serve({ workspaces: PREFIX, workspace: 'shop' }, { args: ['--engine', 'clickhouse', '--url', URL!] });
   }, 180_000);
 
   afterAll(async () => {

@@ -269,7 +269,7 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r, caller);
-        // A CSV answer (the quarantine export) has no code.
+        // A CSV or text answer (the quarantine export, /metrics) has no code; problems are JSON.
         const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : (await res.text(), {})) as { code?: string };
         const got = res.status < 300 ? String(res.status) : `${res.status} ${body.code ?? ''}`;
         cells.push(`${r.method} ${r.url} as ${caller}: ${got}`);

@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import { IdempotencyConflict } from '../warehouse/ingest/idempotency.js';
+import type { IngestAnswer } from '../warehouse/ingest/ingest.js';
 import { QueueFull } from '../warehouse/ingest/writer.js';
+import { ingestRows } from './metrics-registry.js';
 import { HttpProblem } from './problems.js';
 import { Answer, defineRoute } from './route.js';
 
@@ -31,6 +33,8 @@ export const ingestRoute = defineRoute({
     if (Array.isArray(key)) throw new HttpProblem(400, 'bad-idempotency-key', 'Send one Idempotency-Key header, not several.');
     try {
       const { replayed, ...answer } = await ingest.submit(params.table, body, key);
+      // A replay stored nothing: its rows were counted the first time.
+      if (!replayed) countIngested(answer);
       return new Answer(answer, replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (e) {
       if (e instanceof IdempotencyConflict) throw new HttpProblem(422, e.code, e.message, e.hint);
@@ -39,3 +43,9 @@ export const ingestRoute = defineRoute({
     }
   },
 });
+
+function countIngested(a: IngestAnswer): void {
+  ingestRows.inc({ outcome: 'accepted' }, a.accepted);
+  ingestRows.inc({ outcome: 'duplicate' }, a.duplicates);
+  ingestRows.inc({ outcome: 'rejected' }, a.rejected.length);
+}

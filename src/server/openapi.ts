@@ -80,7 +80,9 @@ export function openApiDocument(routes: readonly Route[]) {
       responses: {
         200: {
           description: r.csv === 'on-accept' ? 'OK: JSON, or CSV with Accept: text/csv' : 'OK',
-          content: { ...(r.csv === 'always' ? {} : { 'application/json': { schema: {} } }), ...(r.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+          content: r.text
+            ? { [r.text]: { schema: { type: 'string' } } }
+            : { ...(r.csv === 'always' ? {} : { 'application/json': { schema: {} } }), ...(r.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
         },
         ...(r.schemas.query || r.schemas.params || r.schemas.body ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No session or API key, or one unknown, ended or revoked.'), 403: answer('The role or key kind may not call this route, or a signed-in request that changes something lacks X-CSRF-Token.') }),

@@ -69,6 +69,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   body?: 'rows' | 'upload' | 'object';
   /** Where the answer may be CSV (a Streamed answer): always, or when the client accepts text/csv. */
   csv?: 'always' | 'on-accept';
+  /** The content type of the answer when it is text, not JSON (the handler then returns the text). */
+  text?: string;
   summary: string;
   /** The answer's JSON (the server sends it as application/json), an Answer, or a Streamed answer. */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>, z.output<B>>) => Promise<unknown> | unknown;

@@ -18,6 +18,7 @@ import { customerRoutes } from './customer-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { ingestRoute } from './ingest-route.js';
 import { modelRoutes } from './model-routes.js';
+import { metricsRoute } from './metrics-route.js';
 import { defineRoute, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -69,6 +70,7 @@ export const ROUTES: readonly Route[] = [
   ...customerRoutes,
   ...modelRoutes,
   ...dataRoutes,
+  metricsRoute,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   ...ACCOUNT_ROUTES,
   defineRoute({ method: 'GET', url: '/v1/openapi.json', scope: 'server', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),

@@ -14,6 +14,7 @@ import type { OpenOptions } from '../warehouse/open.js';
 import { authorize } from './auth.js';
 import { corsHeaders } from './cors.js';
 import { registerDashboard } from './dashboard.js';
+import { observeRequests } from './metrics-route.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
 import { Answer, isWorkspaceRoute, mountedUrl, Streamed, type Route } from './route.js';
 import { ROUTES } from './routes.js';
@@ -75,6 +76,7 @@ function register(app: FastifyInstance, server: Workspaces, route: Route): void 
         secure: request.protocol === 'https',
       });
       if (out instanceof Streamed) return reply.headers(out.headers).type(out.type).send(out.stream);
+      if (route.text) return reply.type(route.text).send(String(out));
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -120,6 +122,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     // answers of requests in flight when it begins close theirs.
     if (closing) reply.header('connection', 'close');
   });
+  observeRequests(app);
   app.setErrorHandler((e, request, reply) => {
     if (e instanceof HttpProblem) reply.headers(e.headers);
     const p = problemOf(e);

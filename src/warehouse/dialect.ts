@@ -114,6 +114,12 @@ export interface Dialect {
   jsonText(jsonExpr: string, key: string): string;
   /** In a SELECT list: one row for each top-level key of a JSON object text (none for NULL). */
   jsonKeyRows(jsonExpr: string): string;
+  /**
+   * A query with one row per element of a JSON array text (a bound parameter, typically): `_row`,
+   * its place from 1, and `_json`, the element as JSON text. Many values cross into SQL as one
+   * parameter this way, parsed by the engine in one statement instead of bound one by one.
+   */
+  jsonArrayRows(jsonExpr: string): string;
   /** A 64-bit hash of one or more values (equal values, equal hashes). */
   hash64(exprs: readonly string[]): string;
   /** A stable hash of a text, as text (dedupes quarantined rows). */

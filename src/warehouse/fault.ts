@@ -11,6 +11,8 @@ export type FaultPoint =
   | 'kill-undo-before-commit'
   /** A group of ingested batches is stored and logged and not committed. */
   | 'kill-ingest-before-commit'
+  /** A group of ingested batches is committed and none of its callers answered yet. */
+  | 'kill-ingest-after-commit'
   /** A new workspace file is made but not yet in place. */
   | 'kill-creating-workspace';
 

@@ -16,11 +16,14 @@ export interface Served {
   v1(path: string, workspace?: string): string;
 }
 
-/** Serve one workspace file, or with `{ workspaces: DIR }` every one in the folder (v1's default: `workspace`). */
-export async function serve(target: string | { workspaces: string; workspace: string }, extra: string[] = []): Promise<Served> {
+/**
+ * Serve one workspace file, or with `{ workspaces: DIR }` every one in the folder (v1's default:
+ * `workspace`); `args`: more options; `env`: more of the server's environment (a fault point: RETAIN_FAULT).
+ */
+export async function serve(target: string | { workspaces: string; workspace: string }, o: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Served> {
   const where = typeof target === 'string' ? ['--db', target] : ['--workspaces', target.workspaces];
   const name = typeof target === 'string' ? basename(target).replace(/\.duckdb$/, '') : target.workspace;
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...where, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...where, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
   let stderr = '';
   server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   let out = '';
@@ -38,5 +41,5 @@ export async function serve(target: string | { workspaces: string; workspace: st
 
 /** SIGKILL it if it still runs (afterAll). */
 export function stop(s: Served | undefined): void {
-  if (s && s.server.exitCode === null && s.server.pid) process.kill(s.server.pid, 'SIGKILL');
+  if (s && s.server.exitCode === null && s.server.signalCode === null && s.server.pid) process.kill(s.server.pid, 'SIGKILL');
 }

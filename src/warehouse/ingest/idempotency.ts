@@ -46,15 +46,37 @@ export function checkKey(key: string): void {
   }
 }
 
-/** The first answer given to key `key` for this body, or undefined when the key is new; IdempotencyConflict when it came with another body. */
-export async function storedAnswer<A>(wh: Warehouse, key: string, hash: string): Promise<A | undefined> {
-  const [r] = await wh.query(`SELECT body_sha256, answer FROM _ingest_keys WHERE idempotency_key = $1`, [key]);
-  if (!r) return undefined;
-  if (r.body_sha256 !== hash) throw new IdempotencyConflict(key);
-  return JSON.parse(String(r.answer)) as A;
+/** What a key was first sent with: its body's hash and the answer it got (JSON text). */
+export interface StoredKey {
+  hash: string;
+  answer: string;
 }
 
-/** Record the answer to a key, with the import that stored its rows (undoing that import forgets the key: a re-send then stores them again). */
-export async function recordAnswer(wh: Warehouse, key: string, hash: string, answer: unknown, importId: number): Promise<void> {
-  await wh.exec(`INSERT INTO _ingest_keys (idempotency_key, body_sha256, answer, created_at, import_id) VALUES ($1, $2, $3, ${wh.dialect.nowUtc()}, $4)`, [key, hash, JSON.stringify(answer), importId]);
+/**
+ * The keys of `keys` already answered, with their first body's hash and answer: one query for a
+ * whole group, the keys bound as one JSON parameter. A caller compares the hashes (IdempotencyConflict).
+ */
+export async function storedKeys(wh: Warehouse, keys: readonly string[]): Promise<Map<string, StoredKey>> {
+  if (!keys.length) return new Map();
+  const d = wh.dialect;
+  const rows = await wh.query(
+    `SELECT idempotency_key AS k, body_sha256 AS h, answer AS a FROM _ingest_keys WHERE idempotency_key IN (SELECT ${d.jsonText('_json', 'k')} FROM (${d.jsonArrayRows('$1')}) s)`,
+    [JSON.stringify(keys.map((k) => ({ k })))],
+  );
+  return new Map(rows.map((r) => [String(r.k), { hash: String(r.h), answer: String(r.a) }]));
+}
+
+/**
+ * Record the answers of keys stored by import `importId`, in one statement (undoing that import
+ * forgets them: a re-send then stores the rows again).
+ */
+export async function recordAnswers(wh: Warehouse, answers: readonly { key: string; hash: string; answer: unknown }[], importId: number): Promise<void> {
+  if (!answers.length) return;
+  const d = wh.dialect;
+  const field = (k: string) => d.jsonText('_json', k);
+  await wh.exec(
+    `INSERT INTO _ingest_keys (idempotency_key, body_sha256, answer, created_at, import_id)
+     SELECT ${field('k')}, ${field('h')}, ${field('a')}, ${d.nowUtc()}, $2 FROM (${d.jsonArrayRows('$1')}) s`,
+    [JSON.stringify(answers.map((a) => ({ k: a.key, h: a.hash, a: JSON.stringify(a.answer) }))), importId],
+  );
 }

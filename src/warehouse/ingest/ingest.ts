@@ -1,11 +1,13 @@
 /**
  * Ingest: rows sent by a client (a JSON array, one batch) stored by the file import's own rules.
- * Each row is first checked for its shape (row-checks.ts) and by the table's zod validator, which
- * gives the answer's reasons; the rows that pass are staged as JSON records and checked again by
- * the import's SQL (checkRecords) and stored by its storeChecked, so duplicates (a key stored, or
- * repeated earlier in the batch), upserts, orphans and FX are decided exactly as for a file. A
- * row the SQL still rejects (a foreign currency with no FX rate) is quarantined as a file's
- * would be, and answered as rejected.
+ * Each row is first checked for what only its JSON shows (row-checks.ts: an object of the
+ * table's fields, its size, sent_at); the rows that pass are staged as JSON records, the whole
+ * group's in one statement, and checked by the import's SQL (checkRecords) — once per group and
+ * table, its reasons the answer's — and stored by its storeChecked, so validation, duplicates (a
+ * key stored, or repeated earlier in the batch), upserts, orphans and FX are decided exactly as
+ * for a file. A row the SQL rejects is quarantined as a file's would be, and answered as rejected.
+ * (The SQL writes the zod validator's reasons, word for word — test/validators-agree — so
+ * running zod on each row first, as ingest once did, only repeated the work in JS.)
  *
  * Atomic: every batch of a group is stored, logged in `_imports` (format `ingest`; a group's
  * batches of one table as one import) and its idempotency record written in one transaction, so
@@ -19,12 +21,11 @@
 import { UsageError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { getSettings } from '../schema/settings.js';
-import { IMPORT_ID, TABLES, type TableDef, type TableName } from '../schema/tables.js';
-import { validateRow } from '../schema/zod.js';
+import { IMPORT_ID, TABLES, type TableDef } from '../schema/tables.js';
 import type { Warehouse } from '../warehouse.js';
 import { checkRecords, dropRecordsSource } from '../import/check-records.js';
 import { CHECKED, dropChecked, importMode, logImport, nextImportId, storeChecked, tableDefOrUsage, type StoreCounts } from '../import/import.js';
-import { bodyHash, checkKey, IdempotencyConflict, recordAnswer, storedAnswer } from './idempotency.js';
+import { bodyHash, checkKey, IdempotencyConflict, recordAnswers, storedKeys } from './idempotency.js';
 import { prepareRow, rejectionOf, type Rejection } from './row-checks.js';
 
 export interface IngestAnswer {
@@ -54,8 +55,6 @@ export type IngestOutcome = { ok: true; answer: IngestAnswer } | { ok: false; er
 
 /** What a quarantined ingested row names as its file. */
 export const INGEST_FILE = '(ingest)';
-/** Rows staged per INSERT statement (each row binds two parameters). */
-const STAGE_CHUNK = 500;
 const STAGED = '_ingest_rows';
 
 /** Ingest one batch in its own transaction; a reused key or an unknown table throws. */
@@ -123,6 +122,8 @@ interface Job {
 
 /** Each batch's table, replay or key conflict, and row checks; nothing written yet. */
 async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settings: { timezone: string }): Promise<Job[]> {
+  // Every key of the group looked up at once; a malformed one is then refused by checkKey below.
+  const stored = await storedKeys(wh, [...new Set(batches.flatMap((b) => (b.idempotencyKey === undefined ? [] : [b.idempotencyKey])))]);
   const keysInGroup = new Map<string, [job: number, hash: string]>();
   const jobs: Job[] = [];
   for (const [n, b] of batches.entries()) {
@@ -140,9 +141,10 @@ async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settin
     if (key !== undefined) {
       try {
         checkKey(key);
-        const first = await storedAnswer<IngestAnswer>(wh, key, job.hash);
+        const first = stored.get(key);
+        if (first && first.hash !== job.hash) throw new IdempotencyConflict(key);
         if (first) {
-          job.outcome = { ok: true, answer: { ...first, replayed: true } };
+          job.outcome = { ok: true, answer: { ...(JSON.parse(first.answer) as IngestAnswer), replayed: true } };
           continue;
         }
         const earlier = keysInGroup.get(key);
@@ -159,12 +161,12 @@ async function planJobs(wh: Warehouse, batches: readonly IngestRequest[], settin
       }
     }
     const receivedAt = b.receivedAt ?? new Date();
+    // The table's own rules are the import's SQL's (run once for the group, in storeJobs); here
+    // only what SQL cannot see: the row's shape, its size and sent_at.
     b.rows.forEach((raw, index) => {
       const p = prepareRow(t, raw, index, receivedAt, settings.timezone);
-      if (!p.ok) return void job.rejected.push(p.rejection);
-      const v = validateRow(t.name as TableName, p.row, { timezone: settings.timezone });
-      if (!v.ok) return void job.rejected.push(rejectionOf(index, v.reasons));
-      job.staged.push([index, JSON.stringify(p.row)]);
+      if (!p.ok) job.rejected.push(p.rejection);
+      else job.staged.push([index, p.json]);
     });
   }
   return jobs;
@@ -183,22 +185,28 @@ async function storeJobs(wh: Warehouse, t: TableDef, jobs: readonly Job[], setti
   // Record number → [job, index in its batch].
   const origin: [Job, number][] = jobs.flatMap((j) => j.staged.map(([index]) => [j, index] as [Job, number]));
   const rows = jobs.flatMap((j) => j.staged.map(([, raw]) => raw));
+  // Record number → the job (its place in jobs) it came from, staged beside each row.
+  const batchOf = jobs.flatMap((j, n) => j.staged.map(() => n));
   const storedBy = new Map<Job, number>();
   let counts: Omit<StoreCounts, 'read' | 'quarantined'> = { accepted: 0, updated: 0, duplicates: 0, orphans: 0 };
   if (rows.length) {
-    await stage(wh, t, rows, settings);
+    await stage(wh, t, rows, batchOf, settings);
     try {
-      counts = await storeChecked(wh, t, importId, undefined, true, mode);
-      const bad = await wh.query(`SELECT _row, ${d.listToJson('_reasons')} AS reasons FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
-      for (const r of bad) {
-        const [j, index] = origin[Number(r._row) - 1]!;
-        j.rejected.push(rejectionOf(index, JSON.parse(String(r.reasons)) as string[]));
+      const stored = await storeChecked(wh, t, importId, undefined, true, mode);
+      counts = stored;
+      // Each query only when its answer is not known from the counts already: a group whose
+      // rows all pass and are all new (the usual one) runs neither.
+      if (stored.quarantined > 0) {
+        const bad = await wh.query(`SELECT _row, ${d.listToJson('_reasons')} AS reasons FROM ${CHECKED} WHERE _reasons IS NOT NULL`);
+        for (const r of bad) {
+          const [j, index] = origin[Number(r._row) - 1]!;
+          j.rejected.push(rejectionOf(index, JSON.parse(String(r.reasons)) as string[]));
+        }
       }
-      if (jobs.length === 1) storedBy.set(jobs[0]!, counts.accepted + counts.updated);
-      else for (const row of await storedRows(wh, t, importId)) {
-        const j = origin[row - 1]![0];
-        storedBy.set(j, (storedBy.get(j) ?? 0) + 1);
-      }
+      const storedRows = stored.accepted + stored.updated;
+      if (jobs.length === 1) storedBy.set(jobs[0]!, storedRows);
+      else if (storedRows === rows.length) for (const j of jobs) storedBy.set(j, j.staged.length);
+      else if (storedRows > 0) for (const [n, k] of await storedByBatch(wh, t, importId)) storedBy.set(jobs[n]!, k);
     } finally {
       await dropChecked(wh);
       await dropRecordsSource(wh);
@@ -224,44 +232,50 @@ async function storeJobs(wh: Warehouse, t: TableDef, jobs: readonly Job[], setti
     'ingest',
     mode,
   );
+  const keyed: { key: string; hash: string; answer: IngestAnswer }[] = [];
   for (const j of jobs) {
     j.rejected.sort((x, y) => x.index - y.index);
     const accepted = storedBy.get(j) ?? 0;
     // rows = accepted + duplicates + rejected, per batch as for the whole.
     const answer: IngestAnswer = { accepted, duplicates: j.request.rows.length - accepted - j.rejected.length, rejected: j.rejected };
     j.outcome = { ok: true, answer };
-    if (j.request.idempotencyKey !== undefined) await recordAnswer(wh, j.request.idempotencyKey, j.hash, answer, importId);
+    if (j.request.idempotencyKey !== undefined) keyed.push({ key: j.request.idempotencyKey, hash: j.hash, answer });
   }
+  await recordAnswers(wh, keyed, importId);
 }
 
-/** The staged rows as JSON records, checked into CHECKED by the import's SQL. */
-async function stage(wh: Warehouse, t: TableDef, rows: readonly string[], settings: { currency: string; timezone: string }): Promise<void> {
-  await dropChecked(wh);
-  await wh.exec(`DROP TABLE IF EXISTS ${STAGED}`);
-  await wh.exec(`CREATE TEMP TABLE ${STAGED} (_row BIGINT, _qraw VARCHAR)`);
-  for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
-    const chunk = rows.slice(i, i + STAGE_CHUNK);
-    await wh.exec(`INSERT INTO ${STAGED} VALUES ${chunk.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(', ')}`, chunk.flatMap((raw, j) => [i + j + 1, raw]));
-  }
-  await checkRecords(wh, t, `SELECT _row, CAST(NULL AS BIGINT) AS _line, ${wh.dialect.str(INGEST_FILE)} AS _qfile, _qraw FROM ${STAGED}`, {
+/**
+ * The staged rows as JSON records, each with its batch (`_batch`, the job's place), checked into
+ * CHECKED by the import's SQL. They cross into the engine as JSON arrays, one parameter each,
+ * whatever the group's size: binding a parameter or two per row cost more than checking the
+ * rows. What an earlier group left is dropped by its own finally, not here: a statement less.
+ */
+async function stage(wh: Warehouse, t: TableDef, rows: readonly string[], batchOf: readonly number[], settings: { currency: string; timezone: string }): Promise<void> {
+  const d = wh.dialect;
+  await wh.exec(
+    `CREATE TEMP TABLE ${STAGED} AS SELECT r._row, r._json AS _qraw, CAST(b._json AS BIGINT) AS _batch
+     FROM (${d.jsonArrayRows('$1')}) r JOIN (${d.jsonArrayRows('$2')}) b ON b._row = r._row`,
+    [`[${rows.join(',')}]`, JSON.stringify(batchOf)],
+  );
+  await checkRecords(wh, t, `SELECT _row, CAST(NULL AS BIGINT) AS _line, ${d.str(INGEST_FILE)} AS _qfile, _qraw FROM ${STAGED}`, {
     currency: settings.currency,
     parse: { timezone: settings.timezone },
   });
 }
 
 /**
- * The record numbers of the checked rows import `importId` stored (insert mode): the first good
- * row of each key, where the table now holds that key from this import.
+ * How many rows of each batch import `importId` stored (insert mode), by the batch's place: the
+ * first good row of each key, where the table now holds that key from this import.
  */
-async function storedRows(wh: Warehouse, t: TableDef, importId: number): Promise<number[]> {
+async function storedByBatch(wh: Warehouse, t: TableDef, importId: number): Promise<[batch: number, stored: number][]> {
   const d = wh.dialect;
   const keys = t.key.map((k) => d.ident(k));
   const same = keys.map((k) => `t.${k} = c.${k}`).join(' AND ');
   const rows = await wh.query(
-    `SELECT _row FROM (SELECT c._row, row_number() OVER (PARTITION BY ${keys.map((k) => `c.${k}`).join(', ')} ORDER BY c._row) AS _n,
+    `SELECT s._batch AS b, count(*) AS n FROM (SELECT c._row, row_number() OVER (PARTITION BY ${keys.map((k) => `c.${k}`).join(', ')} ORDER BY c._row) AS _n,
         EXISTS (SELECT 1 FROM ${d.ident(t.name)} t WHERE ${same} AND t.${d.ident(IMPORT_ID)} = $1) AS _mine
-      FROM ${CHECKED} c WHERE c._reasons IS NULL) f WHERE _n = 1 AND _mine`,
+      FROM ${CHECKED} c WHERE c._reasons IS NULL) f JOIN ${STAGED} s ON s._row = f._row WHERE f._n = 1 AND f._mine GROUP BY s._batch`,
     [importId],
   );
-  return rows.map((r) => Number(r._row));
+  return rows.map((r) => [Number(r.b), Number(r.n)]);
 }

@@ -24,33 +24,42 @@ export interface Rejection {
   message: string;
 }
 
-/** A row ready for the table's rules, or why it is not even that. */
-export type Prepared = { ok: true; row: Record<string, unknown> } | { ok: false; rejection: Rejection };
+/** A row ready for the table's rules, as the JSON text they read; or why it is not even that. */
+export type Prepared = { ok: true; json: string } | { ok: false; rejection: Rejection };
+
+/** Field names by table, looked up for every row. */
+const FIELD_NAMES = new Map<TableDef, ReadonlySet<string>>();
 
 /**
  * Check a row's shape and apply `sent_at`: the time field becomes
  * received_at − (sent_at − timestamp), i.e. the row's age by the client's clock measured back
  * from when the server received it, so a client whose clock is off by hours still stores the
- * right instant. Without `sent_at` the row is taken as written.
+ * right instant. Without `sent_at` the row is taken as written (its JSON text, serialized once
+ * for the size check, is what is staged).
  */
 export function prepareRow(t: TableDef, raw: unknown, index: number, receivedAt: Date, timezone: string): Prepared {
   const reject = (field: string | null, code: string, message: string): Prepared => ({ ok: false, rejection: { index, field, code, message } });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject(null, 'not_an_object', 'row is not a JSON object');
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  const json = JSON.stringify(raw);
+  // A UTF-8 byte is at most 3 per UTF-16 unit here: only a long text needs counting.
+  const bytes = json.length * 3 <= MAX_ROW_BYTES ? json.length : Buffer.byteLength(json);
   if (bytes > MAX_ROW_BYTES) return reject(null, 'row_too_large', `row is ${bytes} bytes, more than the ${MAX_ROW_BYTES} a row may have`);
   const { [SENT_AT]: sentAt, ...row } = raw as Record<string, unknown>;
-  const names = t.fields.map((f) => f.name);
+  let names = FIELD_NAMES.get(t);
+  if (!names) FIELD_NAMES.set(t, (names = new Set(t.fields.map((f) => f.name))));
   // A misspelt field would otherwise be dropped without a word (a file's extra column is warned of).
-  const unknown = Object.keys(row).find((k) => !names.includes(k));
-  if (unknown !== undefined) return reject(unknown, 'unknown_field', `${unknown}: is not a field of ${t.name}. ${didYouMean(unknown, names)}`.trim());
-  if (sentAt === undefined || sentAt === null || sentAt === '' || !t.timeField) return { ok: true, row };
+  for (const k in row) {
+    if (!names.has(k)) return reject(k, 'unknown_field', `${k}: is not a field of ${t.name}. ${didYouMean(k, [...names])}`.trim());
+  }
+  if (sentAt === undefined) return { ok: true, json };
+  if (sentAt === null || sentAt === '' || !t.timeField) return { ok: true, json: JSON.stringify(row) };
   const sent = typeof sentAt === 'string' ? parseTimestamp(sentAt, { timezone }) : null;
   if (!sent) return reject(SENT_AT, 'invalid_timestamp', `${SENT_AT}: ${JSON.stringify(String(sentAt))} is not an ISO 8601 timestamp`);
   const value = row[t.timeField];
   const at = typeof value === 'string' ? parseTimestamp(value, { timezone }) : null;
   // An unreadable time field is left as written, for the table's rules to reject in their words.
-  if (!at) return { ok: true, row };
-  return { ok: true, row: { ...row, [t.timeField]: new Date(receivedAt.getTime() - (sent.getTime() - at.getTime())).toISOString() } };
+  if (!at) return { ok: true, json: JSON.stringify(row) };
+  return { ok: true, json: JSON.stringify({ ...row, [t.timeField]: new Date(receivedAt.getTime() - (sent.getTime() - at.getTime())).toISOString() }) };
 }
 
 /** The code of each kind of reason, by the words both validators end it with. */

@@ -14,6 +14,7 @@
  * connection's.
  */
 import { RetainError, UsageError } from '../errors.js';
+import { faultPoint } from '../fault.js';
 import { tableDefOrUsage } from '../import/import.js';
 import type { Warehouse } from '../warehouse.js';
 import { checkKey } from './idempotency.js';
@@ -137,6 +138,7 @@ export class IngestWriter {
         this.wh,
         group.map((p) => p.request),
       );
+      faultPoint('kill-ingest-after-commit');
       this.stats.groups++;
       this.stats.batches += group.length;
       this.stats.rows += rows;

@@ -173,6 +173,7 @@ export const clickhouseDialect: Dialect = {
   // Nor JSONExtractKeys: a key is a quoted string (escapes skipped whole) followed by a colon; a
   // string value never is one, since its closing quote is followed by a comma or the brace.
   jsonKeyRows: (e) => `arrayJoin(extractAll(assumeNotNull(${e}), ${str('"((?:[^"\\\\]|\\\\.)*)"\\s*:')}))`,
+  jsonArrayRows: (e) => `SELECT _n AS _row, _e AS _json FROM (SELECT JSONExtractArrayRaw(${e}) AS _a) ARRAY JOIN _a AS _e, arrayEnumerate(_a) AS _n`,
   hash64: (exprs) => `cityHash64(${exprs.join(', ')})`,
   hashText: (e) => `hex(MD5(${e}))`,
   lower: (e) => `lower(${e})`,

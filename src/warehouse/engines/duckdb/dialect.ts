@@ -141,6 +141,8 @@ export const duckdbDialect: Dialect = {
   jsonObject: (pairs) => `json_object(${pairs.map(([k, v]) => `${str(k)}, ${v}`).join(', ')})::VARCHAR`,
   jsonText: (e, key) => `json_extract_string(${e}, ${str('$.' + JSON.stringify(key))})`,
   jsonKeyRows: (e) => `unnest(json_keys(${e}))`,
+  // from_json to a list of JSON, zipped with its subscripts by the two unnests of one SELECT list.
+  jsonArrayRows: (e) => `SELECT generate_subscripts(_a, 1) AS _row, CAST(unnest(_a) AS VARCHAR) AS _json FROM (SELECT from_json(${e}, '["JSON"]') AS _a) _arr`,
   hash64: (exprs) => `hash(${exprs.join(', ')})`,
   hashText: (e) => `md5(${e})`,
   lower: (e) => `lower(${e})`,
