@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { bumpVersions } from '../data-versions.js';
 import { UsageError } from '../errors.js';
 import { closest, didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
@@ -116,6 +117,10 @@ export async function setSetting(wh: Warehouse, key: string, value: string): Pro
     }
   }
   // Where rows cannot be deleted, settings are appended and the latest of a key wins on read.
-  if (wh.dialect.canDelete) await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
-  await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
+  // One transaction, so a cached result never outlives the value it was computed with.
+  await wh.transaction(async () => {
+    if (wh.dialect.canDelete) await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
+    await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
+    await bumpVersions(wh, ['settings']);
+  });
 }

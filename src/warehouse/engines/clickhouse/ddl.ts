@@ -63,6 +63,8 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
   // API keys: hashes only; a revocation is the id's row appended again with revoked_at.
   `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._api_keys (id String, kind String, hash String, prefix String, created_at DateTime('UTC'),
      revoked_at Nullable(DateTime('UTC'))) ENGINE = MergeTree ORDER BY (prefix, id)`,
+  // Data versions (data-versions.ts): appended, read as max(); merges keep a name's latest row.
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._data_versions (name String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY name`,
 ];
 
 /**
