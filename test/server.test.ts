@@ -211,8 +211,10 @@ describe('retain serve', () => {
   it('gives the report of retain report --format json, value for value', async () => {
     const res = await get('/v1/report?from=2025-07-01&to=2026-01-01&compare=previous', keys.read);
     expect(res.status).toBe(200);
-    const api = (await res.json()) as { metrics: { id: string }[] };
+    const { cached_at, stale, ...api } = (await res.json()) as { metrics: { id: string }[]; cached_at: string; stale: boolean };
     const local = JSON.parse(viaCli.report) as typeof api;
+    // The API's own two keys (the result cache's), then exactly the CLI's.
+    expect([typeof cached_at, stale]).toEqual(['string', false]);
     expect({ ...api, metrics: null }).toEqual({ ...local, metrics: null });
     expect(api.metrics).toHaveLength(METRICS.length);
     // Counts exactly, other numbers to 1e-9 relative (the fitted models' to their tolerance): the

@@ -96,7 +96,8 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   return report;
 }
 
-function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
+/** The metrics of a request: those named, of the teams named (all when neither); an unknown one is a UsageError. */
+export function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
   for (const id of ids) {
     if (!METRICS.some((m) => m.id === id)) {
       throw new UsageError('unknown-metric', `Unknown metric ${id}.`, `${didYouMean(id, METRICS.map((m) => m.id))}retain metrics lists them.`);

@@ -7,11 +7,14 @@ import type { z } from 'zod';
 import type { IngestWriter } from '../warehouse/ingest/writer.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { PERMISSIONS, type Permission } from './auth.js';
+import type { ResultCache } from './result-cache.js';
 
 export interface RouteContext<Q, P> {
   wh: Warehouse;
   /** The workspace's group-commit writer, on a connection of its own; absent where the engine has no transactions. */
   ingest?: IngestWriter;
+  /** The server's result cache (cached-result.ts puts reports through it). */
+  cache: ResultCache;
   query: Q;
   params: P;
   /** The request body, parsed (JSON, or NDJSON as an array of its lines' values); for routes with `body`. */
@@ -25,6 +28,14 @@ export class Answer {
     readonly body: unknown,
     readonly headers: Readonly<Record<string, string>> = {},
     readonly status = 200,
+  ) {}
+}
+
+/** An answer whose JSON is written already (a cached result): sent as it is, 200. */
+export class JsonText {
+  constructor(
+    readonly text: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 

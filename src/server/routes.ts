@@ -10,6 +10,7 @@ import { buildReport } from '../metrics/report.js';
 import { reportOptions, reportRequestSchema } from '../metrics/request.js';
 import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
+import { cachedResult } from './cached-result.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
 import { ingestRoute } from './ingest-route.js';
@@ -41,21 +42,25 @@ export const ROUTES: readonly Route[] = [
     url: '/v1/report',
     permission: 'read',
     schemas: { query: reportRequestSchema },
-    summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options).',
-    handler: ({ wh, query }) => buildReport(wh, reportOptions(query)),
+    summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options), with cached_at and stale: answers are cached until the data they read changes.',
+    handler: (ctx) => {
+      const o = reportOptions(ctx.query);
+      return cachedResult(ctx, 'report', o, () => buildReport(ctx.wh, o));
+    },
   }),
   defineRoute({
     method: 'GET',
     url: '/v1/metrics/:id',
     permission: 'read',
     schemas: { params: z.object({ id: z.string().describe('a metric id (see /v1/metrics)') }), query: oneMetricQuery },
-    summary: 'One metric: its entries by bucket and a summary (current, previous, change, verdict); compares with the previous period unless told.',
-    handler: async ({ wh, params, query }) => {
+    summary: 'One metric: its entries by bucket and a summary (current, previous, change, verdict); compares with the previous period unless told. Cached as the report is (cached_at, stale).',
+    handler: async (ctx) => {
+      const { params, query } = ctx;
       if (!metricById(params.id)) {
         throw new HttpProblem(404, 'unknown-metric', `Unknown metric ${params.id}.`, `${didYouMean(params.id, METRICS.map((m) => m.id))}GET /v1/metrics lists them.`);
       }
-      const report = await buildReport(wh, { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' });
-      return metricView(report);
+      const o = { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' };
+      return cachedResult(ctx, 'metric', o, async () => metricView(await buildReport(ctx.wh, o)));
     },
   }),
   ingestRoute,

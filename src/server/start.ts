@@ -13,13 +13,16 @@ import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { authorize } from './auth.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
-import { Answer, type Route } from './route.js';
+import { ResultCache, type ResultCacheOptions } from './result-cache.js';
+import { Answer, JsonText, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 
 export interface ServeOptions {
   host: string;
   port: number;
   workspace: OpenOptions;
+  /** Bounds and hook points of the result cache (default: 1,000 entries, 128 MB). */
+  cache?: Partial<ResultCacheOptions>;
 }
 
 export interface RunningServer {
@@ -41,7 +44,14 @@ const SECURITY_HEADERS = {
 /** The largest request body (a batch of rows); Fastify answers 413 above it. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | undefined, route: Route): void {
+/** What every route's handler is given beside its request. */
+interface Served {
+  wh: Warehouse;
+  ingest: IngestWriter | undefined;
+  cache: ResultCache;
+}
+
+function register(app: FastifyInstance, { wh, ingest, cache }: Served, route: Route): void {
   app.route({
     method: route.method,
     url: route.url,
@@ -49,7 +59,8 @@ function register(app: FastifyInstance, wh: Warehouse, ingest: IngestWriter | un
       await authorize(wh, request, route.permission);
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
       const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
-      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), query, params, body: request.body, headers: request.headers });
+      const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), cache, query, params, body: request.body, headers: request.headers });
+      if (out instanceof JsonText) return reply.headers(out.headers).type('application/json').send(out.text);
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
     },
@@ -101,7 +112,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
-  for (const r of ROUTES) register(app, wh, ingest, r);
+  const cache = new ResultCache({
+    maxEntries: 1000,
+    maxBytes: 128 * 1024 * 1024,
+    // One line per computation: how a test (or an operator) counts them.
+    onComputed: (key, stamp, ms) => app.log.info({ cache: { key, stamp, ms: Math.round(ms) } }, 'result computed'),
+    onRefreshError: (key, e) => app.log.error({ err: e, cache: { key } }, 'refreshing a cached result failed; the stale one stays'),
+    ...o.cache,
+  });
+  for (const r of ROUTES) register(app, { wh, ingest, cache }, r);
   try {
     await app.listen({ host: o.host, port: o.port });
   } catch (e) {
@@ -122,6 +141,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       (closing ??= (async () => {
         app.log.info('shutting down: finishing requests in flight');
         await app.close();
+        // A stale answer's refresh may still read the workspace.
+        await cache.settle();
         // Whatever batches wait are committed before the workspace closes: an acknowledged row is never lost.
         await ingest?.close();
         await writerConnection?.close();
