@@ -172,7 +172,8 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r.method, r.url, caller === 'anonymous' ? undefined : keys[caller]);
-        const body = (await res.json()) as { code?: string };
+        // Every answer is JSON but a page's (/docs).
+        const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : {}) as { code?: string };
         cells.push(`${r.method} ${r.url} as ${caller}: ${res.status} ${body.code ?? ''}`.trim());
         // Admitted: 200. No key or a revoked one: 401. A live key of the wrong kind: 403.
         const status = ADMITS[r.permission]!.includes(caller) ? 200 : caller === 'anonymous' || caller === 'revoked' ? 401 : 403;
@@ -206,6 +207,26 @@ describe('retain serve', () => {
     expect(params.map((p) => p.name)).toEqual(['from', 'to', 'grain', 'metric', 'team', 'where', 'by', 'compare', 'timezone', 'activity_window', 'variants', 'penalizer']);
     expect(doc.paths['/v1/report']!.get!.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);
+  });
+
+  it('serves the API as a page at /docs, every route with its permission, nothing loaded from elsewhere', async () => {
+    const res = await fetch(served.base + '/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    // Inline style is all the page needs; the JSON routes keep default-src 'none' alone.
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect((await get('/v1/openapi.json')).headers.get('content-security-policy')).not.toContain('style-src');
+    const html = await res.text();
+    for (const r of ROUTES) {
+      const path = openApiPath(r.url);
+      expect(html, path).toContain(`<code>${r.method} ${path}</code>`);
+      // Its section: method, path and permission in its heading.
+      expect(html, path).toContain(`<span class="method">${r.method}</span><code>${path}</code><span class="perm">${r.permission}</span>`);
+    }
+    // Every parameter of the report, with its description.
+    for (const p of ['from', 'to', 'grain', 'metric', 'where', 'by', 'compare', 'timezone']) expect(html).toContain(`<code>${p}</code>`);
+    expect(html).toContain('first day of the period, YYYY-MM-DD');
+    expect(html).not.toMatch(/<script|<link|\ssrc=|url\(/i);
   });
 
   it('gives the report of retain report --format json, value for value', async () => {

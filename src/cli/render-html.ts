@@ -8,11 +8,10 @@ import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS, type Benchmark } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
+import { esc } from '../warehouse/html-text.js';
 import { cohortHeatmap, emailFunnel, mrrMovementsChart, npsSplitChart, rfmChart, survivalChart, trendChart } from './charts.js';
 import { changeText, formatValue, periodLines, readWithCare, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
 
-/** Text for HTML: the five characters that could open markup, as character references. */
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const GRAIN_WORD: Record<string, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' };
 

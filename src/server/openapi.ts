@@ -57,7 +57,7 @@ export function openApiDocument(routes: readonly Route[]) {
           }
         : {}),
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: {} } } },
+        200: { description: 'OK', content: r.answers === 'html' ? { 'text/html': { schema: { type: 'string' } } } : { 'application/json': { schema: {} } } },
         ...(r.schemas.query || r.schemas.params ? { 400: answer('A parameter is malformed or names something unknown (its code says which).') } : {}),
         ...(open ? {} : { 401: answer('No API key, or one unknown or revoked.'), 403: answer('The key’s kind may not call this route.') }),
         ...(r.schemas.params ? { 404: answer('No such resource.') } : {}),

@@ -39,6 +39,14 @@ export class JsonText {
   ) {}
 }
 
+/** A page (text/html) and the Content-Security-Policy it needs; a JSON answer keeps default-src 'none'. */
+export class HtmlPage {
+  constructor(
+    readonly html: string,
+    readonly csp: string,
+  ) {}
+}
+
 export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify's form: `/v1/metrics/:id`. */
@@ -47,6 +55,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   schemas: { query?: Q; params?: P };
   /** What the body holds, for OpenAPI and the parsers: rows as a JSON array or NDJSON. */
   body?: 'rows';
+  /** What the answer is when not JSON (an HtmlPage), for OpenAPI. */
+  answers?: 'html';
   summary: string;
   /** The answer's JSON (the server sends it as application/json). */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>>) => Promise<unknown> | unknown;

@@ -11,10 +11,11 @@ import { reportOptions, reportRequestSchema } from '../metrics/request.js';
 import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
 import { cachedResult } from './cached-result.js';
+import { docsPage } from './docs-page.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
 import { ingestRoute } from './ingest-route.js';
-import { defineRoute, type Route } from './route.js';
+import { defineRoute, HtmlPage, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
 const oneMetricQuery = reportRequestSchema.omit({ metric: true, team: true });
@@ -66,4 +67,14 @@ export const ROUTES: readonly Route[] = [
   ingestRoute,
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   defineRoute({ method: 'GET', url: '/v1/openapi.json', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
+  defineRoute({
+    method: 'GET',
+    url: '/docs',
+    permission: 'public',
+    schemas: {},
+    answers: 'html',
+    summary: 'This API as a page to read: every route with its permission, parameters, body and answers (from /v1/openapi.json).',
+    // Its inline style is all the page loads.
+    handler: () => new HtmlPage(docsPage(openApiDocument(ROUTES)), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+  }),
 ];

@@ -14,7 +14,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { authorize } from './auth.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
 import { ResultCache, type ResultCacheOptions } from './result-cache.js';
-import { Answer, JsonText, type Route } from './route.js';
+import { Answer, HtmlPage, JsonText, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 
 export interface ServeOptions {
@@ -60,6 +60,7 @@ function register(app: FastifyInstance, { wh, ingest, cache }: Served, route: Ro
       const query = route.schemas.query ? parseOptions(route.schemas.query, request.query) : {};
       const params = route.schemas.params ? parseOptions(route.schemas.params, request.params) : {};
       const out = await route.handler({ wh, ...(ingest ? { ingest } : {}), cache, query, params, body: request.body, headers: request.headers });
+      if (out instanceof HtmlPage) return reply.header('content-security-policy', out.csp).type('text/html; charset=utf-8').send(out.html);
       if (out instanceof JsonText) return reply.headers(out.headers).type('application/json').send(out.text);
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
       return reply.type('application/json').send(JSON.stringify(out));
@@ -100,7 +101,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (closing) return sendProblem(reply, problem(503, 'shutting-down', 'The server is shutting down.', 'Retry on another instance, or once it is back.'));
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
+    // A page's own policy (HtmlPage) stands; every other answer gets the JSON one.
+    const csp = reply.getHeader('content-security-policy');
+    reply.headers({ ...SECURITY_HEADERS, ...(csp ? { 'content-security-policy': csp } : {}), 'x-request-id': request.id });
     // A kept-alive connection would hold the shutdown open until the client drops it: the
     // answers of requests in flight when it begins close theirs.
     if (closing) reply.header('connection', 'close');
