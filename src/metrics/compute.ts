@@ -42,6 +42,8 @@ export interface ReportRequest {
   variants?: boolean;
   /** L2 penalty of the model fits behind predictive metrics (default 0). */
   penalizer?: number;
+  /** Fit models on a worker thread (the server: its event loop stays free); the same numbers. */
+  offThread?: boolean;
 }
 
 /**
@@ -176,7 +178,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
-    const fit = { penalizer: req.penalizer ?? 0 };
+    const fit = { penalizer: req.penalizer ?? 0, offThread: req.offThread ?? false };
     const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables, fit);
     let compare: MetricResult['compare'] = null;
     if (compared) {

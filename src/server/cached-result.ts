@@ -28,11 +28,21 @@ export async function cachedResult(
   // The report shows the data's first and last day (its `data`); one metric's answer does not.
   const reads = reportReads(o, { showsDataRange: route === 'report' });
   const versions = await readVersions(ctx.wh, reads.versions);
-  const today = reads.today ? { today: localToday(o.timezone ?? (await getSettings(ctx.wh)).timezone) } : {};
+  const today = reads.today ? { today: localToday(o.timezone ?? (await workspaceZone(ctx.wh, versions.settings ?? 0))) } : {};
   const key = canonicalJson({ workspace: ctx.wh.location, route, request: o });
   const r = await ctx.cache.get(key, canonicalJson({ ...versions, ...today }), async () => JSON.stringify(await compute()));
   const fields = `"cached_at":${JSON.stringify(r.cachedAt)},"stale":${r.stale}`;
   return new JsonText(r.json === '{}' ? `{${fields}}` : `${r.json.slice(0, -1)},${fields}}`, { 'x-retain-cache': r.outcome });
+}
+
+/** The workspace's zone as of a settings version: read again only once the version moves. */
+const zones = new WeakMap<Warehouse, { settings: number; timezone: string }>();
+async function workspaceZone(wh: Warehouse, settings: number): Promise<string> {
+  const held = zones.get(wh);
+  if (held?.settings === settings) return held.timezone;
+  const { timezone } = await getSettings(wh);
+  zones.set(wh, { settings, timezone });
+  return timezone;
 }
 
 /** Today in the zone (YYYY-MM-DD); an unknown zone stamps as such, and the report refuses it with its own message. */

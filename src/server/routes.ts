@@ -46,7 +46,8 @@ export const ROUTES: readonly Route[] = [
     summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options), with cached_at and stale: answers are cached until the data they read changes.',
     handler: (ctx) => {
       const o = reportOptions(ctx.query);
-      return cachedResult(ctx, 'report', o, () => buildReport(ctx.wh, o));
+      // Models fit on a worker thread: the event loop keeps answering while a report computes.
+      return cachedResult(ctx, 'report', o, () => buildReport(ctx.wh, { ...o, offThread: true }));
     },
   }),
   defineRoute({
@@ -61,7 +62,7 @@ export const ROUTES: readonly Route[] = [
         throw new HttpProblem(404, 'unknown-metric', `Unknown metric ${params.id}.`, `${didYouMean(params.id, METRICS.map((m) => m.id))}GET /v1/metrics lists them.`);
       }
       const o = { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' };
-      return cachedResult(ctx, 'metric', o, async () => metricView(await buildReport(ctx.wh, o)));
+      return cachedResult(ctx, 'metric', o, async () => metricView(await buildReport(ctx.wh, { ...o, offThread: true })));
     },
   }),
   ingestRoute,

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseOptions } from '../metrics/request.js';
+import { stopModelWorker } from '../models/off-thread.js';
 import { clearHolder, markHolder } from '../warehouse/holder.js';
 import { IngestWriter } from '../warehouse/ingest/writer.js';
 import { openWorkspace, type OpenOptions } from '../warehouse/open.js';
@@ -146,6 +147,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         await app.close();
         // A stale answer's refresh may still read the workspace.
         await cache.settle();
+        await stopModelWorker();
         // Whatever batches wait are committed before the workspace closes: an acknowledged row is never lost.
         await ingest?.close();
         await writerConnection?.close();
