@@ -9,9 +9,11 @@ import { readVersions } from '../src/warehouse/data-versions.js';
 import { importFile } from '../src/warehouse/import/import.js';
 import { undoImport } from '../src/warehouse/import/imports-log.js';
 import { retryQuarantine } from '../src/warehouse/import/quarantine.js';
+import { importInto } from '../src/warehouse/import/via-staging.js';
 import { ingestBatch } from '../src/warehouse/ingest/ingest.js';
+import { openWorkspace } from '../src/warehouse/open.js';
 import { setSetting } from '../src/warehouse/schema/settings.js';
-import { eachWorkspace, writeFixture } from './helpers/workspace.js';
+import { eachWorkspace, tmp, writeFixture } from './helpers/workspace.js';
 
 const ctx = eachWorkspace();
 const NAMES = ['orders', 'customers', 'fx_rates', 'settings'] as const;
@@ -72,4 +74,27 @@ describe('data versions', () => {
     const rows = await ctx.wh.query(`SELECT name, count(*) AS n FROM _data_versions GROUP BY name ORDER BY name`);
     expect(rows.map((r) => [r.name, Number(r.n)])).toEqual([['orders', 1], ['settings', 1]]);
   });
+});
+
+/** ClickHouse, when RETAIN_TEST_CLICKHOUSE names a server: appended rows, read as max(). */
+const CLICKHOUSE = process.env.RETAIN_TEST_CLICKHOUSE;
+describe.runIf(CLICKHOUSE)('data versions on ClickHouse', () => {
+  it('move when a staged import stores rows into the target, and for a setting; not for a re-import', async () => {
+    const database = `retain_test_versions_${process.pid}`;
+    const wh = await openWorkspace({ engine: 'clickhouse', url: CLICKHOUSE!, database });
+    try {
+      const path = writeFixture(tmp(), 'o.csv', 'order_id,customer_id,ordered_at,amount\no1,c1,2024-01-01,10\n');
+      expect(await readVersions(wh, ['orders', 'settings'])).toEqual({ orders: 0, settings: 0 });
+      await importInto(wh, { table: 'orders', file: path });
+      const v = await readVersions(wh, ['orders', 'settings']);
+      expect(v.orders).toBeGreaterThan(0);
+      expect(await importInto(wh, { table: 'orders', file: path })).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect(await readVersions(wh, ['orders', 'settings'])).toEqual(v);
+      await setSetting(wh, 'gross_margin', '0.5');
+      expect((await readVersions(wh, ['settings'])).settings).toBeGreaterThan(v.orders);
+    } finally {
+      await wh.exec(`DROP DATABASE IF EXISTS ${database}`);
+      await wh.close();
+    }
+  }, 60_000);
 });
