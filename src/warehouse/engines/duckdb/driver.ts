@@ -1,4 +1,5 @@
 /** The embedded DuckDB engine: a workspace is one DuckDB file (or `:memory:` for tests). */
+import { yieldToLoop } from '../../event-loop.js';
 import { createRequire } from 'node:module';
 import type * as DuckDB from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBDoubleVector, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -23,7 +24,6 @@ const TRACE = process.env.RETAIN_TRACE === '1';
  * the loop, and a server answers its other requests (/healthz, cached answers) meanwhile.
  */
 const YIELD_CHUNKS = 8;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface DuckDBOptions {
   readOnly?: boolean;
