@@ -269,7 +269,7 @@ describe('retain serve', () => {
     for (const r of ROUTES) {
       for (const caller of CALLERS) {
         const res = await call(r, caller);
-        // A CSV or text answer (the quarantine export, /metrics) has no code; problems are JSON.
+        // A CSV or text answer (the quarantine export, /metrics, /docs) has no code; problems are JSON.
         const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : (await res.text(), {})) as { code?: string };
         const got = res.status < 300 ? String(res.status) : `${res.status} ${body.code ?? ''}`;
         cells.push(`${r.method} ${r.url} as ${caller}: ${got}`);
@@ -317,11 +317,33 @@ describe('retain serve', () => {
     expect(doc.paths['/healthz']!.get!.security).toEqual([]);
   });
 
+  it('serves the API as a page at /docs, every route with its permission, nothing loaded from elsewhere', async () => {
+    const res = await fetch(served.base + '/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    // Inline style is all the page needs; the JSON routes keep default-src 'none' alone.
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect((await get('/v1/openapi.json')).headers.get('content-security-policy')).not.toContain('style-src');
+    const html = await res.text();
+    for (const r of ROUTES) {
+      const path = openApiPath(mountedUrl(r));
+      expect(html, path).toContain(`<code>${r.method} ${path}</code>`);
+      // Its section: method, path and permission in its heading.
+      expect(html, path).toContain(`<span class="method">${r.method}</span><code>${path}</code><span class="perm">${r.permission}</span>`);
+    }
+    // Every parameter of the report, with its description.
+    for (const p of ['from', 'to', 'grain', 'metric', 'where', 'by', 'compare', 'timezone']) expect(html).toContain(`<code>${p}</code>`);
+    expect(html).toContain('first day of the period, YYYY-MM-DD');
+    expect(html).not.toMatch(/<script|<link|\ssrc=|url\(/i);
+  });
+
   it('gives the report of retain report --format json, value for value', async () => {
     const res = await api('/report?from=2025-07-01&to=2026-01-01&compare=previous', keys.read);
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { metrics: { id: string }[] };
+    const { cached_at, stale, ...answer } = (await res.json()) as { metrics: { id: string }[]; cached_at: string; stale: boolean };
     const local = JSON.parse(viaCli.report) as typeof answer;
+    // The API's own two keys (the result cache's), then exactly the CLI's.
+    expect([typeof cached_at, stale]).toEqual(['string', false]);
     expect({ ...answer, metrics: null }).toEqual({ ...local, metrics: null });
     expect(answer.metrics).toHaveLength(METRICS.length);
     // Counts exactly, other numbers to 1e-9 relative (the fitted models' to their tolerance): the

@@ -8,12 +8,11 @@ import { metricById } from '../metrics/registry.js';
 import type { Report } from '../metrics/report.js';
 import { TEAMS } from '../metrics/types.js';
 import { RFM_SEGMENTS } from '../models/rfm.js';
+import { esc } from '../warehouse/html-text.js';
 import { extraChartOf, trendBands } from '../charts/options.js';
 import { svg, trendChart } from './charts.js';
 import { changeText, formatValue, periodLines, readWithCare, SMALL_LEGEND, SMALL_MARK, toneOf } from './render-report.js';
 
-/** Text for HTML: the five characters that could open markup, as character references. */
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function card(m: MetricResult, grain: string, currency: string, warnings: readonly string[], extra = ''): string {
   const hasTrend = m.series.some((s) => s.value !== null);

@@ -3,6 +3,7 @@
  * and the comparison with an earlier period, each one query whose statistics `finish` turns into
  * values. A metric whose tables are empty is unavailable, with the reason; never 0.
  */
+import { yieldToLoop } from '../warehouse/event-loop.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { readSettings } from '../warehouse/schema/settings.js';
 import { dataRange, type DataRange } from './data-range.js';
@@ -42,6 +43,8 @@ export interface ReportRequest {
   variants?: boolean;
   /** L2 penalty of the model fits behind predictive metrics (default 0). */
   penalizer?: number;
+  /** Fit models on a worker thread (the server: its event loop stays free); the same numbers. */
+  offThread?: boolean;
 }
 
 /**
@@ -151,12 +154,18 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
           pending = wh.query(sql, s.params);
           req.cache?.set(key, pending);
         }
-        return (await pending).map((r) => ({
-          bucket: r.bucket === null ? 'period' : typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
-          segment: r.segment === null ? null : String(r.segment),
-          ...(r.key === undefined ? {} : { key: String(r.key) }),
-          stats: toStats(r),
-        }));
+        const out = [];
+        for (const r of await pending) {
+          // Many rows (a curve's points, pages by bucket): let a server's event loop run between.
+          if (out.length % 16_384 === 16_383) await yieldToLoop();
+          out.push({
+            bucket: r.bucket === null ? 'period' : typeof r.bucket === 'string' ? r.bucket : s.labelOf(Number(r.bucket)),
+            segment: r.segment === null ? null : String(r.segment),
+            ...(r.key === undefined ? {} : { key: String(r.key) }),
+            stats: toStats(r),
+          });
+        }
+        return out;
       }),
     );
     return results.length === 1 ? results[0]! : joinStats(m.id, results, q.alsoJoin === 'full');
@@ -176,7 +185,7 @@ export async function computeMetric(wh: Warehouse, m: MetricDef, req: ReportRequ
   if (m.fromModel) {
     const modelScope = (from: string, to: string) =>
       makeScope(wh.dialect, { from, to, timezone: req.timezone, grain: null, slice: unsliced, settings: scopeSettings, bucketStarts: [], model });
-    const fit = { penalizer: req.penalizer ?? 0 };
+    const fit = { penalizer: req.penalizer ?? 0, offThread: req.offThread ?? false };
     const v = await m.fromModel(wh, modelScope(req.from, req.to), req.tables, fit);
     let compare: MetricResult['compare'] = null;
     if (compared) {

@@ -16,7 +16,7 @@ export interface DayRange {
 export type DataRange = ReadonlyMap<TableName, DayRange>;
 
 /** Tables of what customers did: not the customer list (sign-up dates reach far back) nor exchange rates. */
-const ACTIVITY = TABLES.filter((t) => t.timeField && t.name !== 'customers' && t.name !== 'fx_rates');
+export const ACTIVITY = TABLES.filter((t) => t.timeField && t.name !== 'customers' && t.name !== 'fx_rates');
 
 const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 

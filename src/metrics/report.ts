@@ -33,6 +33,8 @@ export interface ReportOptions {
   variants?: boolean;
   /** L2 penalty of the model fits (predictive CLV); default 0. */
   penalizer?: number;
+  /** Fit the models on a worker thread (the server does: its event loop stays free); the same numbers. Not part of a request. */
+  offThread?: boolean;
 }
 
 export interface Report {
@@ -74,7 +76,7 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   const benchmarksFile = o.benchmarks ?? process.env.RETAIN_BENCHMARKS;
   const benchmarks = await workspaceBenchmarks(settings.industry, benchmarksFile, METRICS.map((m) => m.id));
   const tables = new ReportTables(wh);
-  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants, penalizer: o.penalizer };
+  const req: ReportRequest = { from, to, grain, timezone, slice, compare: o.compare as ReportRequest['compare'], activityWindowDays, benchmarks, cache: new Map(), tables, dataRange: range, variants: o.variants, penalizer: o.penalizer, offThread: o.offThread };
   const empty = await emptyTables(wh, TABLE_NAMES);
   const metrics: MetricResult[] = [];
   const computeAll = async (segments?: string) => {
@@ -96,7 +98,8 @@ export async function buildReport(wh: Warehouse, o: ReportOptions, onMetric?: (d
   return report;
 }
 
-function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
+/** The metrics of a request: those named, of the teams named (all when neither); an unknown one is a UsageError. */
+export function selectMetrics(ids: readonly string[], teams: readonly string[]): MetricDef[] {
   for (const id of ids) {
     if (!METRICS.some((m) => m.id === id)) {
       throw new UsageError('unknown-metric', `Unknown metric ${id}.`, `${didYouMean(id, METRICS.map((m) => m.id))}retain metrics lists them.`);

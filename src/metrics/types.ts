@@ -121,9 +121,9 @@ export interface MetricDef {
    * For a metric a model computes (predictive CLV): the period's value from the workspace, the
    * scope giving the period end and the customer filter. Its `sql` and `finish` are then unused;
    * it has no series and no breakdown. `tables`: the report's shared tables, when in a report;
-   * `fit`: how to fit the model (the L2 penalty --penalizer gives).
+   * `fit`: how to fit the model (the L2 penalty --penalizer gives; on a worker thread or here).
    */
-  fromModel?(wh: Warehouse, s: Scope, tables?: ReportTables, fit?: { readonly penalizer?: number }): Promise<Value>;
+  fromModel?(wh: Warehouse, s: Scope, tables?: ReportTables, fit?: { readonly penalizer?: number; readonly offThread?: boolean }): Promise<Value>;
   /** Statistics → value. Never NaN: an empty denominator gives a null value with a note. */
   finish(stats: Stats): Value;
   /**

@@ -12,7 +12,7 @@ import { listImports } from '../warehouse/import/imports-log.js';
 import { exportQuarantine, listQuarantine } from '../warehouse/import/quarantine.js';
 import { INPUT_FORMATS, type InputFormat } from '../warehouse/import/source.js';
 import { retryInto } from '../warehouse/import/via-staging.js';
-import { getSettings, SETTING_KEYS, setSetting, validateSetting } from '../warehouse/schema/settings.js';
+import { getSettings, SETTING_KEYS, setSettings } from '../warehouse/schema/settings.js';
 import { TABLE_NAMES } from '../warehouse/schema/tables.js';
 import { UsageError } from '../warehouse/errors.js';
 import { HttpProblem } from './problems.js';
@@ -127,10 +127,7 @@ export const dataRoutes = [
     summary: 'Change settings: a JSON object of setting → value, each as retain config set takes it; all are checked before any is set. The answer is every setting.',
     handler: async ({ wh, body }) => {
       const changes = Object.entries(body as Record<string, string | undefined>).filter((e): e is [string, string] => e[1] !== undefined);
-      for (const [k, v] of changes) validateSetting(k, v);
-      await wh.transaction(async () => {
-        for (const [k, v] of changes) await setSetting(wh, k, v);
-      });
+      await setSettings(wh, changes);
       return getSettings(wh);
     },
   }),

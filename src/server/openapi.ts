@@ -80,7 +80,9 @@ export function openApiDocument(routes: readonly Route[]) {
       responses: {
         200: {
           description: r.csv === 'on-accept' ? 'OK: JSON, or CSV with Accept: text/csv' : 'OK',
-          content: r.text
+          content: r.answers === 'html'
+            ? { 'text/html': { schema: { type: 'string' } } }
+            : r.text
             ? { [r.text]: { schema: { type: 'string' } } }
             : { ...(r.csv === 'always' ? {} : { 'application/json': { schema: {} } }), ...(r.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
         },

@@ -11,6 +11,7 @@ import type { IngestWriter } from '../warehouse/ingest/writer.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { PERMISSIONS, type Caller, type Permission } from './auth.js';
 import type { Workspaces } from './workspaces.js';
+import type { ResultCache } from './result-cache.js';
 
 export interface RouteContext<Q, P, B = unknown> {
   /** The route's workspace's warehouse; for a server route, the accounts store. */
@@ -19,6 +20,8 @@ export interface RouteContext<Q, P, B = unknown> {
   workspace: string;
   /** The workspace's group-commit writer, on a connection of its own; absent where the engine has no transactions. */
   ingest?: IngestWriter;
+  /** The server's result cache (cached-result.ts puts reports through it). */
+  cache: ResultCache;
   query: Q;
   params: P;
   /**
@@ -54,6 +57,22 @@ export class Streamed {
   ) {}
 }
 
+/** An answer whose JSON is written already (a cached result): sent as it is, 200. */
+export class JsonText {
+  constructor(
+    readonly text: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+/** A page (text/html) and the Content-Security-Policy it needs; a JSON answer keeps default-src 'none'. */
+export class HtmlPage {
+  constructor(
+    readonly html: string,
+    readonly csp: string,
+  ) {}
+}
+
 export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObject = z.ZodObject, B extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify's form: `/v1/metrics/:id`; a workspace route's URL without its /workspaces/:workspace. */
@@ -71,6 +90,8 @@ export interface Route<Q extends z.ZodObject = z.ZodObject, P extends z.ZodObjec
   csv?: 'always' | 'on-accept';
   /** The content type of the answer when it is text, not JSON (the handler then returns the text). */
   text?: string;
+  /** What the answer is when not JSON (an HtmlPage), for OpenAPI. */
+  answers?: 'html';
   summary: string;
   /** The answer's JSON (the server sends it as application/json), an Answer, or a Streamed answer. */
   handler: (ctx: RouteContext<z.output<Q>, z.output<P>, z.output<B>>) => Promise<unknown> | unknown;

@@ -11,6 +11,8 @@ import { buildReport } from '../metrics/report.js';
 import { reportOptions, reportRequestSchema } from '../metrics/request.js';
 import { workspaceStatus } from '../warehouse/status.js';
 import { didYouMean } from '../warehouse/suggest.js';
+import { cachedResult } from './cached-result.js';
+import { docsPage } from './docs-page.js';
 import { metricView } from './metric-view.js';
 import { HttpProblem } from './problems.js';
 import { ACCOUNT_ROUTES } from './account-routes.js';
@@ -19,7 +21,7 @@ import { dataRoutes } from './data-routes.js';
 import { ingestRoute } from './ingest-route.js';
 import { modelRoutes } from './model-routes.js';
 import { metricsRoute } from './metrics-route.js';
-import { defineRoute, type Route } from './route.js';
+import { defineRoute, HtmlPage, type Route } from './route.js';
 import { openApiDocument } from './openapi.js';
 
 const oneMetricQuery = reportRequestSchema.omit({ metric: true, team: true });
@@ -49,21 +51,26 @@ export const ROUTES: readonly Route[] = [
     url: '/v1/report',
     permission: 'read',
     schemas: { query: reportRequestSchema },
-    summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options).',
-    handler: ({ wh, query }) => buildReport(wh, reportOptions(query)),
+    summary: 'A report over a period (the JSON of retain report --format json; parameters named as its options), with cached_at and stale: answers are cached until the data they read changes.',
+    handler: (ctx) => {
+      const o = reportOptions(ctx.query);
+      // Models fit on a worker thread: the event loop keeps answering while a report computes.
+      return cachedResult(ctx, 'report', o, () => buildReport(ctx.wh, { ...o, offThread: true }));
+    },
   }),
   defineRoute({
     method: 'GET',
     url: '/v1/metrics/:id',
     permission: 'read',
     schemas: { params: z.object({ id: z.string().describe('a metric id (see /v1/metrics)') }), query: oneMetricQuery },
-    summary: 'One metric: its entries by bucket and a summary (current, previous, change, verdict); compares with the previous period unless told.',
-    handler: async ({ wh, params, query }) => {
+    summary: 'One metric: its entries by bucket and a summary (current, previous, change, verdict); compares with the previous period unless told. Cached as the report is (cached_at, stale).',
+    handler: async (ctx) => {
+      const { params, query } = ctx;
       if (!metricById(params.id)) {
         throw new HttpProblem(404, 'unknown-metric', `Unknown metric ${params.id}.`, `${didYouMean(params.id, METRICS.map((m) => m.id))}GET /v1/metrics lists them.`);
       }
-      const report = await buildReport(wh, { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' });
-      return metricView(report);
+      const o = { ...reportOptions({ ...query, metric: [params.id], team: [] }), compare: query.compare ?? 'previous' };
+      return cachedResult(ctx, 'metric', o, async () => metricView(await buildReport(ctx.wh, { ...o, offThread: true })));
     },
   }),
   ingestRoute,
@@ -74,4 +81,14 @@ export const ROUTES: readonly Route[] = [
   defineRoute({ method: 'GET', url: '/v1/status', permission: 'read', schemas: {}, summary: 'Rows and quarantined rows per table (as retain status --format json).', handler: ({ wh }) => workspaceStatus(wh) }),
   ...ACCOUNT_ROUTES,
   defineRoute({ method: 'GET', url: '/v1/openapi.json', scope: 'server', permission: 'public', schemas: {}, summary: 'This API as an OpenAPI 3.1 document.', handler: () => openApiDocument(ROUTES) }),
+  defineRoute({
+    method: 'GET',
+    url: '/docs',
+    permission: 'public',
+    schemas: {},
+    answers: 'html',
+    summary: 'This API as a page to read: every route with its permission, parameters, body and answers (from /v1/openapi.json).',
+    // Its inline style is all the page loads.
+    handler: () => new HtmlPage(docsPage(openApiDocument(ROUTES)), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+  }),
 ];

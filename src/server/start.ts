@@ -11,12 +11,15 @@ import type { z } from 'zod';
 import { hasOwner } from '../warehouse/accounts/users.js';
 import { createInvite } from '../warehouse/accounts/tokens.js';
 import type { OpenOptions } from '../warehouse/open.js';
+import { stopModelWorker } from '../models/off-thread.js';
 import { authorize } from './auth.js';
 import { corsHeaders } from './cors.js';
 import { registerDashboard } from './dashboard.js';
+import { cacheHits, cacheMisses } from './metrics-registry.js';
 import { observeRequests } from './metrics-route.js';
 import { HttpProblem, problem, problemOf, sendProblem } from './problems.js';
-import { Answer, isWorkspaceRoute, mountedUrl, Streamed, type Route } from './route.js';
+import { ResultCache, type ResultCacheOptions } from './result-cache.js';
+import { Answer, HtmlPage, isWorkspaceRoute, JsonText, mountedUrl, Streamed, type Route } from './route.js';
 import { ROUTES } from './routes.js';
 import { Workspaces } from './workspaces.js';
 
@@ -27,6 +30,8 @@ export interface ServeOptions {
   workspace: OpenOptions & { workspaces?: string };
   /** Read the client's address and protocol from X-Forwarded-* (behind a reverse proxy). */
   trustProxy?: boolean;
+  /** Bounds and hook points of the result cache (default: 1,000 entries, 128 MB). */
+  cache?: Partial<ResultCacheOptions>;
 }
 
 export interface RunningServer {
@@ -50,7 +55,7 @@ const SECURITY_HEADERS = {
 /** The largest request body (a batch of rows); Fastify answers 413 above it. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function register(app: FastifyInstance, server: Workspaces, route: Route): void {
+function register(app: FastifyInstance, server: Workspaces, cache: ResultCache, route: Route): void {
   const inWorkspace = isWorkspaceRoute(route);
   app.route({
     method: route.method,
@@ -72,9 +77,12 @@ function register(app: FastifyInstance, server: Workspaces, route: Route): void 
         headers: request.headers,
         caller,
         server,
+        cache,
         ip: request.ip,
         secure: request.protocol === 'https',
       });
+      if (out instanceof HtmlPage) return reply.header('content-security-policy', out.csp).type('text/html; charset=utf-8').send(out.html);
+      if (out instanceof JsonText) return reply.headers(out.headers).type('application/json').send(out.text);
       if (out instanceof Streamed) return reply.headers(out.headers).type(out.type).send(out.stream);
       if (route.text) return reply.type(route.text).send(String(out));
       if (out instanceof Answer) return reply.code(out.status).headers(out.headers).type('application/json').send(JSON.stringify(out.body));
@@ -130,7 +138,17 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, 'GET /v1/openapi.json lists the routes.')));
-  for (const r of ROUTES) register(app, server, r);
+  const cache = new ResultCache({
+    maxEntries: 1000,
+    maxBytes: 128 * 1024 * 1024,
+    // One line per computation: how a test (or an operator) counts them.
+    onComputed: (key, stamp, ms) => app.log.info({ cache: { key, stamp, ms: Math.round(ms) } }, 'result computed'),
+    onRefreshError: (key, e) => app.log.error({ err: e, cache: { key } }, 'refreshing a cached result failed; the stale one stays'),
+    onHit: () => cacheHits.inc(),
+    onMiss: () => cacheMisses.inc(),
+    ...o.cache,
+  });
+  for (const r of ROUTES) register(app, server, cache, r);
   registerDashboard(app);
   // A browser's preflight: the onSend hook adds the CORS headers when the workspace allows the origin.
   app.options('/v1/workspaces/:workspace/*', (_request, reply) => reply.code(204).send());
@@ -154,6 +172,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       (closing ??= (async () => {
         app.log.info('shutting down: finishing requests in flight');
         await app.close();
+        // A stale answer's refresh may still read the workspace.
+        await cache.settle();
+        await stopModelWorker();
         await server.close();
         app.log.info('stopped');
       })()),

@@ -6,7 +6,7 @@ import { npsGrowth } from '../../metrics/nps-growth.js';
 import { rfmSegments } from '../../models/segments.js';
 import { dbOption, formatOption, isoDate, penalizerOption, positiveInt, printJson, withWorkspace } from '../common.js';
 import { emit, printRows } from '../output.js';
-import { esc } from '../render-html.js';
+import { esc } from '../../warehouse/html-text.js';
 
 export function modelCommand(): Command {
   const cmd = new Command('model')

@@ -1,7 +1,9 @@
 /** Customer lifetime value: historic (order value, purchase rate, churn, margin) and predictive (BG/NBD × Gamma-Gamma). */
 import { ModelError } from '../../models/errors.js';
-import { fitTransactional, loadValueRows } from '../../models/fit-workspace.js';
-import { dateOfDay, dayNumber } from '../../models/queries.js';
+import { clvValue } from '../../models/clv-value.js';
+import { loadValueRows } from '../../models/fit-workspace.js';
+import { clvValueOffThread } from '../../models/off-thread.js';
+import { binder, dateOfDay, dayNumber } from '../../models/queries.js';
 import { getSettings } from '../../warehouse/schema/settings.js';
 import { stat as num } from '../stats.js';
 import type { MetricDef } from '../types.js';
@@ -71,31 +73,28 @@ export const clvPredicted: MetricDef = {
   fromModel: async (wh, s, tables, options) => {
     const { timezone } = await getSettings(wh);
     const calibrationEnd = dateOfDay(dayNumber(s.period.to) - 1);
+    const request = { calibrationEnd, timezone, timeUnit: 'day' } as const;
     // The fit is on every customer: the report's summary table serves it (RFM reads it too).
-    const summaryTable = await tables?.summary(s, { calibrationEnd, timezone, timeUnit: 'day' });
-    let fit;
+    const summaryTable = await tables?.summary(s, request);
+    const fitRows = await loadValueRows(wh, binder(), { ...request, ...(summaryTable ? { table: summaryTable } : {}) });
+    // The fit's own customers, unless --where picks some of them.
+    const valued = s.keep('o.customer_id') === s.d.alwaysTrue ? undefined : await loadValueRows(wh, s, request);
+    const input = { fit: fitRows, ...(valued ? { valued } : {}), calibrationEnd, timeUnit: 'day' as const, penalizer: options?.penalizer ?? 0, horizonMonths: CLV_HORIZON_MONTHS, monthlyDiscount: CLV_MONTHLY_DISCOUNT };
+    let out;
     try {
-      fit = await fitTransactional(wh, { calibrationEnd, timeUnit: 'day', pareto: false, penalizer: options?.penalizer ?? 0, ...(summaryTable ? { summaryTable } : {}) });
+      out = options?.offThread ? await clvValueOffThread(input) : clvValue(input);
     } catch (e) {
       if (e instanceof ModelError) return { value: null, n: 0, note: `The models cannot be fitted: ${e.message}` };
       throw e;
     }
-    // The fit's own customers, unless --where picks some of them.
-    const rows = s.keep('o.customer_id') === s.d.alwaysTrue && fit.valueRows ? fit.valueRows : await loadValueRows(wh, s, { calibrationEnd, timezone, timeUnit: 'day' });
-    let n = 0;
-    let total = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const monetary = rows.monetary[i]!;
-      total += rows.weight[i]! * fit.clv(rows.frequency[i]!, rows.recency[i]!, rows.T[i]!, Number.isNaN(monetary) ? null : monetary, CLV_HORIZON_MONTHS, CLV_MONTHLY_DISCOUNT);
-      n += rows.weight[i]!;
-    }
+    const { total, n } = out;
     if (!n) return { value: null, n: 0, note: 'No customer had bought by the end of the period.' };
     const margin = s.settings.grossMargin;
-    const g = fit.gammagamma;
+    const g = out.gammagamma;
     return {
       value: (margin * total) / n,
       n,
-      parts: { total: margin * total, bgnbd_r: fit.bgnbd.r, bgnbd_alpha: fit.bgnbd.alpha, bgnbd_a: fit.bgnbd.a, bgnbd_b: fit.bgnbd.b, ...(g ? { gammagamma_p: g.p, gammagamma_q: g.q, gammagamma_gamma: g.gamma } : {}) },
+      parts: { total: margin * total, bgnbd_r: out.bgnbd.r, bgnbd_alpha: out.bgnbd.alpha, bgnbd_a: out.bgnbd.a, bgnbd_b: out.bgnbd.b, ...(g ? { gammagamma_p: g.p, gammagamma_q: g.q, gammagamma_gamma: g.gamma } : {}) },
       ...(g?.warning ? { note: g.warning } : {}),
     };
   },

@@ -11,6 +11,7 @@
  * table so that the import can be undone (imports-log.ts). A "latest snapshot wins" table
  * (`upsert` in tables.ts) is always imported in upsert mode.
  */
+import { bumpVersions } from '../data-versions.js';
 import { UsageError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { getSettings } from '../schema/settings.js';
@@ -266,7 +267,8 @@ export async function dropChecked(wh: Warehouse): Promise<void> {
  * The writes shared by import and quarantine retry, from the checked rows in CHECKED: insert the
  * good new ones (stamped with the import's id; in upsert mode replacing changed ones, kept aside
  * for undo), quarantine the bad ones (and the malformed records) with their record and line
- * numbers, resolve quarantined rows whose key is stored (resolveQuarantine), and count.
+ * numbers, resolve quarantined rows whose key is stored (resolveQuarantine), bump the table's
+ * data version when rows were stored (data-versions.ts), and count.
  */
 export async function storeChecked(
   wh: Warehouse,
@@ -358,6 +360,9 @@ export async function storeChecked(
   await wh.exec(`INSERT INTO ${tbl} (${stamped}) SELECT ${stored.join(', ')}, ${importId} FROM (${toStore}) c`);
   if (sessions) await refreshWebSessions(wh, firstLoad);
   if (upserting) await wh.exec(`DROP TABLE ${UPSERTING}`);
+
+  // The table's rows changed: results cached over it are out of date from this commit on.
+  if (Number(a?.stored ?? 0) > 0) await bumpVersions(wh, [t.name]);
 
   const [r] = await wh.query(`SELECT count(*) AS n FROM ${CHECKED}`);
   const read = Number(r?.n ?? 0) + malformed.records.length;

@@ -3,12 +3,13 @@
  * carries its id (`_import_id`), and every row its upserts replaced waits in the table's replaced-
  * rows table, so undo is exact: in one transaction it removes the rows the import stored, puts
  * back the rows it replaced (with the ids of the imports that had stored them), removes the
- * quarantine records it added (and an ingested batch's idempotency key) and marks it undone. A crash
- * before COMMIT leaves the import as it was.
+ * quarantine records it added (and an ingested batch's idempotency key), marks it undone and
+ * bumps the table's data version. A crash before COMMIT leaves the import as it was.
  *
  * Undo refuses, rather than corrupt, when a later import has replaced rows this one stored (that
  * one is undone first), and on ClickHouse, which can neither delete nor write in a transaction.
  */
+import { bumpVersions } from '../data-versions.js';
 import { UsageError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { IMPORT_ID, replacedTable, storedColumns, tableDef } from '../schema/tables.js';
@@ -126,6 +127,7 @@ export async function undoImport(wh: Warehouse, id: number): Promise<UndoSummary
     if (imp.format === 'ingest') await wh.exec(`DELETE FROM _ingest_keys WHERE import_id = $1`, [id]);
     await wh.exec(`UPDATE _imports SET undone_at = ${d.nowUtc()} WHERE import_id = $1`, [id]);
     if (sessions) await refreshWebSessions(wh, false);
+    await bumpVersions(wh, [t.name]);
     faultPoint('kill-undo-before-commit');
     return { importId: id, table: t.name, removed: Number(n?.removed ?? 0), restored: Number(n?.restored ?? 0), unquarantined: Number(n?.unquarantined ?? 0) };
   });

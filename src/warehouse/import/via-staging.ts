@@ -15,6 +15,7 @@
  * older one (reads take the table FINAL). Undo is not offered there (imports-log.ts says why).
  * Invariant, as everywhere: read = accepted + updated + duplicates + quarantined.
  */
+import { bumpVersions } from '../data-versions.js';
 import { UsageError } from '../errors.js';
 import { copySettings } from '../schema/settings.js';
 import { storedColumns, TABLES, tableDef, type TableDef } from '../schema/tables.js';
@@ -86,6 +87,8 @@ async function throughStaging(target: Warehouse, staging: Warehouse, t: TableDef
 
   const summary: ImportSummary = { ...done, importId, seconds: Math.round(performance.now() - started) / 1000 };
   await logImport(target, importId, summary, format, mode);
+  // storeChecked bumped the staging workspace's version: the target's moves once its rows are there.
+  if (summary.accepted + summary.updated > 0) await bumpVersions(target, [t.name]);
   return summary;
 }
 

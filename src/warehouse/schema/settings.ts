@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { bumpVersions } from '../data-versions.js';
 import { UsageError } from '../errors.js';
 import { closest, didYouMean } from '../suggest.js';
 import type { Warehouse } from '../warehouse.js';
@@ -107,8 +108,14 @@ export function validateSetting(key: string, value: string): string {
 }
 
 export async function setSetting(wh: Warehouse, key: string, value: string): Promise<void> {
-  const v = validateSetting(key, value);
-  if (key === 'currency' && v !== (await getSettings(wh)).currency) {
+  await setSettings(wh, [[key, value]]);
+}
+
+/** Set several settings together: every value is checked before any is written, all in one transaction. */
+export async function setSettings(wh: Warehouse, changes: readonly (readonly [string, string])[]): Promise<void> {
+  const checked = changes.map(([key, value]) => [key, validateSetting(key, value)] as const);
+  const currency = checked.find(([key]) => key === 'currency')?.[1];
+  if (currency !== undefined && currency !== (await getSettings(wh)).currency) {
     // Amounts are converted with the FX rate in force when they were imported.
     const moneyTables = TABLES.filter((t) => t.fx || t.fields.some((f) => f.kind === 'money'));
     const union = moneyTables.map((t) => `SELECT count(*) AS n FROM ${wh.dialect.ident(t.name)}`).join(' UNION ALL ');
@@ -121,7 +128,14 @@ export async function setSetting(wh: Warehouse, key: string, value: string): Pro
       );
     }
   }
+  if (checked.length === 0) return;
   // Where rows cannot be deleted, settings are appended and the latest of a key wins on read.
-  if (wh.dialect.canDelete) await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
-  await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
+  // One transaction, so a cached result never outlives the value it was computed with.
+  await wh.transaction(async () => {
+    for (const [key, v] of checked) {
+      if (wh.dialect.canDelete) await wh.exec(`DELETE FROM _settings WHERE key = $1`, [key]);
+      await wh.exec(`INSERT INTO _settings VALUES ($1, $2)`, [key, v]);
+    }
+    await bumpVersions(wh, ['settings']);
+  });
 }

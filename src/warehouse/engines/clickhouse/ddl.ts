@@ -68,6 +68,8 @@ export const bookkeepingSql = (l: ClickHouseLayout) => [
   ...ACCOUNT_TABLES.map(
     (t) => `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}.${t.name} (${t.columns.map(([c, kind]) => `${c} ${kind === 'text' ? 'String' : 'Int64'}`).join(', ')}) ENGINE = MergeTree ORDER BY ${t.columns[0]![0]}`,
   ),
+  // Data versions (data-versions.ts): appended, read as max(); merges keep a name's latest row.
+  `CREATE TABLE IF NOT EXISTS ${d.ident(l.database)}._data_versions (name String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY name`,
 ];
 
 /**

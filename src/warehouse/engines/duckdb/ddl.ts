@@ -49,6 +49,8 @@ export const BOOKKEEPING_SQL = [
   // the batch's own transaction (ingest/idempotency.ts).
   `CREATE TABLE IF NOT EXISTS _ingest_keys (
      idempotency_key VARCHAR PRIMARY KEY, body_sha256 VARCHAR NOT NULL, answer VARCHAR NOT NULL, created_at TIMESTAMPTZ, import_id BIGINT)`,
+  // A version per table and for the settings, bumped where their rows change (data-versions.ts).
+  `CREATE TABLE IF NOT EXISTS _data_versions (name VARCHAR, version BIGINT)`,
 ];
 
 /**

@@ -1,4 +1,5 @@
 /** The embedded DuckDB engine: a workspace is one DuckDB file (or `:memory:` for tests). */
+import { yieldToLoop } from '../../event-loop.js';
 import { createRequire } from 'node:module';
 import type * as DuckDB from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBDoubleVector, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -16,6 +17,13 @@ const { DuckDBDecimalValue, DuckDBInstance: Instance, DuckDBListValue, Statement
 
 /** RETAIN_TRACE=1 prints every statement with its duration to stderr. */
 const TRACE = process.env.RETAIN_TRACE === '1';
+
+/**
+ * A large result is converted to JavaScript values a few chunks (2,048 rows each) at a time, the
+ * event loop let run between: the engine computes on its own threads, but the conversion runs on
+ * the loop, and a server answers its other requests (/healthz, cached answers) meanwhile.
+ */
+const YIELD_CHUNKS = 8;
 
 export interface DuckDBOptions {
   readOnly?: boolean;
@@ -69,9 +77,14 @@ class DuckDBWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: readonly Param[] = []): Promise<Row[]> {
-    const reader = await this.run(sql, params);
-    const columns = reader.columnNames();
-    return reader.getRows().map((r) => Object.fromEntries(columns.map((c, i) => [c, toJs(r[i] as DuckDBValue)])));
+    const result = await this.materialize(sql, params);
+    const columns = result.columnNames();
+    const rows: Row[] = [];
+    for (let c = 0; c < result.chunkCount; c++) {
+      if (c % YIELD_CHUNKS === YIELD_CHUNKS - 1) await yieldToLoop();
+      for (const r of result.getChunk(c).getRows()) rows.push(Object.fromEntries(columns.map((col, i) => [col, toJs(r[i] as DuckDBValue)])));
+    }
+    return rows;
   }
 
   async queryNumbers(sql: string, params: readonly Param[] = []) {
@@ -81,6 +94,7 @@ class DuckDBWarehouse implements Warehouse {
     const names = result.columnNames();
     const columns = names.map(() => new Float64Array(result.rowCount));
     for (let c = 0, at = 0; c < result.chunkCount; c++) {
+      if (c % YIELD_CHUNKS === YIELD_CHUNKS - 1) await yieldToLoop();
       const chunk = result.getChunk(c);
       columns.forEach((col, j) => {
         const v = chunk.getColumnVector(j) as DuckDBDoubleVector;
