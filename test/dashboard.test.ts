@@ -136,6 +136,25 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     expect(await page.locator('[data-score=risk] .value').textContent()).not.toBe('');
   }, 60_000);
 
+  it('reads at desktop and phone widths: the screenshots in docs/ are taken here', async () => {
+    const docs = join(import.meta.dirname, '..', 'docs');
+    const shot = async (path: string, name: string, ready: string) => {
+      await page.goto(s.base + path);
+      await page.waitForSelector(ready);
+      await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+      await page.screenshot({ path: join(docs, `${name}.png`) });
+    };
+    for (const [w, h, suffix] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await shot('/w/shop?team=marketing&compare=previous', `dashboard-overview-${suffix}`, '.card');
+      await shot('/w/shop/metrics/nps?compare=previous', `dashboard-metric-${suffix}`, '.chart svg');
+      await shot('/w/shop/customers?segment=all&sort=revenue', `dashboard-customers-${suffix}`, 'tr[data-customer]');
+      // Nothing runs off the side at phone width: the page scrolls only down (tables scroll in their box).
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 60_000);
+
   it('has no serious or critical accessibility violations (axe-core) on any page, and a keyboard reaches every control', async () => {
     // axe runs as an injected script: a context of its own that bypasses the page's CSP for it.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
