@@ -136,6 +136,28 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     expect(await page.locator('[data-score=risk] .value').textContent()).not.toBe('');
   }, 60_000);
 
+  it('changes a setting, invites a person and makes and revokes a key from the settings page', async () => {
+    const headers = { authorization: `Bearer ${key}` };
+    await page.goto(`${s.base}/w/shop`);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(/\/w\/shop\/settings$/);
+    await page.getByLabel('gross margin').fill('0.6');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved.');
+    expect(((await (await fetch(s.v1('/settings'), { headers })).json()) as { gross_margin: string }).gross_margin).toBe('0.6');
+    await page.getByLabel('Email', { exact: true }).fill('vic@example.com');
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^vic@example\.com is analyst\. Send them this one-time link \(7 days\): http:\/\/127\.0\.0\.1:\d+\/setup\?token=ri_/);
+    expect(await page.locator('tr[data-member="vic@example.com"]').textContent()).toBe('vic@example.comanalystinvited');
+    await page.getByRole('button', { name: 'New read key' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^New read key, shown this once: rk_read_/);
+    const made = (await page.getByRole('status').textContent())!.split(': ')[1]!;
+    expect((await fetch(s.v1('/status'), { headers: { authorization: `Bearer ${made}` } })).status).toBe(200);
+    await page.getByRole('button', { name: `Revoke ${made.slice(0, 12)}…` }).click();
+    await expect.poll(async () => (await fetch(s.v1('/status'), { headers: { authorization: `Bearer ${made}` } })).status).toBe(401);
+  }, 60_000);
+
   it('reads at desktop and phone widths: the screenshots in docs/ are taken here', async () => {
     const docs = join(import.meta.dirname, '..', 'docs');
     const shot = async (path: string, name: string, ready: string) => {
@@ -178,7 +200,7 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.waitForURL(/\/w\/shop$/);
     const customer = (await (await fetch(s.v1('/customers?limit=1'), { headers: { authorization: `Bearer ${key}` } })).json()) as { customers: { customer_id: string }[] };
-    for (const path of ['/w/shop', '/w/shop/metrics/nps', '/w/shop/customers', `/w/shop/customers/${customer.customers[0]!.customer_id}`]) found.push(...(await violations(path)));
+    for (const path of ['/w/shop', '/w/shop/metrics/nps', '/w/shop/customers', `/w/shop/customers/${customer.customers[0]!.customer_id}`, '/w/shop/settings']) found.push(...(await violations(path)));
     expect(found).toEqual([]);
     // Tab order on the overview reaches every link, select, input and button, each showing focus.
     await p.goto(`${s.base}/w/shop`);

@@ -1,7 +1,7 @@
 /**
  * The dashboard's shell: who is signed in, the workspace switcher, and the page the URL names —
  * /login, /setup?token=…, /w/NAME (a workspace's overview), /w/NAME/metrics/ID (one metric),
- * /w/NAME/customers (the lists), /w/NAME/customers/ID (one customer).
+ * /w/NAME/customers (the lists), /w/NAME/customers/ID (one customer), /w/NAME/settings.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -9,6 +9,7 @@ import { api, ApiError, setCsrf, type Session } from './api.js';
 import { CustomerPage } from './pages/customer.js';
 import { CustomersPage } from './pages/customers.js';
 import { MetricPage } from './pages/metric.js';
+import { SettingsPage } from './pages/settings.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/sign-in.js';
 import { navigate, useLocation } from './route.js';
@@ -26,7 +27,7 @@ function App() {
   if (url.pathname === '/setup') return <SignIn token={url.searchParams.get('token') ?? ''} onSession={setSession} />;
   if (session === undefined) return <p class="muted">Loading…</p>;
   if (session === null || url.pathname === '/login') return <SignIn onSession={setSession} />;
-  const m = /^\/w\/([^/]+)(?:\/(metrics|customers)(?:\/([^/]+))?)?/.exec(url.pathname);
+  const m = /^\/w\/([^/]+)(?:\/(metrics|customers|settings)(?:\/([^/]+))?)?/.exec(url.pathname);
   const section = m?.[2] ?? 'overview';
   const item = m?.[3] ? decodeURIComponent(m[3]) : null;
   const workspace = m ? decodeURIComponent(m[1]!) : session.workspaces[0]?.name;
@@ -59,6 +60,7 @@ function App() {
               [
                 ['overview', 'Overview', ''],
                 ['customers', 'Customers', '/customers'],
+                ['settings', 'Settings', '/settings'],
               ] as const
             ).map(([id, label, path]) => {
               const href = `/w/${encodeURIComponent(workspace)}${path}`;
@@ -82,6 +84,8 @@ function App() {
           <MetricPage workspace={workspace} id={item} url={url} />
         ) : section === 'customers' && item ? (
           <CustomerPage workspace={workspace} id={item} />
+        ) : section === 'settings' ? (
+          <SettingsPage workspace={workspace} role={session.workspaces.find((w) => w.name === workspace)!.role} />
         ) : section === 'customers' ? (
           <CustomersPage workspace={workspace} url={url} />
         ) : (

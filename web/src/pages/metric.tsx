@@ -8,6 +8,7 @@ import { extraChartOf, trendBands, trendChart } from '../../../src/charts/option
 import type { CatalogueEntry } from '../../../src/metrics/catalogue.js';
 import type { Report } from '../../../src/metrics/report.js';
 import type { Unit } from '../../../src/metrics/types.js';
+import { TableHead } from '../table-head.js';
 import { api, ApiError } from '../api.js';
 import { Chart } from '../chart.js';
 import { formatChange, formatValue } from '../format.js';
@@ -68,13 +69,7 @@ export function MetricPage(p: { workspace: string; id: string; url: URL }) {
           {extra && <Chart spec={extra} label={`${m.name}: breakdown`} headers={['part', 'value']} rows={Object.entries(m.parts ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)])} />}
           <h2>By {report.grain}</h2>
           <table class="series">
-            <thead>
-              <tr>
-                <th scope="col">Starting</th>
-                <th scope="col">Value</th>
-                <th scope="col">n</th>
-              </tr>
-            </thead>
+            <TableHead cols={['Starting', 'Value', 'n']} />
             <tbody>
               {m.series.map((s) => (
                 <tr>
