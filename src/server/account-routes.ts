@@ -177,9 +177,12 @@ export const ACCOUNT_ROUTES = [
     permission: 'admin',
     schemas: { params: z.object({ id: z.string().describe('the key id (GET …/keys)') }) },
     summary: 'Revoke a key: refused from the next request on.',
-    handler: async ({ wh, params }) => {
+    handler: async ({ wh, params, server }) => {
       try {
-        return await revokeApiKey(wh, params.id);
+        const revoked = await revokeApiKey(wh, params.id);
+        // Refused from the next request on: no remembered key outlives its revocation.
+        server.forgetKeys();
+        return revoked;
       } catch (e) {
         if ((e as { code?: string }).code === 'unknown-key') throw new HttpProblem(404, 'unknown-key', (e as Error).message);
         throw e;

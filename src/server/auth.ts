@@ -7,7 +7,7 @@
  * sent by a browser on its own.
  */
 import type { FastifyRequest } from 'fastify';
-import { csrfOf, sessionUser } from '../warehouse/accounts/tokens.js';
+import { csrfOf, sessionUser, sha256 } from '../warehouse/accounts/tokens.js';
 import { roleIn, membershipsOf, userById, type Role } from '../warehouse/accounts/users.js';
 import { lookupApiKey, type KeyKind } from '../warehouse/api-keys.js';
 import { HttpProblem } from './problems.js';
@@ -41,12 +41,19 @@ export function cookieOf(request: FastifyRequest, name: string): string | undefi
 export async function identify(ws: Workspaces, request: FastifyRequest, workspace?: string): Promise<Caller> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   if (bearer) {
+    const hash = sha256(bearer);
+    const known = ws.knownKey(hash);
+    const generation = ws.keyGeneration;
+    if (known) return { kind: 'key', id: known.id, keyKind: known.kind, workspace: known.workspace };
     // The route's workspace first: a key of another one is found too, to answer 404 rather than 401.
     const order = [...ws.all()].sort((a, b) => Number(b.name === workspace) - Number(a.name === workspace));
     for (const w of order) {
       const key = await lookupApiKey(w.wh, bearer);
       if (key === 'revoked') throw new HttpProblem(401, 'unauthorized', 'The API key was revoked.', 'Ask an admin for a new key (retain keys create).');
-      if (key) return { kind: 'key', id: key.id, keyKind: key.kind, workspace: w.name };
+      if (key) {
+        ws.rememberKey(hash, { workspace: w.name, id: key.id, kind: key.kind }, generation);
+        return { kind: 'key', id: key.id, keyKind: key.kind, workspace: w.name };
+      }
     }
     throw new HttpProblem(401, 'unauthorized', 'The API key is not known.', HINT);
   }

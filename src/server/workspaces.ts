@@ -4,6 +4,7 @@
  * accounts store they share (the workspace itself when there is one). Workspaces are found when
  * the server starts; a file added to the folder later is served after a restart.
  */
+import type { KeyKind } from '../warehouse/api-keys.js';
 import { IngestWriter } from '../warehouse/ingest/writer.js';
 import { workspaceSet } from '../warehouse/accounts/location.js';
 import { clearHolder, markHolder, type Holder } from '../warehouse/holder.js';
@@ -18,14 +19,54 @@ export interface ServedWorkspace {
   writer?: Warehouse;
 }
 
+/** A live key as a request presents it: the workspace that holds it, its id and kind. */
+export interface KnownKey {
+  workspace: string;
+  id: string;
+  kind: KeyKind;
+}
+
 export class Workspaces {
+  /**
+   * Live keys already looked up, by the SHA-256 of the key. Only where every workspace is a
+   * DuckDB file: the server holds each file's lock, so no other process can make or revoke a key
+   * while it runs, and the server's own revocation empties this at once (forgetKeys). On
+   * ClickHouse another process may revoke a key: every request looks it up there.
+   */
+  private readonly keys: Map<string, KnownKey> | null;
+
   private constructor(
     readonly accounts: Warehouse,
     private readonly byName: ReadonlyMap<string, ServedWorkspace>,
     private readonly files: readonly string[],
     /** Whether the accounts store is a file of its own (a folder of workspaces), to close apart. */
     private readonly ownAccounts: boolean,
-  ) {}
+  ) {
+    this.keys = this.all().every((w) => w.wh.dialect.name === 'duckdb') ? new Map() : null;
+  }
+
+  knownKey(hash: string): KnownKey | undefined {
+    return this.keys?.get(hash);
+  }
+
+  /** Moves at each revocation: a lookup that began before one must not remember its answer. */
+  private keysGeneration = 0;
+
+  get keyGeneration(): number {
+    return this.keysGeneration;
+  }
+
+  /** Remember a key looked up during `generation`, unless a revocation came since. */
+  rememberKey(hash: string, key: KnownKey, generation: number): void {
+    // Bounded: a key is remembered once; a flood of made keys cannot grow it without end.
+    if (this.keys && generation === this.keysGeneration && this.keys.size < 10_000) this.keys.set(hash, key);
+  }
+
+  /** After a revocation: every key is looked up again from the next request on. */
+  forgetKeys(): void {
+    this.keysGeneration++;
+    this.keys?.clear();
+  }
 
   static async open(o: OpenOptions & { workspaces?: string }): Promise<Workspaces> {
     const set = await workspaceSet(o);
