@@ -85,6 +85,26 @@ describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
     await expectCards('team=support&compare=previous');
   }, 60_000);
 
+  it('filters on a customer field and breaks down by one, as the API does', async () => {
+    await page.goto(`${s.base}/w/shop?compare=previous`);
+    await page.waitForSelector('.card');
+    await page.getByLabel('Only customers with').fill('country=DE');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.waitForURL(/where=country%3DDE/);
+    await expectCards('compare=previous&where=country=DE');
+    await page.getByLabel('Broken down by').fill('channel');
+    await page.getByLabel('Broken down by').press('Enter');
+    await page.waitForURL(/by=channel/);
+    await page.waitForSelector('[data-metric=nps] tr[data-segment]');
+    const nps = (await apiReport('compare=previous&where=country=DE&by=channel')).metrics.find((m) => m.id === 'nps') as unknown as { segments: { segment: string | null; value: number | null }[] };
+    const shown = await page.$$eval('[data-metric=nps] tr[data-segment]', (rs) => rs.map((r) => [r.getAttribute('data-segment'), r.getAttribute('data-value')]));
+    expect(shown).toEqual(nps.segments.slice(0, 6).map((g) => [g.segment ?? '', g.value === null ? '' : String(g.value)]));
+    // The filter comes off again, and the view is the unfiltered one.
+    await page.getByRole('button', { name: 'Remove filter country=DE' }).click();
+    await page.waitForURL((u) => !u.search.includes('where='));
+    await expectCards('compare=previous&by=channel');
+  }, 60_000);
+
   it('opens a metric: its trend drawn from the shared chart definition, each point’s value in the DOM', async () => {
     await page.goto(`${s.base}/w/shop?compare=previous`);
     await page.locator('[data-metric=nps] h3 a').click();

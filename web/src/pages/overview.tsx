@@ -39,6 +39,20 @@ function Card(p: { m: MetricResult; currency: string; href: string }) {
         {m.ci95 && ` · 95 % CI ${formatValue(m.ci95[0], unit, p.currency)} to ${formatValue(m.ci95[1], unit, p.currency)}`}
         {m.benchmark?.band && <span class="band"> · {m.benchmark.band}</span>}
       </p>
+      {m.segments && (
+        <table class="segments">
+          <caption class="visually-hidden">{m.name} by segment</caption>
+          <tbody>
+            {m.segments.slice(0, 6).map((g) => (
+              <tr data-segment={g.segment ?? ''} data-value={g.value ?? ''}>
+                <th scope="row">{g.segment ?? '(none)'}</th>
+                <td class="num">{formatValue(g.value, unit, p.currency)}</td>
+                <td class="num muted small">n = {g.n}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </article>
   );
 }
@@ -48,6 +62,10 @@ export function Overview(p: { workspace: string; url: URL }) {
   const compare = p.url.searchParams.has('compare') ? p.url.searchParams.get('compare')! : 'previous';
   const from = p.url.searchParams.get('from') ?? '';
   const to = p.url.searchParams.get('to') ?? '';
+  // Filters on customer fields or attributes (field=value, each repeatable) and a breakdown field.
+  const where = p.url.searchParams.getAll('where');
+  const by = p.url.searchParams.get('by') ?? '';
+  const [filter, setFilter] = useState('');
   const [report, setReport] = useState<Report | null>(null);
   // The teams, in the catalogue's order: the server's definition, not a copy of it.
   const [teams, setTeams] = useState<string[]>([]);
@@ -61,15 +79,24 @@ export function Overview(p: { workspace: string; url: URL }) {
     if (compare) q.set('compare', compare);
     if (from) q.set('from', from);
     if (to) q.set('to', to);
+    for (const w of where) q.append('where', w);
+    if (by) q.set('by', by);
     setReport(null);
     setError(null);
     api<Report>(`/v1/workspaces/${encodeURIComponent(p.workspace)}/report?${q}`).then(setReport, (e) => setError(e instanceof ApiError ? e.problem.detail : String(e)));
-  }, [p.workspace, team, compare, from, to]);
+  }, [p.workspace, team, compare, from, to, where.join('&'), by]);
 
   const available = report?.metrics.filter((m) => m.needs.length === 0) ?? [];
   const missing = new Map<string, MetricResult[]>();
   for (const m of report?.metrics ?? []) if (m.needs.length) missing.set(m.needs.join(', '), [...(missing.get(m.needs.join(', ')) ?? []), m]);
   const set = (changes: Record<string, string | null>) => navigate(withParams(p.url, changes));
+  /** The URL with its filters replaced (withParams sets one value a key; where repeats). */
+  const withWhere = (next: string[]) => {
+    const u = new URL(p.url);
+    u.searchParams.delete('where');
+    for (const w of next) u.searchParams.append('where', w);
+    return u.pathname + u.search;
+  };
 
   return (
     <section aria-busy={!report && !error}>
@@ -95,6 +122,25 @@ export function Overview(p: { workspace: string; url: URL }) {
             ))}
           </select>
         </label>
+      </form>
+      <form
+        class="period"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (filter.includes('=')) navigate(withWhere([...where, filter.trim()]));
+          setFilter('');
+        }}
+      >
+        <label for="filter">Only customers with</label>
+        <input id="filter" placeholder="country=DE" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <button type="submit">Add filter</button>
+        {where.map((w) => (
+          <button type="button" class="chip" aria-label={`Remove filter ${w}`} onClick={() => navigate(withWhere(where.filter((x) => x !== w)))}>
+            {w} ×
+          </button>
+        ))}
+        <label for="by">Broken down by</label>
+        <input id="by" placeholder="country" value={by} onChange={(e) => set({ by: e.currentTarget.value.trim() || null })} />
       </form>
       {error && (
         <p class="error" role="alert">
