@@ -7,6 +7,6 @@
 import Fastify from 'fastify';
 
 const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
-app.post('/v1/ingest/:table', async (request) => ({ accepted: (request.body as unknown[]).length, duplicates: 0, rejected: [] }));
+app.post('/v1/workspaces/:workspace/ingest/:table', async (request) => ({ accepted: (request.body as unknown[]).length, duplicates: 0, rejected: [] }));
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`listening on ${url}\n`);

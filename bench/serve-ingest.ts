@@ -105,7 +105,7 @@ async function load(url: string, tag: string, rowsPerRequest: number, seconds: n
   };
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const r = await autocannon({
-    url: `${url}/v1/ingest/activity_events`,
+    url: `${url}/v1/workspaces/demo/ingest/activity_events`,
     connections,
     duration: seconds,
     requests: [
@@ -124,7 +124,7 @@ async function load(url: string, tag: string, rowsPerRequest: number, seconds: n
   });
   const resent = unanswered.size;
   for (const [requestKey, text] of [...unanswered]) {
-    const res = await fetch(`${url}/v1/ingest/activity_events`, { method: 'POST', headers: { ...headers, 'idempotency-key': requestKey }, body: text });
+    const res = await fetch(`${url}/v1/workspaces/demo/ingest/activity_events`, { method: 'POST', headers: { ...headers, 'idempotency-key': requestKey }, body: text });
     const answer = await res.text();
     // Refused (503) it is not taken, and counts nothing; anything but that or 200 is a failure of the bench.
     if (res.status !== 200 && res.status !== 503) throw new Error(`re-sent request ${requestKey} answered ${res.status}: ${answer}`);

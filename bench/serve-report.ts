@@ -104,7 +104,7 @@ for (const n of sizes) {
     const server = await serve(db);
     try {
       const report = async () => {
-        const res = await fetch(`${server.url}/v1/report`, { headers });
+        const res = await fetch(`${server.url}/v1/workspaces/demo/report`, { headers });
         if (res.status !== 200) throw new Error(`GET /v1/report: ${res.status} ${await res.text()}`);
         return (await res.json()) as { stale: boolean; cached_at: string };
       };
@@ -114,7 +114,7 @@ for (const n of sizes) {
       const [, coldSeconds] = await first;
 
       // A version bump: one row into a table the report reads; the next answer is stale, at once.
-      const ingest = await fetch(`${server.url}/v1/ingest/survey_responses`, {
+      const ingest = await fetch(`${server.url}/v1/workspaces/demo/ingest/survey_responses`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify([{ response_id: `bench-${Date.now()}`, survey: 'nps', score: 9, responded_at: new Date(Date.now() - 86_400_000).toISOString() }]),
@@ -130,7 +130,7 @@ for (const n of sizes) {
       }
       const refreshSeconds = (performance.now() - t0) / 1000 + staleSeconds;
 
-      const cached = await autocannon({ url: `${server.url}/v1/report`, connections: 10, duration: 10, headers });
+      const cached = await autocannon({ url: `${server.url}/v1/workspaces/demo/report`, connections: 10, duration: 10, headers });
       const floor = await autocannon({ url: `${server.url}/healthz`, connections: 10, duration: 10 });
       if (cached.non2xx || cached.errors) throw new Error(`cached report: ${cached.non2xx} non-2xx, ${cached.errors} errors`);
       const load = (r: AutocannonResult) => ({ p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requestsPerSecond: Math.round(r.requests.average) });
