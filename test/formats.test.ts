@@ -63,12 +63,13 @@ describe('for people', () => {
 
   it('every command has --help with examples', async () => {
     const commands = await Promise.all(COMMANDS.map(async (c) => (await c.load())()));
-    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'imports', 'keys', 'metrics', 'model', 'quarantine', 'report', 'serve', 'sql', 'status', 'whatif']);
-    // Every command a user runs: the top-level ones and, for a group (model, keys), each of its own.
-    const GROUPS = ['model', 'keys'];
+    expect(commands.map((c) => c.name()).sort()).toEqual(['config', 'customers', 'demo', 'import', 'imports', 'keys', 'metrics', 'model', 'quarantine', 'report', 'serve', 'sql', 'status', 'users', 'whatif']);
+    // Every command a user runs: the top-level ones and, for a group (model, keys, users), each of its own.
+    const GROUPS = ['model', 'keys', 'users'];
     const paths = commands.flatMap((c) => [[c.name()], ...(GROUPS.includes(c.name()) ? c.commands.map((sub) => [c.name(), sub.name()]) : [])]);
     expect(paths.filter((p) => p[0] === 'model').map((p) => p.join(' '))).toEqual(['model', 'model fit', 'model evaluate', 'model rfm', 'model nps-growth']);
     expect(paths.filter((p) => p[0] === 'keys').map((p) => p.join(' '))).toEqual(['keys', 'keys create', 'keys list', 'keys revoke']);
+    expect(paths.filter((p) => p[0] === 'users').map((p) => p.join(' '))).toEqual(['users', 'users add', 'users list', 'users remove']);
     for (const p of paths) {
       const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'retain.js'), ...p, '--help'], { encoding: 'utf8' });
       expect(r.status, p.join(' ')).toBe(0);

@@ -333,12 +333,13 @@ function sqlOrder(sort: SortKey, c: OrderContext): { key: string; ascending: boo
       return f ? { key: `CASE WHEN repeat_days >= 1 THEN ${gone()} END`, ascending: false } : null;
     case 'p_alive':
       // A customer with no repeat purchase is alive by the model's assumptions (P(alive) 1): last.
-      if (sub) return { key: 'CAST(NULL AS DOUBLE)', ascending: true };
+      if (sub) return { key: c.d.nullNumber, ascending: true };
       return f ? { key: `CASE WHEN repeat_days >= 1 THEN ${gone()} WHEN repeat_days = 0 THEN -1e300 END`, ascending: false } : null;
     case 'clv':
       if (!sub) return null;
-      if (sub.months === null) return { key: 'CAST(NULL AS DOUBLE)', ascending: false };
-      return { key: `CASE WHEN ${paying} THEN CAST(mrr AS DOUBLE) * ${c.q.param(sub.margin)} * ${c.q.param(sub.months)} ELSE 0 END`, ascending: false };
+      if (sub.months === null) return { key: c.d.nullNumber, ascending: false };
+      // coalesce: ClickHouse 18.16 evaluates every branch, and a NULL mrr cannot be cast to a double.
+      return { key: `CASE WHEN ${paying} THEN CAST(coalesce(mrr, 0) AS DOUBLE) * ${c.q.param(sub.margin)} * ${c.q.param(sub.months)} ELSE 0 END`, ascending: false };
   }
 }
 

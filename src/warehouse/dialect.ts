@@ -72,6 +72,8 @@ export interface Dialect {
   readonly alwaysTrue: string;
   /** A NULL of text type. */
   readonly nullText: string;
+  /** A NULL typed as a double (ClickHouse refuses a bare CAST(NULL AS Float64): it must be Nullable). */
+  readonly nullNumber: string;
   /** Whether DELETE removes rows (not in ClickHouse 18.16: tables there are appended to). */
   readonly canDelete: boolean;
   /** Quote an identifier (table or column name). */

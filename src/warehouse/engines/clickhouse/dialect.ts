@@ -28,6 +28,7 @@ export const clickhouseDialect: Dialect = {
   canDelete: false,
   alwaysTrue: '1',
   nullText: 'CAST(NULL AS Nullable(String))',
+  nullNumber: 'CAST(NULL AS Nullable(Float64))',
   ident,
   str,
   // 18.16 joins on equality only: the range becomes an array joined to its row.

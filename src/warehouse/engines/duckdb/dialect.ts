@@ -24,6 +24,7 @@ export const duckdbDialect: Dialect = {
   canDelete: true,
   alwaysTrue: 'TRUE',
   nullText: 'CAST(NULL AS VARCHAR)',
+  nullNumber: 'CAST(NULL AS DOUBLE)',
   ident,
   str,
   spreadRange: (rows, n) => `SELECT x.*, x.lo + r.k AS i FROM (${rows}) x JOIN (SELECT range AS k FROM range(0, ${Math.trunc(n)})) r ON r.k < x.hi - x.lo`,
